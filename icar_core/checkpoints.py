@@ -1,0 +1,224 @@
+"""Checkpoints: one file per run, written atomically, loaded without executing code from the file.
+
+A checkpoint is a ``torch.save`` of plain data (dicts, lists, numbers, strings and tensors), read
+back with ``torch.load(weights_only=True)``, which refuses any pickle that would build other
+objects. Every problem with a file becomes a :class:`CheckpointError` naming the file.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import pandas as pd
+import torch
+
+from icar_core.config import TrainConfig
+from icar_core.models import ICARModel, build_model
+
+FORMAT = "icar-checkpoint"
+VERSION = 1
+TOP_LEVEL_KEYS = {"format", "version", "config", "model_state", "history", "snapshots", "train_state"}
+HISTORY_COLUMNS = {"step", "train_loss", "eval_loss"}
+SUFFIX = ".pt"
+
+
+class CheckpointError(Exception):
+    """A checkpoint file cannot be used; the message says which file and why, in plain words."""
+
+
+@dataclass
+class Checkpoint:
+    """A loaded run. ``model`` is in eval mode; ``history`` has one row per logged step."""
+
+    name: str
+    config: TrainConfig
+    model: ICARModel
+    history: pd.DataFrame
+    snapshots: list[tuple[int, dict[str, torch.Tensor]]]
+    train_state: dict = field(repr=False)
+    path: Path | None = None
+
+    @property
+    def process(self):
+        return self.config.process
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.train_state.get("complete", False))
+
+    @property
+    def snapshot_steps(self) -> list[int]:
+        return [step for step, _ in self.snapshots]
+
+    def model_at(self, index: int) -> ICARModel:
+        """A fresh model (eval mode) holding the parameters of snapshot ``index``."""
+        if not -len(self.snapshots) <= index < len(self.snapshots):
+            raise IndexError(f"snapshot index must be in [0, {len(self.snapshots)}); got {index}")
+        model = build_model(self.config.model, self.process.d, self.process.T)
+        model.load_state_dict(self.snapshots[index][1])
+        return model.eval()
+
+
+def checkpoint_payload(config: TrainConfig, model: ICARModel, history: dict[str, list],
+                       snapshots: list[tuple[int, dict[str, torch.Tensor]]], train_state: dict) -> dict:
+    """The plain-data dictionary stored in a checkpoint file."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "config": config.to_dict(),
+        "model_state": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
+        "history": {k: [float(x) for x in v] for k, v in history.items()},
+        "snapshots": [{"step": int(step), "state": {k: v.cpu() for k, v in state.items()}}
+                      for step, state in snapshots],
+        "train_state": train_state,
+    }
+
+
+def save_checkpoint(path: str | Path, payload: dict) -> None:
+    """Write ``payload`` to ``path`` atomically: a temporary file in the same folder, then a rename,
+    so an interrupted write never leaves a broken or missing checkpoint."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            torch.save(payload, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_checkpoint(source: str | Path | bytes | BinaryIO, name: str | None = None) -> Checkpoint:
+    """Load and validate a checkpoint from a path, raw bytes or a binary file object.
+
+    Raises :class:`CheckpointError` with a plain message for every kind of bad file.
+    """
+    label = name or (Path(source).name if isinstance(source, (str, Path)) else "uploaded file")
+    payload = _read(source, label)
+    try:
+        return _validate(payload, label, Path(source) if isinstance(source, (str, Path)) else None)
+    except CheckpointError:
+        raise
+    except (ValueError, TypeError, KeyError, RuntimeError) as exc:
+        raise CheckpointError(f"{label}: {exc}") from None
+
+
+def _read(source: str | Path | bytes | BinaryIO, label: str) -> object:
+    try:
+        if isinstance(source, (str, Path)):
+            if not Path(source).is_file():
+                raise CheckpointError(f"{label}: no such file")
+            stream: BinaryIO = open(source, "rb")  # noqa: SIM115 - closed below
+        elif isinstance(source, bytes):
+            stream = io.BytesIO(source)
+        else:
+            stream = source
+        with stream:
+            return torch.load(stream, map_location="cpu", weights_only=True)
+    except CheckpointError:
+        raise
+    except Exception as exc:
+        text = str(exc)
+        if "weights_only" in text or "Unsupported global" in text or "Unsupported operand" in text:
+            reason = ("refused: the file contains a pickle that would run code or build objects "
+                      "other than plain data, so it was not loaded")
+        elif "zip" in text.lower() or "EOF" in text or "truncated" in text.lower():
+            reason = "the file is truncated or corrupt (not a complete checkpoint)"
+        else:
+            reason = "not a checkpoint file (it could not be read as saved tensors)"
+        raise CheckpointError(f"{label}: {reason}") from None
+
+
+def _validate(payload: object, label: str, path: Path | None) -> Checkpoint:
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise CheckpointError(f"{label}: not an icar checkpoint (no '{FORMAT}' format marker)")
+    version = payload.get("version")
+    if version != VERSION:
+        raise CheckpointError(f"{label}: unknown checkpoint format version {version!r}; this icar reads "
+                              f"version {VERSION}")
+    missing, extra = sorted(TOP_LEVEL_KEYS - set(payload)), sorted(set(map(str, payload)) - TOP_LEVEL_KEYS)
+    if missing or extra:
+        parts = ([f"missing keys: {', '.join(missing)}"] if missing else []) + (
+            [f"unexpected keys: {', '.join(extra)}"] if extra else [])
+        raise CheckpointError(f"{label}: {'; '.join(parts)}")
+    try:
+        config = TrainConfig.from_dict(payload["config"])
+    except (ValueError, TypeError) as exc:
+        raise CheckpointError(f"{label}: configuration out of range: {exc}") from None
+    model = build_model(config.model, config.process.d, config.process.T)
+    _check_state(payload["model_state"], model, f"{label}: model weights")
+    model.load_state_dict(payload["model_state"])
+    snapshots = []
+    if not isinstance(payload["snapshots"], list):
+        raise CheckpointError(f"{label}: snapshots must be a list")
+    for i, snap in enumerate(payload["snapshots"]):
+        if not isinstance(snap, dict) or set(snap) != {"step", "state"} or not isinstance(snap["step"], int):
+            raise CheckpointError(f"{label}: snapshot {i} is malformed")
+        _check_state(snap["state"], model, f"{label}: snapshot {i}")
+        snapshots.append((snap["step"], snap["state"]))
+    history = _check_history(payload["history"], label)
+    if not isinstance(payload["train_state"], dict):
+        raise CheckpointError(f"{label}: train_state must be a mapping")
+    return Checkpoint(name=config.name, config=config, model=model.eval(), history=history,
+                      snapshots=snapshots, train_state=payload["train_state"], path=path)
+
+
+def _check_state(state: object, model: ICARModel, where: str) -> None:
+    if not isinstance(state, dict):
+        raise CheckpointError(f"{where} must be a mapping of tensors")
+    expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    missing, extra = sorted(set(expected) - set(state)), sorted(set(map(str, state)) - set(expected))
+    if missing or extra:
+        raise CheckpointError(f"{where} do not fit the configuration (missing: {', '.join(missing) or 'none'}; "
+                              f"unexpected: {', '.join(extra) or 'none'})")
+    for key, shape in expected.items():
+        value = state[key]
+        if not isinstance(value, torch.Tensor):
+            raise CheckpointError(f"{where}: {key} is not a tensor")
+        if tuple(value.shape) != shape:
+            raise CheckpointError(f"{where}: {key} has shape {tuple(value.shape)}, but the configuration "
+                                  f"needs {shape}")
+        if not torch.isfinite(value).all():
+            raise CheckpointError(f"{where}: {key} contains NaN or infinite values")
+
+
+def _check_history(history: object, label: str) -> pd.DataFrame:
+    if not isinstance(history, dict) or not set(history) >= HISTORY_COLUMNS:
+        raise CheckpointError(f"{label}: history must have the columns {', '.join(sorted(HISTORY_COLUMNS))}")
+    lengths = {len(v) if isinstance(v, list) else -1 for v in history.values()}
+    if len(lengths) != 1 or -1 in lengths:
+        raise CheckpointError(f"{label}: history columns must be lists of equal length")
+    for key, values in history.items():
+        if not all(isinstance(x, (int, float)) and math.isfinite(x) for x in values):
+            raise CheckpointError(f"{label}: history column {key!r} contains NaN, infinite or non-numeric values")
+    frame = pd.DataFrame(history)
+    frame["step"] = frame["step"].astype(int)
+    return frame
+
+
+@dataclass
+class CheckpointListing:
+    """What :func:`list_checkpoints` found: loadable runs and files that failed, with reasons."""
+
+    runs: list[Checkpoint]
+    failed: list[tuple[Path, str]]
+
+
+def list_checkpoints(folder: str | Path) -> CheckpointListing:
+    """Load every ``*.pt`` file in ``folder`` (sorted by name); failures are kept with their reason."""
+    runs, failed = [], []
+    for path in sorted(Path(folder).glob(f"*{SUFFIX}")):
+        try:
+            runs.append(load_checkpoint(path))
+        except CheckpointError as exc:
+            failed.append((path, str(exc)))
+    return CheckpointListing(runs, failed)

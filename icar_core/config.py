@@ -1,0 +1,90 @@
+"""The configuration of a training run: the process, the model and the optimisation, as plain data."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+import torch
+
+from icar_core.data import ARProcess
+from icar_core.models import ModelConfig
+from icar_core.validation import check_choice, check_int, check_number
+
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that determines a run; the same config and seed give the same checkpoint.
+
+    optimizer: ``adam`` (fresh samples every step) or ``gd`` (plain gradient descent);
+    fixed_batch: train on one batch drawn once (the authors' PE-only procedure) instead of fresh
+    samples; stop_loss: stop once the training loss falls below it (0 = run all ``steps``);
+    lr_decay: ``none`` or ``cosine`` (to ``lr/100`` at the last step).
+    """
+
+    name: str
+    process: ARProcess
+    model: ModelConfig
+    steps: int = 3000
+    batch_size: int = 512
+    lr: float = 1e-2
+    lr_decay: str = "none"
+    optimizer: str = "adam"
+    fixed_batch: bool = False
+    stop_loss: float = 0.0
+    eval_size: int = 512
+    seed: int = 0
+    log_every: int = 25
+    n_snapshots: int = 30
+    dtype: str = "float32"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip() or len(self.name) > 100:
+            raise ValueError(f"name must be a non-empty string of at most 100 characters; got {self.name!r}")
+        check_int("steps", self.steps, 1)
+        check_int("batch_size", self.batch_size, 1)
+        check_number("lr", self.lr, 0.0, strict=True)
+        check_choice("lr_decay", self.lr_decay, ("none", "cosine"))
+        check_choice("optimizer", self.optimizer, ("adam", "gd"))
+        if not isinstance(self.fixed_batch, bool):
+            raise ValueError(f"fixed_batch must be true or false; got {self.fixed_batch!r}")
+        check_number("stop_loss", self.stop_loss, 0.0, strict=False)
+        check_int("eval_size", self.eval_size, 1)
+        check_int("seed", self.seed, 0)
+        check_int("log_every", self.log_every, 1)
+        check_int("n_snapshots", self.n_snapshots, 2)
+        check_choice("dtype", self.dtype, tuple(DTYPES))
+
+    @property
+    def torch_dtype(self) -> torch.dtype:
+        return DTYPES[self.dtype]
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> TrainConfig:
+        """Rebuild from :meth:`to_dict`; unknown or missing keys and bad values raise ValueError."""
+        if not isinstance(data, dict):
+            raise ValueError(f"config must be a mapping; got {type(data).__name__}")
+        nested = {"process": ARProcess, "model": ModelConfig}
+        _check_keys("config", data, cls, required={"name", "process", "model"})
+        values = dict(data)
+        for key, sub_class in nested.items():
+            sub = values[key]
+            if not isinstance(sub, dict):
+                raise ValueError(f"config.{key} must be a mapping; got {type(sub).__name__}")
+            _check_keys(f"config.{key}", sub, sub_class, required=set())
+            values[key] = sub_class(**sub)
+        return cls(**values)
+
+
+def _check_keys(where: str, data: dict, cls: type, required: set[str]) -> None:
+    known = {f.name for f in fields(cls)}
+    unknown = sorted(set(map(str, data)) - known)
+    missing = sorted(required - set(data))
+    if unknown:
+        raise ValueError(f"{where} has unknown keys: {', '.join(unknown)}")
+    if missing:
+        raise ValueError(f"{where} is missing keys: {', '.join(missing)}")

@@ -1,0 +1,340 @@
+"""One-layer linear-attention transformers for in-context autoregressive learning.
+
+Three kinds behind one interface, ``model(states) -> predictions``: ``states (batch, n, d)`` are raw
+states ``s_0 … s_{n-1}``; ``predictions[:, k]`` is the prediction of ``s_{k+1}``, computed from
+``s_0 … s_k`` only (causal). Augmentation and complex pairing happen inside the model.
+
+- :class:`AugmentedLinearAttention` — tokens ``e_t = (0, s_t, s_{t-1})``, full ``W_Q, W_K, W_V``
+  per head; exactly linear in the query, so its in-context map has a closed form.
+- :class:`MultiheadLinearAttention` — plain tokens, full or diagonal heads, with a positional
+  matrix ``P``, learned positional embeddings, or no positional term.
+- :class:`PEOnlyAttention` — the paper's positional-encoding-only attention: only ``P`` is learned.
+
+Multi-head and PE-only models use the *shifted query* ``s_{n-1}`` (DESIGN.md §1): with the usual
+query a single linear layer cannot represent the rotation rule.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import torch
+from torch import nn
+
+from icar_core.data import as_complex, as_real, augment, previous_states
+from icar_core.validation import check_choice, check_int, check_number
+
+KINDS = ("augmented", "multihead", "pe_only")
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """Architecture of a model; ``d`` and ``T`` come from the :class:`~icar_core.data.ARProcess`.
+
+    kind: ``augmented`` | ``multihead`` | ``pe_only``; n_heads: H;
+    structure (augmented): ``full`` (every entry of ``W_Q, W_K, W_V`` free) or ``block`` (the
+    paper's theory: value reads ``s_t``, key reads ``s_{t-1}``, query reads ``s_t``);
+    normalisation (augmented): ``mean`` (``1/(n+1)``) or ``none``;
+    heads (multihead): ``full`` (``W_Q, W_K, W_V`` per head) or ``diagonal`` (vectors ``a_h, b_h``);
+    positional (multihead): ``matrix`` (learned ``P (T, T)``), ``embedding`` (learned positional
+    vectors, softmax positional scores) or ``none``; field (diagonal heads, pe_only): ``real`` or
+    ``complex`` (coordinate pairs read as complex numbers); query (multihead): ``previous`` (the
+    shifted query ``s_{n-1}``) or ``current``; init_scale: std of the initial weights;
+    pos_dim: size of a positional embedding.
+    """
+
+    kind: str = "augmented"
+    n_heads: int = 1
+    structure: str = "full"
+    normalisation: str = "mean"
+    heads: str = "full"
+    positional: str = "matrix"
+    field: str = "real"
+    query: str = "previous"
+    init_scale: float = 0.1
+    pos_dim: int = 8
+
+    def __post_init__(self) -> None:
+        check_choice("kind", self.kind, KINDS)
+        check_int("n_heads", self.n_heads, 1)
+        check_choice("structure", self.structure, ("full", "block"))
+        check_choice("normalisation", self.normalisation, ("mean", "none"))
+        check_choice("heads", self.heads, ("full", "diagonal"))
+        check_choice("positional", self.positional, ("matrix", "embedding", "none"))
+        check_choice("field", self.field, ("real", "complex"))
+        check_choice("query", self.query, ("previous", "current"))
+        check_number("init_scale", self.init_scale, 0.0, strict=False)
+        check_int("pos_dim", self.pos_dim, 1)
+        if self.kind == "multihead" and self.heads == "full" and self.field == "complex":
+            raise ValueError("field='complex' needs diagonal heads (heads='diagonal'); got heads='full'")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def build_model(config: ModelConfig, d: int, T: int) -> ICARModel:
+    """Create a freshly initialised model of ``config.kind`` for states in R^d and ``T`` positions."""
+    check_int("d", d, 1)
+    check_int("T", T, 2)
+    needs_pairs = config.kind == "pe_only" or (config.heads == "diagonal" and config.kind == "multihead")
+    if needs_pairs and config.field == "complex" and d % 2:
+        raise ValueError(f"field='complex' pairs coordinates, so d must be even; got d={d}")
+    model_class = {"augmented": AugmentedLinearAttention, "multihead": MultiheadLinearAttention,
+                   "pe_only": PEOnlyAttention}[config.kind]
+    return model_class(config, d, T)
+
+
+def causal_mask(n: int, device: torch.device | None = None) -> torch.Tensor:
+    """(n, n) float mask with ones where the key position ``t <= n`` of the query."""
+    return torch.tril(torch.ones(n, n, device=device))
+
+
+def prediction_loss(model: nn.Module, states: torch.Tensor) -> torch.Tensor:
+    """Mean squared next-state error ``||ŝ_{n+1} − s_{n+1}||²`` over the batch and positions 1…T−1.
+
+    ``states`` (batch, T+1, d). Position 0 is left out: it has seen no transition, so no model can
+    predict ``s_1`` there.
+    """
+    predictions = model(states[:, :-1])
+    return (predictions[:, 1:] - states[:, 2:]).pow(2).sum(-1).mean()
+
+
+class ICARModel(nn.Module):
+    """Shared interface of the three kinds."""
+
+    def __init__(self, config: ModelConfig, d: int, T: int) -> None:
+        super().__init__()
+        self.config, self.d, self.T = config, d, T
+
+    @property
+    def kind(self) -> str:
+        return self.config.kind
+
+    def _check_states(self, states: torch.Tensor, max_len: int | None) -> None:
+        if states.ndim != 3 or states.shape[-1] != self.d:
+            raise ValueError(f"states must have shape (batch, n, {self.d}); got {tuple(states.shape)}")
+        if max_len is not None and states.shape[1] > max_len:
+            raise ValueError(f"this model has {max_len} positions; got a context of {states.shape[1]} states")
+
+    def head_parameters(self) -> dict[str, torch.Tensor]:
+        """Per-head weights by name, each with the head as its first axis (detached)."""
+        return {}
+
+    def positional_encodings(self) -> torch.Tensor | None:
+        """The learned positional matrix ``P (T, T)`` or embeddings ``(T, pos_dim)``; None if absent."""
+        return None
+
+
+def _init(shape: tuple[int, ...], scale: float) -> nn.Parameter:
+    return nn.Parameter(torch.randn(shape) * scale)
+
+
+class AugmentedLinearAttention(ICARModel):
+    """Linear attention on augmented tokens ``e_t = (0, s_t, s_{t-1}) ∈ R^{3d}``.
+
+    ``out_n = Σ_h Σ_{t<=n} c_n (W_Q e_n)ᵀ(W_K e_t) W_V e_t`` and ``ŝ_{n+1} = out_n[:d]``.
+    Parameters: ``W_Q, W_K, W_V (H, 3d, 3d)`` for ``structure="full"``; for ``"block"``,
+    ``Q_blk, K_blk, V_blk (H, d, d)`` placed so that the value reads ``s_t`` into the output block,
+    the key reads ``s_{t-1}`` and the query reads ``s_t``.
+    """
+
+    def __init__(self, config: ModelConfig, d: int, T: int) -> None:
+        super().__init__(config, d, T)
+        H, s = config.n_heads, config.init_scale
+        if config.structure == "full":
+            self.W_Q_full = _init((H, 3 * d, 3 * d), s)
+            self.W_K_full = _init((H, 3 * d, 3 * d), s)
+            self.W_V_full = _init((H, 3 * d, 3 * d), s)
+        else:
+            self.Q_blk = _init((H, d, d), s)
+            self.K_blk = _init((H, d, d), s)
+            self.V_blk = _init((H, d, d), s)
+
+    def _placed(self, block: torch.Tensor, rows: slice, cols: slice) -> torch.Tensor:
+        full = block.new_zeros(block.shape[0], 3 * self.d, 3 * self.d)
+        full[:, rows, cols] = block
+        return full
+
+    def weights(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """``(W_Q, W_K, W_V)``, each (H, 3d, 3d), whatever the structure."""
+        if self.config.structure == "full":
+            return self.W_Q_full, self.W_K_full, self.W_V_full
+        d = self.d
+        out, cur, prev = slice(0, d), slice(d, 2 * d), slice(2 * d, 3 * d)
+        return (self._placed(self.Q_blk, out, cur), self._placed(self.K_blk, out, prev),
+                self._placed(self.V_blk, out, cur))
+
+    def _normaliser(self, n: int, like: torch.Tensor) -> torch.Tensor:
+        """``c_n`` for positions 0…n−1, shape (n,)."""
+        if self.config.normalisation == "mean":
+            return 1.0 / torch.arange(1, n + 1, dtype=like.dtype, device=like.device)
+        return torch.ones(n, dtype=like.dtype, device=like.device)
+
+    def forward(self, states: torch.Tensor) -> torch.Tensor:
+        self._check_states(states, None)
+        tokens = augment(states)
+        return self.attend(tokens, tokens)
+
+    def attend(self, query_tokens: torch.Tensor, context_tokens: torch.Tensor) -> torch.Tensor:
+        """Predictions (batch, n, d) for queries ``e_n`` attending to context tokens ``e_t, t <= n``.
+
+        ``forward`` passes the same tokens twice; separating them lets a test differentiate with
+        respect to the query while the context is held fixed.
+        """
+        W_Q, W_K, W_V = self.weights()
+        n = context_tokens.shape[1]
+        q = torch.einsum("hij,bnj->bhni", W_Q, query_tokens)
+        k = torch.einsum("hij,btj->bhti", W_K, context_tokens)
+        v = torch.einsum("hij,btj->bhti", W_V[:, : self.d], context_tokens)
+        mask = causal_mask(n, q.device) * self._normaliser(n, q)[:, None]
+        pattern = torch.einsum("bhni,bhti->bhnt", q, k) * mask
+        return torch.einsum("bhnt,bhti->bni", pattern, v)
+
+    def context_matrices(self, states: torch.Tensor) -> torch.Tensor:
+        """``M_n`` (batch, n, d, 3d) with ``ŝ_{n+1} = M_n e_n`` at every position n.
+
+        ``M_n = Σ_h V_h[:d] (c_n Σ_{t<=n} e_t e_tᵀ) K_hᵀ Q_h``, exact because the layer is
+        linear in the query.
+        """
+        self._check_states(states, None)
+        W_Q, W_K, W_V = self.weights()
+        e = augment(states)
+        second_moment = torch.cumsum(e[..., :, None] * e[..., None, :], dim=1)
+        second_moment = second_moment * self._normaliser(e.shape[1], e)[:, None, None]
+        KtQ = W_K.transpose(-1, -2) @ W_Q
+        return torch.einsum("hij,bnjk,hkl->bnil", W_V[:, : self.d], second_moment, KtQ)
+
+    def in_context_map(self, states: torch.Tensor, all_positions: bool = False) -> torch.Tensor:
+        """``Gamma_model``: the block of ``M_n`` acting on ``s_n`` — the model's estimate of ``W``.
+
+        (batch, d, d) at the last position, or (batch, n, d, d) with ``all_positions``.
+        """
+        blocks = self.context_matrices(states)[..., self.d : 2 * self.d]
+        return blocks if all_positions else blocks[:, -1]
+
+    def previous_token_map(self, states: torch.Tensor, all_positions: bool = False) -> torch.Tensor:
+        """The block of ``M_n`` acting on ``s_{n-1}`` (zero for ``structure="block"``)."""
+        blocks = self.context_matrices(states)[..., 2 * self.d :]
+        return blocks if all_positions else blocks[:, -1]
+
+    def head_parameters(self) -> dict[str, torch.Tensor]:
+        W_Q, W_K, W_V = (w.detach() for w in self.weights())
+        params = {"W_Q": W_Q, "W_K": W_K, "W_V": W_V}
+        if self.config.structure == "block":
+            params |= {"Q_blk": self.Q_blk.detach(), "K_blk": self.K_blk.detach(), "V_blk": self.V_blk.detach()}
+        return params
+
+
+class MultiheadLinearAttention(ICARModel):
+    """Linear attention on plain tokens with H heads and a positional term.
+
+    ``ŝ_{n+1} = Σ_h Σ_{t<=n} w_h[n, t] · score_h(q_n, s_t) · value_h(s_t)`` with the query
+    ``q_n = s_{n-1}`` (or ``s_n``), ``w`` the positional weight, and per head either
+    ``score = (W_Q q)·(W_K s)``, ``value = W_V s`` (full) or ``score = Σ_j a_j conj(q_j) s_j``,
+    ``value = b ⊙ s`` (diagonal; ``conj`` only in the complex field).
+    Diagonal heads: ``A, B (H, m)`` with ``m = d`` (real) or ``d/2`` (complex).
+    """
+
+    def __init__(self, config: ModelConfig, d: int, T: int) -> None:
+        super().__init__(config, d, T)
+        H, s = config.n_heads, config.init_scale
+        m = self.width
+        if config.heads == "diagonal":
+            self.A = _init((H, m), s)
+            self.B = _init((H, m), s)
+        else:
+            self.W_Q = _init((H, d, d), s)
+            self.W_K = _init((H, d, d), s)
+            self.W_V = _init((H, d, d), s)
+        if config.positional == "matrix":
+            self.P = _init((T, T), s)
+        elif config.positional == "embedding":
+            self.pos_embed = nn.Parameter(torch.randn(T, config.pos_dim))
+            self.W_Q_pos = _init((H, config.pos_dim, config.pos_dim), 1 / math.sqrt(config.pos_dim))
+            self.W_K_pos = _init((H, config.pos_dim, config.pos_dim), 1 / math.sqrt(config.pos_dim))
+
+    @property
+    def complex(self) -> bool:
+        return self.config.field == "complex"
+
+    @property
+    def width(self) -> int:
+        """Coordinates a diagonal head acts on: d real, or d/2 complex."""
+        return self.d // 2 if self.complex else self.d
+
+    def diagonal_vectors(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """``(A, B)``, each (H, m): the heads' query-key and value vectors."""
+        return self.A, self.B
+
+    def positional_weights(self, n: int) -> torch.Tensor:
+        """``w[h, n, t]`` (H or 1, n, n), zero above the diagonal."""
+        mask = causal_mask(n, self._device)
+        if self.config.positional == "matrix":
+            return (self.P[:n, :n] * mask)[None]
+        if self.config.positional == "none":
+            return (mask / torch.arange(1, n + 1, device=mask.device)[:, None])[None]
+        p = self.pos_embed[:n]
+        q = torch.einsum("hij,nj->hni", self.W_Q_pos, p)
+        k = torch.einsum("hij,tj->hti", self.W_K_pos, p)
+        logits = torch.einsum("hni,hti->hnt", q, k) / math.sqrt(self.config.pos_dim)
+        return torch.softmax(logits.masked_fill(mask == 0, float("-inf")), dim=-1)
+
+    @property
+    def _device(self) -> torch.device:
+        return next(self.parameters()).device
+
+    def forward(self, states: torch.Tensor) -> torch.Tensor:
+        self._check_states(states, self.T)
+        n = states.shape[1]
+        query = previous_states(states) if self.config.query == "previous" else states
+        weights = self.positional_weights(n).to(states.dtype)
+        if self.config.heads == "full":
+            q = torch.einsum("hij,bnj->bhni", self.W_Q, query)
+            k = torch.einsum("hij,btj->bhti", self.W_K, states)
+            v = torch.einsum("hij,btj->bhti", self.W_V, states)
+            pattern = torch.einsum("bhni,bhti->bhnt", q, k) * weights
+            return torch.einsum("bhnt,bhti->bni", pattern, v)
+        A, B = self.diagonal_vectors()
+        if self.complex:
+            s, q = as_complex(states), as_complex(query).conj()
+            A, B = A.to(s.dtype), B.to(s.dtype)
+        else:
+            s, q = states, query
+        pattern = torch.einsum("hj,bnj,btj->bhnt", A, q, s) * weights
+        out = torch.einsum("bhnt,btj,hj->bnj", pattern, s, B)
+        return as_real(out) if self.complex else out
+
+    def head_parameters(self) -> dict[str, torch.Tensor]:
+        if self.config.heads == "diagonal":
+            A, B = self.diagonal_vectors()
+            return {"A": A.detach(), "B": B.detach()}
+        return {"W_Q": self.W_Q.detach(), "W_K": self.W_K.detach(), "W_V": self.W_V.detach()}
+
+    def positional_encodings(self) -> torch.Tensor | None:
+        if self.config.positional == "matrix":
+            return (self.P * causal_mask(self.T, self.P.device)).detach()
+        if self.config.positional == "embedding":
+            return self.pos_embed.detach()
+        return None
+
+
+class PEOnlyAttention(MultiheadLinearAttention):
+    """Positional-encoding-only attention: ``ŝ_{n+1} = Σ_{t<=n} P[n, t] · conj(s_{n-1}) s_t · s_t``.
+
+    One diagonal head with ``a = b = 1`` fixed; only ``P`` is learned, from zero. Linear in ``P``.
+    """
+
+    def __init__(self, config: ModelConfig, d: int, T: int) -> None:
+        fixed = ModelConfig(kind="pe_only", n_heads=1, heads="diagonal", positional="matrix",
+                            field=config.field, query="previous", init_scale=config.init_scale)
+        super().__init__(fixed, d, T)
+        del self.A, self.B
+        nn.init.zeros_(self.P)
+
+    def diagonal_vectors(self) -> tuple[torch.Tensor, torch.Tensor]:
+        ones = torch.ones(1, self.width, device=self.P.device)
+        return ones, ones
+
+    def head_parameters(self) -> dict[str, torch.Tensor]:
+        return {}
