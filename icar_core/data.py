@@ -16,7 +16,7 @@ from icar_core.validation import check_choice, check_int, check_number
 
 W_DISTRIBUTIONS = ("commuting", "orthogonal")
 BASES = ("identity", "random")
-S0_KINDS = ("random", "ones")
+S0_KINDS = ("random", "ones", "unit_planes")
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,8 @@ class ARProcess:
     d: state dimension; T: transitions per context (states hold ``s_0 ... s_T``);
     w_dist: ``commuting`` (rotation blocks in a fixed basis ``Q``) or ``orthogonal`` (Haar);
     mu: angles are drawn from ``[0, 2π/mu)`` (commuting only); basis: ``Q`` is the identity or a
-    random orthogonal matrix fixed by ``seed``; s0: a random unit vector or ``ones/√d``;
+    random orthogonal matrix fixed by ``seed``; s0: a random unit vector, ``ones/√d``, or
+    ``unit_planes`` (``ones/√2``: radius 1 in every rotation plane, the paper's complex ``s_0 = 1``);
     noise: standard deviation σ of the additive Gaussian noise; seed: fixes ``Q``.
     """
 
@@ -68,8 +69,9 @@ class ARProcess:
         return commuting_W(angles, self.basis_matrix(torch.float64), signs if self.d % 2 else None).to(dtype)
 
     def sample_s0(self, batch: int, generator: torch.Generator, dtype: torch.dtype = torch.float32) -> torch.Tensor:
-        if self.s0 == "ones":
-            return torch.full((batch, self.d), 1.0 / math.sqrt(self.d), dtype=dtype)
+        if self.s0 != "random":
+            scale = math.sqrt(self.d if self.s0 == "ones" else 2)
+            return torch.full((batch, self.d), 1.0 / scale, dtype=dtype)
         s0 = torch.randn(batch, self.d, generator=generator, dtype=torch.float64)
         return (s0 / s0.norm(dim=-1, keepdim=True)).to(dtype)
 

@@ -58,13 +58,13 @@ PRESETS: dict[str, TrainConfig] = {
     ),
     "multihead-diagonal-commuting": TrainConfig(
         name="multihead-diagonal-commuting",
-        process=ARProcess(d=10, T=20, w_dist="commuting", s0="ones"),
+        process=ARProcess(d=10, T=20, w_dist="commuting", s0="unit_planes"),
         model=ModelConfig(kind="multihead", heads="diagonal", field="complex", n_heads=5, positional="matrix"),
         steps=3000, batch_size=512, lr=1e-2,
     ),
     "multihead-diagonal-rotation": TrainConfig(
         name="multihead-diagonal-rotation",
-        process=ARProcess(d=10, T=20, w_dist="commuting", s0="ones"),
+        process=ARProcess(d=10, T=20, w_dist="commuting", s0="unit_planes"),
         model=ModelConfig(kind="multihead", heads="diagonal", field="real", n_heads=8, positional="matrix"),
         steps=3000, batch_size=512, lr=1e-2,
     ),
@@ -111,12 +111,12 @@ def resolve_device(name: str) -> torch.device:
     return device
 
 
-class _Interrupted(Exception):
+class _TerminatedError(Exception):
     pass
 
 
 def _raise_interrupted(signum, frame):
-    raise _Interrupted()
+    raise _TerminatedError()
 
 
 def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: bool = False,
@@ -204,7 +204,7 @@ def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: boo
         if snapshots[-1][0] != step:
             snapshots.append((step, _cpu_state(model)))
         done = True
-    except (KeyboardInterrupt, _Interrupted):
+    except (KeyboardInterrupt, _TerminatedError):
         print(f"\ninterrupted at step {step}; progress saved to {out} (continue with --resume)", file=sys.stderr)
     finally:
         bar.close()
