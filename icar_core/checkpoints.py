@@ -7,10 +7,13 @@ objects. Every problem with a file becomes a :class:`CheckpointError` naming the
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import os
+import pickle
 import tempfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -43,6 +46,7 @@ class Checkpoint:
     snapshots: list[tuple[int, dict[str, torch.Tensor]]]
     train_state: dict = field(repr=False)
     path: Path | None = None
+    source_id: str = ""  # sha256 of the file's bytes: a cache key that changes when the file does
 
     @property
     def process(self):
@@ -91,6 +95,7 @@ def save_checkpoint(path: str | Path, payload: dict) -> None:
             torch.save(payload, f)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; checkpoints are meant to be shared
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -102,40 +107,52 @@ def load_checkpoint(source: str | Path | bytes | BinaryIO, name: str | None = No
 
     Raises :class:`CheckpointError` with a plain message for every kind of bad file.
     """
-    label = name or (Path(source).name if isinstance(source, (str, Path)) else "uploaded file")
-    payload = _read(source, label)
+    is_path = isinstance(source, (str, Path))
+    label = name or (Path(source).name if is_path else "uploaded file")
+    raw = _read_bytes(source, label)
+    payload = _unpickle(raw, label)
     try:
-        return _validate(payload, label, Path(source) if isinstance(source, (str, Path)) else None)
+        ckpt = _validate(payload, label, Path(source) if is_path else None)
     except CheckpointError:
         raise
     except (ValueError, TypeError, KeyError, RuntimeError) as exc:
         raise CheckpointError(f"{label}: {exc}") from None
+    ckpt.source_id = hashlib.sha256(raw).hexdigest()
+    return ckpt
 
 
-def _read(source: str | Path | bytes | BinaryIO, label: str) -> object:
+def _read_bytes(source: str | Path | bytes | BinaryIO, label: str) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    if isinstance(source, (str, Path)):
+        try:
+            return Path(source).read_bytes()
+        except OSError as exc:
+            raise CheckpointError(f"{label}: cannot be read ({exc.strerror or exc})") from None
+    return source.read()
+
+
+def _unpickle(raw: bytes, label: str) -> object:
     try:
-        if isinstance(source, (str, Path)):
-            if not Path(source).is_file():
-                raise CheckpointError(f"{label}: no such file")
-            stream: BinaryIO = open(source, "rb")  # noqa: SIM115 - closed below
-        elif isinstance(source, bytes):
-            stream = io.BytesIO(source)
-        else:
-            stream = source
-        with stream:
-            return torch.load(stream, map_location="cpu", weights_only=True)
-    except CheckpointError:
-        raise
-    except Exception as exc:
-        text = str(exc)
-        if "weights_only" in text or "Unsupported global" in text or "Unsupported operand" in text:
-            reason = ("refused: the file contains a pickle that would run code or build objects "
-                      "other than plain data, so it was not loaded")
-        elif "zip" in text.lower() or "EOF" in text or "truncated" in text.lower():
-            reason = "the file is truncated or corrupt (not a complete checkpoint)"
-        else:
-            reason = "not a checkpoint file (it could not be read as saved tensors)"
-        raise CheckpointError(f"{label}: {reason}") from None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch warns about pickle protocols; the message below says it all
+            return torch.load(io.BytesIO(raw), map_location="cpu", weights_only=True)
+    except Exception as exc:  # every reader failure becomes one plain message
+        raise CheckpointError(f"{label}: {_read_failure(raw, exc)}") from None
+
+
+def _read_failure(raw: bytes, exc: Exception) -> str:
+    """Why torch could not read ``raw``, in words a person can act on."""
+    text = str(exc)
+    refused_global = "unsupported global" in text.lower()
+    if refused_global or (raw.startswith(b"\x80") and isinstance(exc, pickle.UnpicklingError)):
+        return ("refused: the file holds a pickle that would run code or build objects other than plain "
+                "data, so it was not loaded; only checkpoints written by icar can be opened")
+    if raw.startswith(b"PK"):  # a zip archive, like every torch.save file, but incomplete or damaged
+        return "the file is truncated or corrupt (an incomplete checkpoint); train or download it again"
+    if not raw:
+        return "the file is empty"
+    return "not a checkpoint file: it could not be read as saved tensors (expected a .pt file written by icar)"
 
 
 def _validate(payload: object, label: str, path: Path | None) -> Checkpoint:

@@ -140,9 +140,14 @@ def previous_states(states: torch.Tensor) -> torch.Tensor:
     return torch.nn.functional.pad(states[:, :-1], (0, 0, 1, 0))
 
 
-def as_complex(states: torch.Tensor) -> torch.Tensor:
-    """Read coordinate pairs ``(2k, 2k+1)`` as complex numbers: (..., d) -> (..., d/2) complex."""
-    return torch.complex(states[..., 0::2], states[..., 1::2])
+def as_complex(states: torch.Tensor, conjugate: bool = False) -> torch.Tensor:
+    """Read coordinate pairs ``(2k, 2k+1)`` as complex numbers: (..., d) -> (..., d/2) complex.
+
+    ``conjugate`` builds the conjugate directly (``.conj()`` is a lazy view that ``torch.func``
+    transforms cannot batch).
+    """
+    imag = states[..., 1::2]
+    return torch.complex(states[..., 0::2], -imag if conjugate else imag)
 
 
 def as_real(z: torch.Tensor) -> torch.Tensor:

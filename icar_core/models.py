@@ -297,7 +297,7 @@ class MultiheadLinearAttention(ICARModel):
             return torch.einsum("bhnt,bhti->bni", pattern, v)
         A, B = self.diagonal_vectors()
         if self.complex:
-            s, q = as_complex(states), as_complex(query).conj()
+            s, q = as_complex(states), as_complex(query, conjugate=True)
             A, B = A.to(s.dtype), B.to(s.dtype)
         else:
             s, q = states, query
