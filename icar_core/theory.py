@@ -6,7 +6,14 @@ One GD step from ``W_0 = 0`` on ``L(W) = ½ Σ_{t=1..n} ||s_t − W s_{t-1}||²`
 
 from __future__ import annotations
 
+import math
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
 import torch
+
+from icar_core.validation import check_choice, check_int, check_number
 
 
 def gd_sums(states: torch.Tensor) -> torch.Tensor:
@@ -57,3 +64,255 @@ def gd_reference_loss(states: torch.Tensor, fit_states: torch.Tensor | None = No
     eta = fit_gd_eta(states if fit_states is None else fit_states, per_position=True)
     predictions = gd_predictions(states[:, :-1], eta)
     return (predictions[:, 1:] - states[:, 2:]).pow(2).sum(-1).mean().item()
+
+
+# ---------------------------------------------------------------------------------------------
+# The paper's closed-form objectives for diagonal heads (its Figure 3), and the exact expectations.
+#
+# Shapes: A, B (H, d) — rows are heads; C = Bᵀ A (d, d); P (T, T) in the *paper's* convention: row
+# t = 0..T-2 uses p = P[t, 0..t+1], whose last entry p_last weighs the newest token and p_prev the one
+# before it (the query token). Every objective returns the *sum* over the T-1 rows; divide by T-1 for
+# the units of :func:`icar_core.models.prediction_loss`.
+# ---------------------------------------------------------------------------------------------
+
+PAPER_CASES = ("unitary", "orthogonal")
+
+
+@dataclass(frozen=True)
+class PaperProblem:
+    """The authors' settings for one closed-form problem.
+
+    d: coordinates of the closed form (complex ones for ``unitary``, real ones for ``orthogonal``);
+    H: heads; T: rows of P; lr, steps: their plain gradient descent; radius: the norm of ``s_0`` in
+    every rotation plane that the objective assumes (complex ``s_0 = 1``; real ``s_0 = (1, …, 1)``).
+    """
+
+    d: int
+    H: int
+    T: int
+    lr: float
+    steps: int
+    radius: float
+
+
+PAPER_PROBLEMS: dict[str, PaperProblem] = {
+    "unitary": PaperProblem(d=10, H=10, T=20, lr=0.01, steps=100, radius=1.0),
+    "orthogonal": PaperProblem(d=10, H=8, T=20, lr=1e-3, steps=100_000, radius=math.sqrt(2.0)),
+}
+
+
+def paper_to_model_P(P_paper: torch.Tensor) -> torch.Tensor:
+    """Paper-convention ``P (T, T)`` -> icar's ``P (T, T)``: ``P_ours[n, t] = P_paper[n-1, t]``, t <= n.
+
+    icar predicts ``s_{n+1}`` at position n; the paper's row t = n-1 does the same. Row 0 of ours is
+    unused (the query ``s_{-1}`` is zero) and set to 0, like the entries above the diagonal.
+    """
+    T = P_paper.shape[-1]
+    ours = torch.zeros_like(P_paper)
+    ours[1:] = P_paper[:-1]
+    return ours * torch.ones(T, T, dtype=P_paper.dtype, device=P_paper.device).tril()
+
+
+def model_to_paper_P(P_ours: torch.Tensor) -> torch.Tensor:
+    """Inverse of :func:`paper_to_model_P` on the used entries; unused paper entries are set to 0.
+
+    Paper row t = 0..T-2 takes ours' row t+1, entries 0..t+1; the paper's last row is unused.
+    """
+    T = P_ours.shape[-1]
+    paper = torch.zeros_like(P_ours)
+    paper[:-1] = P_ours[1:]
+    return paper * _paper_mask(T, P_ours)
+
+
+def _paper_mask(T: int, like: torch.Tensor) -> torch.Tensor:
+    """(T, T) ones on the used entries of a paper-convention P: rows 0..T-2, columns <= t+1."""
+    mask = torch.ones(T, T, dtype=like.dtype, device=like.device).tril(1)
+    mask[-1] = 0
+    return mask
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Per-row statistics of a paper-convention P, each (T-1,)."""
+
+    norm2: torch.Tensor  # ||p||²
+    total: torch.Tensor  # Σ p
+    last: torch.Tensor  # p_last = P[t, t+1]
+    prev: torch.Tensor  # p_prev = P[t, t]
+    first: torch.Tensor  # p_0 = P[t, 0]
+
+
+def _rows(P: torch.Tensor) -> _Rows:
+    used = (P * _paper_mask(P.shape[-1], P))[:-1]
+    return _Rows(norm2=used.pow(2).sum(-1), total=used.sum(-1), last=torch.diagonal(P, 1),
+                 prev=torch.diagonal(P)[:-1], first=P[:-1, 0])
+
+
+def paper_objective_unitary(A: torch.Tensor, B: torch.Tensor, P: torch.Tensor) -> torch.Tensor:
+    """The paper's unitary objective, summed over rows, exactly as written (DESIGN.md §1):
+    ``||p||² ||C||_F² + p_prev² ||C 1||² − 2 tr(C) p_last + d`` with ``C = Bᵀ A``.
+
+    Note: as the expected loss of the model it over-counts ``p_prev² ||C||_F²``; see
+    :func:`expected_loss_unitary`. The authors minimised this one, so the reference uses it.
+    """
+    C = B.T @ A
+    r = _rows(P)
+    terms = (r.norm2 * C.pow(2).sum() + r.prev.pow(2) * C.sum(-1).pow(2).sum()
+             - 2 * torch.trace(C) * r.last + C.shape[0])
+    return terms.sum()
+
+
+def _block_couplings(C: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """``τ3 = Σ_k (r_{2k} C_{2k,2k+1} + r_{2k+1} C_{2k+1,2k})`` and ``τ4 = Σ_k (C_{2k,2k+1}² + C_{2k+1,2k}²)``."""
+    rowsum = C.sum(-1)
+    upper, lower = torch.diagonal(C, 1)[0::2], torch.diagonal(C, -1)[0::2]
+    tau3 = (rowsum[0::2] * upper + rowsum[1::2] * lower).sum()
+    return tau3, upper.pow(2).sum() + lower.pow(2).sum()
+
+
+def paper_objective_orthogonal(A: torch.Tensor, B: torch.Tensor, P: torch.Tensor) -> torch.Tensor:
+    """The paper's objective for real 2x2 rotation blocks, summed over rows, exactly as written:
+    ``p_prev² ||C 1||² + (||p||² − p_prev²) ||C||_F² + 2 τ3 (p_prev Σp − p_prev²)
+    + ((Σp')² − ||p'||²) τ4 − 2 tr(C) p_last + d`` (``p'`` = p without p_prev).
+
+    Note: this is *not* the expected loss of the model on rotation blocks (see
+    :func:`expected_loss_orthogonal`); the authors minimised it, so the reference uses it.
+    """
+    C = B.T @ A
+    r = _rows(P)
+    tau3, tau4 = _block_couplings(C)
+    rest_total, rest_norm2 = r.total - r.prev, r.norm2 - r.prev.pow(2)
+    terms = (r.prev.pow(2) * C.sum(-1).pow(2).sum() + rest_norm2 * C.pow(2).sum()
+             + 2 * tau3 * (r.prev * r.total - r.prev.pow(2)) + (rest_total.pow(2) - rest_norm2) * tau4
+             - 2 * torch.trace(C) * r.last + C.shape[0])
+    return terms.sum()
+
+
+def paper_objective(case: str, A: torch.Tensor, B: torch.Tensor, P: torch.Tensor) -> torch.Tensor:
+    """The authors' objective for ``case`` (``unitary`` | ``orthogonal``), summed over rows."""
+    check_choice("case", case, PAPER_CASES)
+    objective = paper_objective_unitary if case == "unitary" else paper_objective_orthogonal
+    return objective(A, B, P)
+
+
+def expected_loss_unitary(A: torch.Tensor, B: torch.Tensor, P: torch.Tensor, radius: float = 1.0) -> torch.Tensor:
+    """Exact expected squared error of the diagonal model on commuting unitary W, summed over rows.
+
+    Complex coordinates ``s_{t,j} = ρ λ_j^t`` (any fixed phase), ``λ_j = e^{iθ_j}``, θ_j i.i.d. uniform
+    on [0, 2π); query ``s_{n-1}``. Expanding the square, only index pairs whose phases cancel survive:
+    ``ρ⁶ (||p||² ||C||_F² + p_prev² (||C 1||² − ||C||_F²)) − 2 ρ⁴ tr(C) p_last + ρ² d``.
+    The paper's form counts the diagonal ``j = j'`` of the ``p_prev²`` cross term twice.
+    """
+    C = B.T @ A
+    r = _rows(P)
+    frob2 = C.pow(2).sum()
+    quad = r.norm2 * frob2 + r.prev.pow(2) * (C.sum(-1).pow(2).sum() - frob2)
+    return (radius**6 * quad - 2 * radius**4 * torch.trace(C) * r.last + radius**2 * C.shape[0]).sum()
+
+
+def expected_loss_orthogonal(A: torch.Tensor, B: torch.Tensor, P: torch.Tensor,
+                             radius: float = math.sqrt(2.0)) -> torch.Tensor:
+    """Exact expected squared error of the diagonal model on real rotation blocks, summed over rows.
+
+    Plane k holds ``ρ (cos(tθ_k + π/4), sin(tθ_k + π/4))`` — the phase of ``s_0 = (1, …, 1)`` and of
+    icar's ``unit_planes`` — with θ_k i.i.d. uniform on [0, 2π); query ``s_{n-1}``, real field.
+    Derivation: write ``Σ_{j in plane b} C_ij s_{q,j} s_{t,j} = σ_ib R_b(t) + δ_ib S_b(t)`` with
+    ``σ = (C_{i,2b} + C_{i,2b+1})/2``, ``δ = (C_{i,2b} − C_{i,2b+1})/2``, ``R = ρ² cos((t−q)θ)`` and
+    ``S = ρ² cos((t+q)θ + π/2)``, then average the square plane by plane (other planes, own plane).
+    Checked against exact quadrature and Monte Carlo on the model itself (tests/test_theory.py).
+    """
+    C = B.T @ A
+    d = C.shape[0]
+    planes = C.reshape(d, d // 2, 2)
+    sigma, delta = planes.sum(-1) / 2, (planes[..., 0] - planes[..., 1]) / 2  # (d, d/2)
+    own = torch.nn.functional.one_hot(torch.arange(d) // 2, d // 2).bool()
+    sign = 1.0 - 2.0 * (torch.arange(d) % 2).to(C.dtype)  # +1 on cos coordinates, -1 on sin ones
+    s_own, d_own = sigma[own], delta[own]  # (d,): own-plane σ, δ of every output coordinate
+    s_other = torch.where(own, 0.0, sigma)
+    other_sum, other_s2 = s_other.sum(-1), s_other.pow(2).sum(-1)
+    other_d2 = torch.where(own, 0.0, delta).pow(2).sum(-1)
+
+    r = _rows(P)
+    first_row = torch.zeros_like(r.prev)
+    first_row[0] = 1.0  # q = 0: the query is s_0 itself, so S_b(0) = ρ² cos(π/2) = 0 drops out
+    total_s, norm2_s = r.total - first_row * r.first, r.norm2 - first_row * r.first.pow(2)
+    pq, sp, n2 = r.prev, r.total, r.norm2
+    other_planes = 0.5 * pq.pow(2) * (other_sum.pow(2) - other_s2).sum() + 0.25 * (
+        (n2 + pq.pow(2)) * other_s2.sum() + norm2_s * other_d2.sum())
+    mixed = 0.5 * pq * ((sp + pq) * (other_sum * s_own).sum()
+                        + (sp - first_row * pq) * (sign * other_sum * d_own).sum())
+    own_plane = ((sp.pow(2) + n2 + 2 * pq * sp) * s_own.pow(2).sum() / 8
+                 + (total_s.pow(2) + norm2_s) * d_own.pow(2).sum() / 8
+                 + (sp.pow(2) + (1 - first_row) * pq * sp - r.first.pow(2)) * (sign * s_own * d_own).sum() / 4)
+    quad = radius**6 * (other_planes + mixed + own_plane)
+    cross = radius**4 / 2 * r.last * s_own.sum()
+    return (quad - cross + radius**2 * d / 2).sum()
+
+
+@dataclass
+class PaperFit:
+    """Result of :func:`minimise_paper_objective` (paper convention).
+
+    A, B (H, d); P (T, T); losses (steps+1,): the objective after k updates; snapshots: (step, A, B,
+    P) at the requested steps; seconds: wall time of the loop.
+    """
+
+    case: str
+    A: torch.Tensor
+    B: torch.Tensor
+    P: torch.Tensor
+    losses: torch.Tensor
+    snapshots: list[tuple[int, torch.Tensor, torch.Tensor, torch.Tensor]]
+    seconds: float
+    lr: float
+
+
+def paper_init(H: int, d: int, T: int, seed: int, dtype: torch.dtype = torch.float64,
+               scale: float = 0.1) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """``A, B (H, d)`` and ``P (T, T)`` drawn from N(0, scale²) in that order, as the authors did."""
+    generator = torch.Generator().manual_seed(int(seed))
+    return tuple(scale * torch.randn(shape, generator=generator, dtype=dtype)
+                 for shape in ((H, d), (H, d), (T, T)))
+
+
+def minimise_paper_objective(case: str, d: int | None = None, H: int | None = None, T: int | None = None,
+                             steps: int | None = None, lr: float | None = None, seed: int = 0, *,
+                             snapshot_at: Iterable[int] = (), dtype: torch.dtype = torch.float64,
+                             on_step: Callable[[int, float], None] | None = None) -> PaperFit:
+    """Plain gradient descent on the paper's objective from N(0, 0.1²), as the authors did.
+
+    Unset arguments take :data:`PAPER_PROBLEMS` [case]. ``snapshot_at``: steps (0 = the start) whose
+    parameters are kept; ``on_step(step, loss)`` is called after every update (for progress bars).
+    Entries of P that the objective does not use keep their initial values, as in the authors' arrays.
+    """
+    check_choice("case", case, PAPER_CASES)
+    spec = PAPER_PROBLEMS[case]
+    d, H, T = d or spec.d, H or spec.H, T or spec.T
+    steps = spec.steps if steps is None else steps
+    lr = spec.lr if lr is None else lr
+    check_int("steps", steps, 0)
+    check_number("lr", lr, 0.0, strict=True)
+    if case == "orthogonal" and d % 2:
+        raise ValueError(f"the orthogonal objective pairs coordinates into rotation planes, so d must be even; got {d}")
+    params = [p.requires_grad_() for p in paper_init(H, d, T, seed, dtype)]
+    wanted = set(snapshot_at)
+    losses = torch.empty(steps + 1, dtype=dtype)
+    snapshots = []
+    started = time.perf_counter()
+    for step in range(steps + 1):
+        if step in wanted:
+            snapshots.append((step, *(p.detach().clone() for p in params)))
+        loss = paper_objective(case, *params)
+        losses[step] = loss.detach()
+        if step == steps:
+            break
+        grads = torch.autograd.grad(loss, params)
+        with torch.no_grad():
+            for p, g in zip(params, grads, strict=True):
+                p.sub_(lr * g)
+        if on_step is not None:
+            on_step(step + 1, losses[step].item())
+    if not torch.isfinite(losses).all():
+        raise FloatingPointError(f"gradient descent on the {case} objective diverged; try a smaller lr than {lr}")
+    A, B, P = (p.detach() for p in params)
+    return PaperFit(case, A, B, P, losses, snapshots, time.perf_counter() - started, lr)

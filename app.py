@@ -1,0 +1,13 @@
+"""icar dashboard: ``streamlit run app.py``.
+
+The entry point draws the shared sidebar (language, run picker, failed files, upload) and then
+the chosen page; the pages live in ``pages/``.
+"""
+
+import streamlit as st
+
+from icar_core import ui
+
+st.set_page_config(page_title="icar", page_icon=":material/rotate_right:", layout="wide")
+ui.setup_sidebar()
+ui.navigation().run()

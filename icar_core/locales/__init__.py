@@ -1,0 +1,20 @@
+"""All UI strings, one module per area of the dashboard, merged into :data:`STRINGS`."""
+
+from __future__ import annotations
+
+from icar_core.locales import common, gd, heads, home, orthogonality, paper, positions, tour, training
+
+_MODULES = (common, home, gd, heads, orthogonality, positions, training, paper, tour)
+
+
+def _merge() -> dict[str, dict[str, str]]:
+    merged: dict[str, dict[str, str]] = {}
+    for module in _MODULES:
+        duplicated = set(merged) & set(module.STRINGS)
+        if duplicated:
+            raise KeyError(f"UI string keys defined twice: {', '.join(sorted(duplicated))}")
+        merged |= module.STRINGS
+    return merged
+
+
+STRINGS = _merge()

@@ -1,0 +1,51 @@
+"""UI strings shared by every page: sidebar, navigation, errors, export."""
+
+STRINGS: dict[str, dict[str, str]] = {
+    "app.title": {"en": "icar — in-context autoregressive learning", "ja": "icar — 文脈内自己回帰学習"},
+    "sidebar.language": {"en": "Language", "ja": "言語"},
+    "sidebar.run": {"en": "Trained run", "ja": "学習済みモデル"},
+    "sidebar.run_help": {
+        "en": "Every page shows this run. Runs are grouped by model kind.",
+        "ja": "すべてのページがこのモデルを表示します。モデルの種類ごとに並んでいます。",
+    },
+    "sidebar.upload": {"en": "Open your own checkpoint (.pt)", "ja": "自分のチェックポイント（.pt）を開く"},
+    "sidebar.upload_help": {
+        "en": "A file written by `python -m icar_core.train`. It is checked exactly like the shipped runs; "
+              "nothing in it is executed.",
+        "ja": "`python -m icar_core.train` で書き出したファイルです。同梱のモデルと同じ検査を行い、"
+              "ファイル内のコードは一切実行しません。",
+    },
+    "sidebar.upload_ok": {"en": "Loaded {name} from your file.", "ja": "ファイルから {name} を読み込みました。"},
+    "sidebar.upload_failed": {
+        "en": "This file could not be opened: {reason}",
+        "ja": "このファイルは開けませんでした：{reason}",
+    },
+    "sidebar.failed_title": {"en": "{count} file(s) could not be loaded", "ja": "{count} 件のファイルを読み込めませんでした"},
+    "sidebar.no_runs": {
+        "en": "No trained runs were found in checkpoints/. Train one with `python -m icar_core.train --all-presets`.",
+        "ja": "checkpoints/ に学習済みモデルがありません。`python -m icar_core.train --all-presets` で学習してください。",
+    },
+    "kind.augmented": {"en": "Augmented tokens", "ja": "拡張トークン"},
+    "kind.multihead": {"en": "Multi-head", "ja": "マルチヘッド"},
+    "kind.pe_only": {"en": "Positional encodings only", "ja": "位置エンコーディングのみ"},
+    "kind.uploaded": {"en": "uploaded", "ja": "アップロード"},
+    "common.how_to_read": {"en": "How to read this", "ja": "この図の読み方"},
+    "common.not_applicable": {
+        "en": "This view does not apply to the run “{run}”: {reason}. Pick another run in the sidebar.",
+        "ja": "この表示はモデル「{run}」には当てはまりません（{reason}）。サイドバーで別のモデルを選んでください。",
+    },
+    "common.download_png": {"en": "PNG (slides)", "ja": "PNG（スライド用）"},
+    "common.download_svg": {"en": "SVG (papers)", "ja": "SVG（論文用）"},
+    "common.error": {
+        "en": "Something went wrong while drawing this page: {reason}",
+        "ja": "このページの描画中に問題が起きました：{reason}",
+    },
+    "nav.home": {"en": "Home", "ja": "ホーム"},
+    "nav.gd": {"en": "Model vs gradient descent", "ja": "モデルと勾配降下法"},
+    "nav.heads": {"en": "Heads", "ja": "ヘッド"},
+    "nav.orthogonality": {"en": "Head orthogonality", "ja": "ヘッドの直交性"},
+    "nav.positions": {"en": "Positional encodings", "ja": "位置エンコーディング"},
+    "nav.training": {"en": "Training", "ja": "学習の経過"},
+    "nav.paper": {"en": "Paper reference", "ja": "論文の再現"},
+    "nav.tour": {"en": "Tour", "ja": "ツアー"},
+}

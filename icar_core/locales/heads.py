@@ -1,0 +1,3 @@
+"""UI strings of the heads area."""
+
+STRINGS: dict[str, dict[str, str]] = {}

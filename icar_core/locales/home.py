@@ -1,0 +1,114 @@
+"""UI strings of the home page and the three findings' live verdicts (used on their pages too)."""
+
+STRINGS: dict[str, dict[str, str]] = {
+    "home.title": {"en": "How a transformer learns a rule from its context", "ja": "トランスフォーマーは文脈からどのように規則を学ぶのか"},
+    "home.lead": {
+        "en": "Each sequence follows its own hidden rule: the next state is the current one turned by a matrix **W**. "
+              "A one-layer transformer sees the sequence so far and must predict the next state, so it has to work out "
+              "**W** from the context alone. icar opens the trained model and checks, number by number, how it does it.",
+        "ja": "各系列はそれぞれ隠れた規則に従います。次の状態は、現在の状態を行列 **W** で回したものです。"
+              "1 層のトランスフォーマーはそれまでの系列だけを見て次の状態を予測するため、文脈だけから **W** を推定しなければなりません。"
+              "icar は学習済みモデルの中身を開き、その仕組みを数値で一つずつ確かめます。",
+    },
+    "home.picture_title": {"en": "One context: the states, the rule W and the model's prediction",
+                           "ja": "一つの文脈：状態、規則 W、モデルの予測"},
+    "home.picture_caption": {
+        "en": "Run “{run}”: the first two coordinates of a sequence s₀ … s_{n} (grey dots joined in order), the true next "
+              "state W s_{n} (green) and the model's prediction (orange). Prediction error: {error} (squared distance; the "
+              "states have length about 1).",
+        "ja": "モデル「{run}」：系列 s₀ … s_{n} の最初の 2 座標（灰色の点を順に結んだもの）、本当の次の状態 W s_{n}（緑）、"
+              "モデルの予測（オレンジ）。予測誤差：{error}（二乗距離。状態の長さはおよそ 1）。",
+    },
+    "home.findings": {"en": "The paper's three findings, checked on the trained runs",
+                      "ja": "論文の 3 つの発見を学習済みモデルで確認"},
+    "home.finding1.title": {"en": "1 · The model runs one step of gradient descent",
+                            "ja": "1 · モデルは勾配降下法を 1 ステップ実行している"},
+    "home.finding1.text": {
+        "en": "With tokens that pair each state with the previous one, the model's estimate of W is what one step of "
+              "gradient descent on the context would give.",
+        "ja": "各状態を直前の状態と組にしたトークンを与えると、モデルによる W の推定値は、文脈に対して勾配降下法を 1 ステップ適用した結果と一致します。",
+    },
+    "home.finding2.title": {"en": "2 · The heads split the work", "ja": "2 · ヘッドが仕事を分担する"},
+    "home.finding2.text": {
+        "en": "With plain tokens and several heads, the heads learn directions that do not overlap (orthogonal heads), "
+              "and together they act like a scaled identity.",
+        "ja": "通常のトークンと複数のヘッドでは、各ヘッドが重ならない方向（直交するヘッド）を学び、全体としてスカラー倍の単位行列のように働きます。",
+    },
+    "home.finding3.title": {"en": "3 · Positions learn trigonometry", "ja": "3 · 位置エンコーディングが三角関数を学ぶ"},
+    "home.finding3.text": {
+        "en": "When only the positional weights are trained, they take a smooth, cosine-like shape whose frequency "
+              "depends on how fast the rule rotates.",
+        "ja": "位置の重みだけを学習させると、重みは滑らかなコサイン状の形になり、その周波数は規則の回転の速さで決まります。",
+    },
+    "home.verdict_run": {"en": "Checked on run “{run}”:", "ja": "モデル「{run}」で確認："},
+    "home.open_page": {"en": "Open the page", "ja": "ページを開く"},
+    "home.no_run_for": {"en": "No shipped run of this kind is loaded.", "ja": "この種類のモデルが読み込まれていません。"},
+    "home.how": {
+        "en": "**The task.** A state sₜ (a short vector) moves by a rule sₜ₊₁ = W sₜ, and every sequence has its own W — "
+              "here a rotation. **The model.** One layer of linear attention: every earlier state votes on the next one, "
+              "weighted by how similar it is to the current state. **What is checked.** Each card's sentence is computed "
+              "now from the run named in it; green means the run shows the finding, yellow that it does not (yet). "
+              "The other pages show every number behind these sentences.",
+        "ja": "**課題。** 状態 sₜ（短いベクトル）は規則 sₜ₊₁ = W sₜ に従って動き、系列ごとに W が異なります（ここでは回転）。"
+              "**モデル。** 線形アテンション 1 層：過去の各状態が、現在の状態との類似度に応じた重みで次の状態に「投票」します。"
+              "**確認していること。** 各カードの文は、そこに書かれたモデルから今計算したものです。緑はモデルがその発見を示していること、"
+              "黄色は（まだ）示していないことを表します。各数値の詳細は他のページにあります。",
+    },
+    "chart.coordinate1": {"en": "coordinate 1", "ja": "座標 1"},
+    "chart.coordinate2": {"en": "coordinate 2", "ja": "座標 2"},
+    "chart.series.context": {"en": "context s₀ … sₙ", "ja": "文脈 s₀ … sₙ"},
+    "chart.series.truth": {"en": "true next state", "ja": "本当の次の状態"},
+    "chart.series.model": {"en": "model's prediction", "ja": "モデルの予測"},
+    "chart.series.gd": {"en": "one GD step's prediction", "ja": "勾配降下 1 ステップの予測"},
+    # Live verdicts (filled with numbers from the selected run).
+    "verdict.gd.good": {
+        "en": "This model's next-state prediction matches one step of gradient descent: the two predictions point the "
+              "same way (median cosine {cosine} over {contexts} fresh contexts) and the model's error is {ratio}× that "
+              "of the best single GD step.",
+        "ja": "このモデルの次状態の予測は勾配降下法 1 ステップと一致しています。新しい {contexts} 個の文脈で、二つの予測の向きはほぼ同じ"
+              "（コサイン類似度の中央値 {cosine}）、モデルの誤差は最良の GD 1 ステップの {ratio} 倍です。",
+    },
+    "verdict.gd.bad": {
+        "en": "This model does not (yet) behave like one step of gradient descent: median cosine between the two "
+              "predictions {cosine} over {contexts} contexts, error {ratio}× that of the best single GD step.",
+        "ja": "このモデルは（まだ）勾配降下法 1 ステップのようには振る舞っていません。{contexts} 個の文脈で、二つの予測のコサイン類似度の"
+              "中央値は {cosine}、誤差は最良の GD 1 ステップの {ratio} 倍です。",
+    },
+    "verdict.heads.scaled_identity": {
+        "en": "The heads split the work: together they form Bᵀ A = {c}·I (off by {error}% of its size), and the heads' "
+              "directions barely overlap (mean |cosine| {score}).",
+        "ja": "ヘッドは仕事を分担しています。全体で Bᵀ A = {c}·I（ずれは大きさの {error}%）となり、各ヘッドの方向はほとんど重なりません"
+              "（|コサイン| の平均 {score}）。",
+    },
+    "verdict.heads.rotation_blocks": {
+        "en": "The heads combine into the paper's structure for real rotations: Bᵀ A = {c}·(I + S), 2×2 blocks of equal "
+              "entries (off by {error}%); the raw head directions overlap (mean |cosine| {score}), as the paper predicts "
+              "for this case.",
+        "ja": "ヘッドは実数の回転に対する論文の構造を作っています：Bᵀ A = {c}·(I + S)、等しい値の 2×2 ブロック（ずれ {error}%）。"
+              "論文の予測どおり、この場合は個々のヘッドの方向は重なっています（|コサイン| の平均 {score}）。",
+    },
+    "verdict.heads.no_structure": {
+        "en": "Bᵀ A is not close to the paper's structure yet: the best fit ({c}) is off by {error}% (mean |cosine| "
+              "between heads {score}).",
+        "ja": "Bᵀ A はまだ論文の構造に近くありません。最良の当てはめ（{c}）のずれは {error}% です（ヘッド間の |コサイン| の平均 {score}）。",
+    },
+    "verdict.heads.full_good": {
+        "en": "The heads' circuits point in nearly independent directions (mean |cosine| {score}).",
+        "ja": "各ヘッドの回路はほぼ独立な方向を向いています（|コサイン| の平均 {score}）。",
+    },
+    "verdict.heads.full_bad": {
+        "en": "The heads' circuits overlap (mean |cosine| {score}): this run's heads are not orthogonal.",
+        "ja": "各ヘッドの回路は重なっています（|コサイン| の平均 {score}）。このモデルのヘッドは直交していません。",
+    },
+    "verdict.positions.cosine": {
+        "en": "The last row of the positional weights is a cosine wave: R² = {r2}, frequency {omega} rad per position "
+              "(one period ≈ {period} positions).",
+        "ja": "位置の重みの最後の行はコサイン波です：R² = {r2}、周波数は 1 位置あたり {omega} ラジアン（1 周期 ≈ {period} 位置）。",
+    },
+    "verdict.positions.not_cosine": {
+        "en": "The last row of the positional weights is not well described by a single cosine (R² = {r2}; best "
+              "frequency {omega} rad per position), so no frequency is claimed.",
+        "ja": "位置の重みの最後の行は一つのコサインではうまく表せません（R² = {r2}、最良の周波数 1 位置あたり {omega} ラジアン）。"
+              "そのため周波数は主張しません。",
+    },
+}

@@ -1,0 +1,3 @@
+"""UI strings of the orthogonality area."""
+
+STRINGS: dict[str, dict[str, str]] = {}

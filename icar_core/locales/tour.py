@@ -1,0 +1,3 @@
+"""UI strings of the tour area."""
+
+STRINGS: dict[str, dict[str, str]] = {}

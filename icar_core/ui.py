@@ -1,0 +1,198 @@
+"""The only module that imports Streamlit: shared sidebar, run selection, caching, text and charts.
+
+``app.py`` calls :func:`setup_sidebar` and :func:`navigation` on every run, so the language switch
+and the run picker are drawn once for all pages and keep their state across page switches.
+Pages call :func:`current_run`, :func:`t`, :func:`cached`, :func:`page_header`, :func:`show_chart`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import streamlit as st
+
+from icar_core.charts.export import to_png, to_svg
+from icar_core.checkpoints import Checkpoint, CheckpointError, CheckpointListing, list_checkpoints, load_checkpoint
+from icar_core.errors import NotApplicableError
+from icar_core.i18n import LANGUAGES, translate
+
+ROOT = Path(__file__).resolve().parent.parent
+CHECKPOINT_DIR = ROOT / "checkpoints"
+KIND_ORDER = ("augmented", "multihead", "pe_only")
+DEFAULT_RUN = "augmented-commuting"
+
+# (url path, file, title key, icon): the dashboard's pages in menu order.
+PAGES = (
+    ("home", "pages/home.py", "nav.home", ":material/home:"),
+    ("model-vs-gd", "pages/model_vs_gd.py", "nav.gd", ":material/compare_arrows:"),
+    ("heads", "pages/heads.py", "nav.heads", ":material/grid_view:"),
+    ("orthogonality", "pages/orthogonality.py", "nav.orthogonality", ":material/call_split:"),
+    ("positional-encodings", "pages/positional_encodings.py", "nav.positions", ":material/timeline:"),
+    ("training", "pages/training.py", "nav.training", ":material/show_chart:"),
+    ("paper-reference", "pages/paper_reference.py", "nav.paper", ":material/menu_book:"),
+    ("tour", "pages/tour.py", "nav.tour", ":material/slideshow:"),
+)
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "en")
+
+
+def t(key: str, **values: object) -> str:
+    """UI text for ``key`` in the chosen language."""
+    return translate(key, lang(), **values)
+
+
+# ---------------------------------------------------------------- runs
+
+
+def _folder_signature(folder: Path) -> tuple:
+    """Names, sizes and modification times: the listing is reloaded only when a file changes."""
+    return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.glob("*.pt")))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _listing(folder: str, signature: tuple) -> CheckpointListing:
+    return list_checkpoints(folder)
+
+
+def disk_runs() -> CheckpointListing:
+    """The runs in ``checkpoints/`` and the files there that failed to load (with reasons)."""
+    return _listing(str(CHECKPOINT_DIR), _folder_signature(CHECKPOINT_DIR))
+
+
+def _uploaded() -> dict[str, Checkpoint]:
+    return st.session_state.setdefault("uploaded_runs", {})
+
+
+def run_id(ckpt: Checkpoint) -> str:
+    return ckpt.source_id
+
+
+def all_runs() -> list[Checkpoint]:
+    """Shipped and uploaded runs, grouped by kind (augmented, multihead, PE-only), then by name."""
+    runs = list(disk_runs().runs) + list(_uploaded().values())
+    return sorted(runs, key=lambda c: (KIND_ORDER.index(c.config.model.kind), c.path is None, c.name))
+
+
+def run_label(ckpt: Checkpoint) -> str:
+    origin = f" ({t('kind.uploaded')})" if ckpt.path is None else ""
+    return f"{t('kind.' + ckpt.config.model.kind)} · {ckpt.name}{origin}"
+
+
+def current_run() -> Checkpoint | None:
+    """The run chosen in the sidebar (None when there is none at all)."""
+    runs = {run_id(c): c for c in all_runs()}
+    return runs.get(st.session_state.get("run_id")) or next(iter(runs.values()), None)
+
+
+def setup_sidebar() -> None:
+    """Language switch, run picker, failed files and the upload box, in the sidebar."""
+    with st.sidebar:
+        st.radio(t("sidebar.language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True)
+        picker = st.container()
+        _upload_box()
+        runs = all_runs()
+        with picker:
+            if not runs:
+                st.warning(t("sidebar.no_runs"))
+            else:
+                ids = [run_id(c) for c in runs]
+                if st.session_state.get("run_id") not in ids:
+                    default = next((run_id(c) for c in runs if c.name == DEFAULT_RUN), ids[0])
+                    st.session_state["run_id"] = default
+                labels = {run_id(c): run_label(c) for c in runs}
+                st.selectbox(t("sidebar.run"), ids, format_func=labels.get, key="run_id",
+                             help=t("sidebar.run_help"))
+        failed = disk_runs().failed
+        if failed:
+            with st.expander(t("sidebar.failed_title", count=len(failed))):
+                for path, reason in failed:
+                    st.caption(reason if reason.startswith(path.name) else f"{path.name}: {reason}")
+
+
+def _upload_box() -> None:
+    upload = st.file_uploader(t("sidebar.upload"), type=["pt"], help=t("sidebar.upload_help"), key="upload")
+    if upload is None:
+        return
+    data = upload.getvalue()
+    try:
+        ckpt = _load_upload(data, upload.name)
+    except CheckpointError as exc:
+        st.error(t("sidebar.upload_failed", reason=str(exc)))
+        return
+    if run_id(ckpt) not in _uploaded():
+        _uploaded()[run_id(ckpt)] = ckpt
+        st.session_state["run_id"] = run_id(ckpt)
+    st.success(t("sidebar.upload_ok", name=ckpt.name))
+
+
+def _load_upload(data: bytes, name: str) -> Checkpoint:
+    return load_checkpoint(data, name=name)
+
+
+def navigation() -> Any:
+    """The page menu, titles in the chosen language."""
+    pages = [st.Page(str(ROOT / file), title=t(title), icon=icon, url_path=url, default=(url == "home"))
+             for url, file, title, icon in PAGES]
+    return st.navigation(pages)
+
+
+# ---------------------------------------------------------------- caching
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_call(_fn: Callable, fn_key: str, source_id: str, _ckpt: Checkpoint, args: tuple) -> Any:
+    return _fn(_ckpt, *args)
+
+
+def cached(fn: Callable, ckpt: Checkpoint, *args: Any) -> Any:
+    """``fn(ckpt, *args)``, cached by the function, the checkpoint file's content and ``args``."""
+    return _cached_call(fn, f"{fn.__module__}.{fn.__qualname__}", run_id(ckpt), ckpt, args)
+
+
+# ---------------------------------------------------------------- page furniture
+
+
+def page_header(title: str, lead: str, verdict: str | None = None, good: bool | None = None) -> None:
+    """Title, one plain sentence of what the page shows, and the live verdict for the run."""
+    st.title(title)
+    st.markdown(lead)
+    if verdict:
+        box = st.success if good else st.warning if good is False else st.info
+        box(verdict)
+
+
+def how_to_read(text: str) -> None:
+    with st.expander(t("common.how_to_read")):
+        st.markdown(text)
+
+
+# Download buttons call these outside the script run (no Streamlit context), so plain caches.
+_png = functools.lru_cache(maxsize=64)(to_png)
+_svg = functools.lru_cache(maxsize=64)(to_svg)
+
+
+def show_chart(chart: alt.TopLevelMixin, name: str) -> None:
+    """Draw ``chart`` with PNG and SVG download buttons (converted only when clicked)."""
+    st.altair_chart(chart, width="content")
+    spec = chart.to_json()
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(t("common.download_png"), data=lambda: _png(spec), file_name=f"{name}.png",
+                         mime="image/png", key=f"png-{name}", on_click="ignore", icon=":material/download:")
+    right.download_button(t("common.download_svg"), data=lambda: _svg(spec), file_name=f"{name}.svg",
+                          mime="image/svg+xml", key=f"svg-{name}", on_click="ignore", icon=":material/download:")
+
+
+@contextlib.contextmanager
+def explained_errors(ckpt: Checkpoint) -> Iterator[None]:
+    """Show an analysis that does not apply to ``ckpt`` as a sentence, not a traceback."""
+    try:
+        yield
+    except NotApplicableError as exc:
+        st.info(t("common.not_applicable", run=ckpt.name, reason=str(exc)))

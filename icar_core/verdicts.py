@@ -1,0 +1,65 @@
+"""Live verdicts: one sentence per finding, computed from a loaded run (no Streamlit).
+
+A :class:`Verdict` holds a text key (see ``icar_core.locales``), the numbers that fill it, and
+whether the run shows the finding (``good``), so the same verdict reads in English or Japanese.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from icar_core.analysis import gd_verdict
+from icar_core.checkpoints import Checkpoint
+from icar_core.errors import NotApplicableError
+from icar_core.structure import circuit_structure, diagonal_circuit, fit_cosine, head_orthogonality, pe_profile
+
+# A run "implements one GD step" when its predictions point where GD's do and its loss is GD's.
+GD_COSINE_MIN = 0.99
+GD_LOSS_TOLERANCE = 0.05
+# Heads "are orthogonal" when their mean |cosine| is small.
+ORTHOGONAL_SCORE_MAX = 0.1
+CIRCUIT_ERROR_MAX = 0.05
+
+
+@dataclass(frozen=True)
+class Verdict:
+    key: str
+    values: dict = field(default_factory=dict)
+    good: bool | None = None
+
+
+def gd_finding(ckpt: Checkpoint) -> Verdict:
+    """Finding 1: does the model's prediction match one step of gradient descent?"""
+    if ckpt.config.model.kind != "augmented":
+        raise NotApplicableError("the gradient-descent comparison is made for runs with augmented tokens")
+    v = gd_verdict(ckpt.model, ckpt.process)
+    good = v.prediction_cosine >= GD_COSINE_MIN and abs(v.loss_ratio - 1) <= GD_LOSS_TOLERANCE
+    values = {"cosine": f"{v.prediction_cosine:.3f}", "ratio": f"{v.loss_ratio:.3f}",
+              "percent": f"{100 * v.prediction_cosine:.1f}", "contexts": v.n_contexts}
+    return Verdict("verdict.gd.good" if good else "verdict.gd.bad", values, good)
+
+
+def heads_finding(ckpt: Checkpoint) -> Verdict:
+    """Finding 2: do the heads split the work (orthogonal heads, ``Bᵀ A`` a scaled identity)?"""
+    if ckpt.config.model.kind != "multihead":
+        raise NotApplicableError("head orthogonality is measured on multi-head runs")
+    scores = head_orthogonality(ckpt.model)
+    score = float(np.mean([s.score for s in scores.values()]))
+    if ckpt.config.model.heads == "diagonal":
+        shape = circuit_structure(diagonal_circuit(ckpt.model))
+        good = shape.best_rel_error <= CIRCUIT_ERROR_MAX
+        key = f"verdict.heads.{shape.best}"
+        values = {"c": f"{shape.best_c:.3f}", "error": f"{100 * shape.best_rel_error:.2f}", "score": f"{score:.3f}"}
+        return Verdict(key if good else "verdict.heads.no_structure", values, good)
+    good = score <= ORTHOGONAL_SCORE_MAX
+    return Verdict("verdict.heads.full_good" if good else "verdict.heads.full_bad", {"score": f"{score:.3f}"}, good)
+
+
+def positions_finding(ckpt: Checkpoint) -> Verdict:
+    """Finding 3: is the last used row of the positional matrix a cosine?"""
+    fit = fit_cosine(pe_profile(ckpt.model))
+    values = {"r2": f"{fit.r2:.4f}", "omega": f"{fit.omega:.3f}", "period": f"{fit.period:.0f}"}
+    return Verdict("verdict.positions.cosine" if fit.well_described else "verdict.positions.not_cosine",
+                   values, fit.well_described)

@@ -1,0 +1,47 @@
+"""Home: what the model does, one picture, and the paper's three findings with live verdicts."""
+
+import streamlit as st
+
+from icar_core import ui
+from icar_core.charts.common import trajectory
+from icar_core.verdicts import gd_finding, heads_finding, positions_finding
+from icar_core.views.context import example_context
+from icar_core.views.findings import run_for_finding
+
+ui.page_header(ui.t("home.title"), ui.t("home.lead"))
+ckpt = ui.current_run()
+if ckpt is None:
+    st.stop()
+
+example = ui.cached(example_context, ckpt, 0)
+picture = trajectory(
+    example.states,
+    {ui.t("chart.series.truth"): example.truth, ui.t("chart.series.model"): example.prediction},
+    ui.t("home.picture_title"), context_label=ui.t("chart.series.context"),
+    x_title=ui.t("chart.coordinate1"), y_title=ui.t("chart.coordinate2"))
+left, right = st.columns([3, 2])
+with left:
+    ui.show_chart(picture, "home-context")
+with right:
+    st.caption(ui.t("home.picture_caption", run=ckpt.name, n=len(example.states) - 1, error=f"{example.error:.2e}"))
+
+st.header(ui.t("home.findings"))
+findings = (
+    ("gd", gd_finding, "home.finding1", "pages/model_vs_gd.py"),
+    ("heads", heads_finding, "home.finding2", "pages/orthogonality.py"),
+    ("positions", positions_finding, "home.finding3", "pages/positional_encodings.py"),
+)
+for column, (finding, verdict_fn, text_key, page) in zip(st.columns(3), findings, strict=True):
+    with column, st.container(border=True):
+        st.subheader(ui.t(f"{text_key}.title"))
+        st.write(ui.t(f"{text_key}.text"))
+        run = run_for_finding(finding, ckpt, ui.all_runs())
+        if run is None:
+            st.info(ui.t("home.no_run_for"))
+        else:
+            verdict = ui.cached(verdict_fn, run)
+            st.caption(ui.t("home.verdict_run", run=run.name))
+            (st.success if verdict.good else st.warning)(ui.t(verdict.key, **verdict.values))
+        st.page_link(page, label=ui.t("home.open_page"), icon=":material/arrow_forward:")
+
+ui.how_to_read(ui.t("home.how"))
