@@ -7,6 +7,7 @@ AppTest, ready for assertions; ``chart_data(at)`` decodes what each Altair chart
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -18,25 +19,25 @@ APP = str(ROOT / "app.py")
 TIMEOUT = 120  # a cold import of torch alone takes 4–6 s here; analyses add more on a busy machine
 
 
+def run_id(name: str) -> str:
+    """The sidebar's id of the shipped run ``name``: the sha256 of its file."""
+    return hashlib.sha256((ROOT / "checkpoints" / f"{name}.pt").read_bytes()).hexdigest()
+
+
 def open_page(page: str | None = None, run: str | None = None, lang: str = "en") -> AppTest:
-    """Run the app, pick ``run`` and ``lang`` in the sidebar, then switch to ``page`` (None: home)."""
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
-    if lang != "en":
-        at.sidebar.radio(key="lang").set_value(lang).run()
+    """Run the app with ``run`` and ``lang`` chosen, on ``page`` (None: home).
+
+    The choices go through session state, not the sidebar widgets: with ``st.navigation``, AppTest
+    keeps the router's sidebar elements only in the first run's tree (the real app is unaffected).
+    """
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["lang"] = lang
     if run is not None:
-        select_run(at, run)
+        at.session_state["run_id"] = run_id(run)
+    at.run()
     if page is not None:
         at.switch_page(page).run()
     return at
-
-
-def select_run(at: AppTest, name: str) -> None:
-    """Choose the run called ``name`` in the sidebar picker and rerun (labels read "Kind · name")."""
-    box = at.sidebar.selectbox(key="run_id")
-    names = [label.split(" · ", 1)[-1].split(" (")[0] for label in box.options]
-    if name not in names:
-        raise KeyError(f"run {name!r} is not offered; options: {box.options}")
-    box.select_index(names.index(name)).run()
 
 
 def chart_data(at: AppTest) -> list[list[pd.DataFrame]]:
