@@ -64,7 +64,7 @@ class Checkpoint:
         """A fresh model (eval mode) holding the parameters of snapshot ``index``."""
         if not -len(self.snapshots) <= index < len(self.snapshots):
             raise IndexError(f"snapshot index must be in [0, {len(self.snapshots)}); got {index}")
-        model = build_model(self.config.model, self.process.d, self.process.T)
+        model = _empty_model(self.config)
         model.load_state_dict(self.snapshots[index][1])
         return model.eval()
 
@@ -171,7 +171,7 @@ def _validate(payload: object, label: str, path: Path | None) -> Checkpoint:
         config = TrainConfig.from_dict(payload["config"])
     except (ValueError, TypeError) as exc:
         raise CheckpointError(f"{label}: configuration out of range: {exc}") from None
-    model = build_model(config.model, config.process.d, config.process.T)
+    model = _empty_model(config)
     _check_state(payload["model_state"], model, f"{label}: model weights")
     model.load_state_dict(payload["model_state"])
     snapshots = []
@@ -183,10 +183,22 @@ def _validate(payload: object, label: str, path: Path | None) -> Checkpoint:
         _check_state(snap["state"], model, f"{label}: snapshot {i}")
         snapshots.append((snap["step"], snap["state"]))
     history = _check_history(payload["history"], label)
-    if not isinstance(payload["train_state"], dict):
-        raise CheckpointError(f"{label}: train_state must be a mapping")
+    _check_train_state(payload["train_state"], label)
     return Checkpoint(name=config.name, config=config, model=model.eval(), history=history,
                       snapshots=snapshots, train_state=payload["train_state"], path=path)
+
+
+def _empty_model(config: TrainConfig) -> ICARModel:
+    """A model of the run's architecture in the run's dtype, so loading keeps float64 weights exact."""
+    return build_model(config.model, config.process.d, config.process.T).to(config.torch_dtype)
+
+
+def _check_train_state(state: object, label: str) -> None:
+    ok = (isinstance(state, dict) and isinstance(state.get("step"), int) and state["step"] >= 0
+          and isinstance(state.get("complete"), bool) and isinstance(state.get("optimizer", {}), dict))
+    if not ok:
+        raise CheckpointError(f"{label}: train_state must record the step (an integer >= 0) and whether "
+                              "training is complete")
 
 
 def _check_state(state: object, model: ICARModel, where: str) -> None:

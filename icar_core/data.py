@@ -17,6 +17,8 @@ from icar_core.validation import check_choice, check_int, check_number
 W_DISTRIBUTIONS = ("commuting", "orthogonal")
 BASES = ("identity", "random")
 S0_KINDS = ("random", "ones", "unit_planes")
+MAX_DIM = 256
+MAX_T = 2048
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,9 @@ class ARProcess:
     seed: int = 0
 
     def __post_init__(self) -> None:
-        check_int("d", self.d, 1)
-        check_int("T", self.T, 2)
+        # Upper bounds keep a crafted checkpoint from allocating an enormous model on load.
+        check_int("d", self.d, 1, MAX_DIM)
+        check_int("T", self.T, 2, MAX_T)
         check_choice("w_dist", self.w_dist, W_DISTRIBUTIONS)
         check_number("mu", self.mu, 0.0, strict=True)
         check_choice("basis", self.basis, BASES)

@@ -57,7 +57,7 @@ class ModelConfig:
 
     def __post_init__(self) -> None:
         check_choice("kind", self.kind, KINDS)
-        check_int("n_heads", self.n_heads, 1)
+        check_int("n_heads", self.n_heads, 1, 256)
         check_choice("structure", self.structure, ("full", "block"))
         check_choice("normalisation", self.normalisation, ("mean", "none"))
         check_choice("heads", self.heads, ("full", "diagonal"))
@@ -65,7 +65,7 @@ class ModelConfig:
         check_choice("field", self.field, ("real", "complex"))
         check_choice("query", self.query, ("previous", "current"))
         check_number("init_scale", self.init_scale, 0.0, strict=False)
-        check_int("pos_dim", self.pos_dim, 1)
+        check_int("pos_dim", self.pos_dim, 1, 256)
         if self.kind == "multihead" and self.heads == "full" and self.field == "complex":
             raise ValueError("field='complex' needs diagonal heads (heads='diagonal'); got heads='full'")
 

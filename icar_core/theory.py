@@ -110,7 +110,8 @@ def paper_to_model_P(P_paper: torch.Tensor) -> torch.Tensor:
     T = P_paper.shape[-1]
     ours = torch.zeros_like(P_paper)
     ours[1:] = P_paper[:-1]
-    return ours * torch.ones(T, T, dtype=P_paper.dtype, device=P_paper.device).tril()
+    rows, cols = _grid(T, P_paper.device)
+    return ours * (cols <= rows).to(P_paper.dtype)
 
 
 def model_to_paper_P(P_ours: torch.Tensor) -> torch.Tensor:
@@ -126,9 +127,15 @@ def model_to_paper_P(P_ours: torch.Tensor) -> torch.Tensor:
 
 def _paper_mask(T: int, like: torch.Tensor) -> torch.Tensor:
     """(T, T) ones on the used entries of a paper-convention P: rows 0..T-2, columns <= t+1."""
-    mask = torch.ones(T, T, dtype=like.dtype, device=like.device).tril(1)
-    mask[-1] = 0
-    return mask
+    rows, cols = _grid(T, like.device)
+    return ((cols <= rows + 1) & (rows < T - 1)).to(like.dtype)
+
+
+def _grid(T: int, device: torch.device) -> tuple[torch.Tensor, torch.Tensor]:
+    """Row and column indices (T, 1), (1, T). Masks are built from them rather than with ``tril``,
+    which took milliseconds per call on float64 in this torch build and dominated the 100,000 steps."""
+    index = torch.arange(T, device=device)
+    return index[:, None], index[None, :]
 
 
 @dataclass(frozen=True)
@@ -320,10 +327,11 @@ def paper_objective_and_grads(case: str, A: torch.Tensor, B: torch.Tensor, P: to
                               ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     """The paper's objective and its gradients with respect to ``A, B (H, d)`` and ``P (T, T)``.
 
-    Hand-written because autograd's per-operation overhead made the authors' 100,000 steps take
-    ~10 minutes on a laptop CPU; the objective is a sum over rows of products of five statistics of
-    ``C`` (``||C1||², ||C||_F², τ3, τ4, tr C``) and four of each row (``||p||², Σp, p_prev, p_last``),
-    so both gradients follow by the chain rule. Agrees with autograd on :func:`paper_objective`.
+    Hand-written because the authors' 100,000 orthogonal steps are dominated by per-operation
+    overhead: ~0.3 ms a step here against ~0.5 ms through autograd on a 2-core CPU. The objective
+    is a sum over rows of products of five statistics of ``C`` (``||C1||², ||C||_F², τ3, τ4, tr C``)
+    and four of each row (``||p||², Σp, p_prev, p_last``), so both gradients follow by the chain rule.
+    Agrees with autograd on :func:`paper_objective`.
     """
     check_choice("case", case, PAPER_CASES)
     C = B.T @ A
@@ -370,3 +378,144 @@ def _c_statistics_grad(C: torch.Tensor, rowsum: torch.Tensor, w1: torch.Tensor, 
     grad[even, even + 1] += w3 * rowsum[0::2] + 2 * w4 * upper
     grad[even + 1, even] += w3 * rowsum[1::2] + 2 * w4 * lower
     return grad
+
+
+# ---------------------------------------------------------------------------------------------
+# PE-only least-squares references (Finding 3). The PE-only model
+# ŝ_{n+1} = Σ_{t<=n} P[n, t] · (Σ_k conj(s_{n-1,k}) s_{t,k}) · s_t is linear in P, and row n of P only
+# acts on position n, so every row is an independent least-squares problem over the batch.
+# P is in icar's convention (T, T); rows 1..T-1 are fitted (row 0 has the query s_{-1} = 0).
+# ---------------------------------------------------------------------------------------------
+
+
+def _pe_only_rows(states: torch.Tensor, field: str = "complex") -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Real design matrices and targets of rows n = 1..T-1: ``(X_n (2·batch·m, n+1), y_n (2·batch·m,))``.
+
+    ``states`` (batch, T+1, d) hold ``s_0 … s_T``; complex residuals are split into real and imaginary
+    parts, so ``||X p − y||² / batch`` is the model's mean squared error at position n.
+    """
+    check_choice("field", field, ("real", "complex"))
+    if states.ndim != 3:
+        raise ValueError(f"states must have shape (batch, T+1, d); got {tuple(states.shape)}")
+    s = states.to(torch.float64)
+    if field == "complex":
+        if s.shape[-1] % 2:
+            raise ValueError(f"field='complex' pairs coordinates, so d must be even; got d={s.shape[-1]}")
+        s = torch.complex(s[..., 0::2], s[..., 1::2])
+    inputs, targets = s[:, :-1], s[:, 1:]
+    scores = torch.einsum("bqk,btk->bqt", inputs.conj(), inputs)  # score of query s_q with key s_t
+    rows = []
+    for n in range(1, inputs.shape[1]):
+        features = scores[:, n - 1, : n + 1, None] * inputs[:, : n + 1]  # (batch, n+1, m)
+        X = features.transpose(1, 2).reshape(-1, n + 1)
+        y = targets[:, n].reshape(-1)
+        if field == "complex":
+            X, y = torch.cat([X.real, X.imag]), torch.cat([y.real, y.imag])
+        rows.append((X, y))
+    return rows
+
+
+@dataclass(frozen=True)
+class _RowSVD:
+    """Thin SVD of one row's design matrix and the target in its bases."""
+
+    V: torch.Tensor  # (n+1, r)
+    singular: torch.Tensor  # (r,)
+    projected: torch.Tensor  # Uᵀ y (r,)
+    outside: float  # ||y||² − ||Uᵀ y||²: what no P can fit
+    batch: int
+
+
+def _row_svds(states: torch.Tensor, field: str) -> list[_RowSVD]:
+    batch = states.shape[0]
+    out = []
+    for X, y in _pe_only_rows(states, field):
+        U, S, Vh = torch.linalg.svd(X, full_matrices=False)
+        projected = U.T @ y
+        out.append(_RowSVD(Vh.T, S, projected, float(y @ y - projected @ projected), batch))
+    return out
+
+
+def _ridge_filter(row: _RowSVD, ridge: float, rcond: float) -> torch.Tensor:
+    """Filter factors on ``Uᵀy / s``: ``s² / (s² + batch·λ)``; for λ = 0, 1 above the cutoff, else 0."""
+    s = row.singular
+    if ridge > 0:
+        return s.pow(2) / (s.pow(2) + row.batch * ridge)
+    return (s > rcond * s.max()).to(s.dtype) if s.numel() else s
+
+
+def _assemble(rows: list[_RowSVD], ridge: float, rcond: float, T: int) -> torch.Tensor:
+    P = torch.zeros(T, T, dtype=torch.float64)
+    for n, row in enumerate(rows, start=1):
+        keep = _ridge_filter(row, ridge, rcond)
+        safe = torch.where(keep > 0, row.singular, torch.ones_like(row.singular))
+        P[n, : n + 1] = row.V @ (keep * row.projected / safe)
+    return P
+
+
+def _ridge_loss(rows: list[_RowSVD], ridge: float, rcond: float) -> float:
+    """Mean over rows of the training loss ``||X p_λ − y||² / batch``, from the SVDs alone."""
+    total = 0.0
+    for row in rows:
+        miss = 1 - _ridge_filter(row, ridge, rcond)
+        total += (row.outside + float((miss * row.projected).pow(2).sum())) / row.batch
+    return total / len(rows)
+
+
+def _default_rcond(states: torch.Tensor) -> float:
+    # numpy.linalg.lstsq's cutoff: machine precision times the larger dimension of the design matrix.
+    return torch.finfo(torch.float64).eps * 2 * states.shape[0] * max(1, states.shape[-1] // 2)
+
+
+def pe_only_least_squares(states: torch.Tensor, ridge: float = 0.0, field: str = "complex",
+                          rcond: float | None = None) -> torch.Tensor:
+    """Least-squares ``P (T, T)`` (icar convention, float64) of the PE-only model on ``states``.
+
+    ``states`` (batch, T+1, d). Row n minimises ``(1/batch) Σ_b ||ŝ_{n+1} − s_{n+1}||² + λ ||P[n]||²``.
+    ``ridge`` = λ = 0: the minimum-norm solution (singular values below ``rcond · s_max`` dropped;
+    default numpy's ``eps · max(rows)``); λ > 0: the Tikhonov solution. Entries above the diagonal and
+    row 0 are 0.
+    """
+    check_number("ridge", ridge, 0.0, strict=False)
+    rcond = _default_rcond(states) if rcond is None else rcond
+    return _assemble(_row_svds(states, field), ridge, rcond, states.shape[1] - 1)
+
+
+def pe_only_loss(states: torch.Tensor, P: torch.Tensor, field: str = "complex") -> float:
+    """Training loss of the PE-only model with ``P (T, T)`` on ``states`` (batch, T+1, d).
+
+    Same units and positions (1..T-1) as :func:`icar_core.models.prediction_loss`.
+    """
+    rows = _pe_only_rows(states, field)
+    P = P.to(torch.float64)
+    return sum(float((X @ P[n, : n + 1] - y).pow(2).sum()) for n, (X, y) in enumerate(rows, start=1)) / (
+        states.shape[0] * len(rows))
+
+
+def pe_only_ridge_matching_loss(states: torch.Tensor, target_loss: float, field: str = "complex",
+                                rtol: float = 1e-6) -> tuple[torch.Tensor, float]:
+    """The ridge solution whose training loss equals ``target_loss``: ``(P (T, T), λ)``.
+
+    Gradient descent from P = 0 stopped at a loss (the authors: 1e-3) is close to ridge regression
+    with a matching λ, because both damp the directions of small singular values. The loss grows
+    monotonically with λ, so λ is found by bisection on log λ (to relative loss error ``rtol``).
+    """
+    check_number("target_loss", target_loss, 0.0, strict=True)
+    rows = _row_svds(states, field)
+    rcond = _default_rcond(states)
+    floor, ceiling = _ridge_loss(rows, 0.0, rcond), sum(r.outside + float(r.projected @ r.projected)
+                                                        for r in rows) / (rows[0].batch * len(rows))
+    if not floor < target_loss < ceiling:
+        raise ValueError(f"target_loss must lie between the least-squares loss {floor:.3g} and the loss of "
+                         f"P = 0, {ceiling:.3g}; got {target_loss!r}")
+    low, high = -60.0, 0.0  # log λ
+    while _ridge_loss(rows, math.exp(high), rcond) < target_loss:
+        low, high = high, high + 10.0
+    for _ in range(200):
+        mid = (low + high) / 2
+        loss = _ridge_loss(rows, math.exp(mid), rcond)
+        if abs(loss - target_loss) <= rtol * target_loss:
+            break
+        low, high = (mid, high) if loss < target_loss else (low, mid)
+    ridge = math.exp(mid)
+    return _assemble(rows, ridge, rcond, states.shape[1] - 1), ridge

@@ -228,6 +228,8 @@ def _restore(config: TrainConfig, out: Path, model, optimizer, history, snapshot
                          "resume it with the same preset and options")
     if ckpt.complete:
         raise ValueError(f"--resume: {out} is already complete ({ckpt.train_state['step']} steps)")
+    if "optimizer" not in ckpt.train_state:
+        raise ValueError(f"--resume: {out} holds no optimizer state, so it cannot be continued exactly")
     model.load_state_dict(ckpt.model.state_dict())
     optimizer.load_state_dict(ckpt.train_state["optimizer"])
     for key, values in ckpt.history.to_dict(orient="list").items():

@@ -10,9 +10,11 @@ def check_choice(name: str, value: object, allowed: tuple[str, ...]) -> None:
         raise ValueError(f"{name} must be one of {', '.join(allowed)}; got {value!r}")
 
 
-def check_int(name: str, value: object, low: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}; got {value!r}")
+def check_int(name: str, value: object, low: int, high: int | None = None) -> None:
+    bad = isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high)
+    if bad:
+        allowed = f"in [{low}, {high}]" if high is not None else f">= {low}"
+        raise ValueError(f"{name} must be an integer {allowed}; got {value!r}")
 
 
 def check_number(name: str, value: object, low: float, *, strict: bool) -> None:

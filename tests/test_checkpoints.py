@@ -122,8 +122,6 @@ def test_round_trip_is_bit_exact(tmp_path, key):
                for i in opt["state"])
 
 
-@pytest.mark.xfail(strict=True, reason="checkpoints.py _validate: load_state_dict copies float64 weights into a "
-                   "freshly built float32 model, so a dtype='float64' run (the pe-only presets) loads rounded")
 def test_round_trip_keeps_float64_weights(tmp_path):
     config = _config("pe-only", dtype="float64")
     payload = _payload(config)
@@ -341,7 +339,8 @@ def test_non_finite_values(tmp_path, value):
 
 
 @pytest.mark.parametrize(("where", "key", "value", "fragment"), [
-    ("process", "d", 0, "d must be an integer >= 1; got 0"),
+    ("process", "d", 0, "d must be an integer in [1, 256]; got 0"),
+    ("process", "d", 100_000, "d must be an integer in [1, 256]; got 100000"),
     ("process", "w_dist", "gaussian", "w_dist must be one of"),
     ("model", "kind", "rnn", "kind must be one of augmented, multihead, pe_only; got 'rnn'"),
     ("top", "steps", -1, "steps must be an integer >= 1; got -1"),

@@ -407,7 +407,7 @@ def test_prediction_loss_of_a_model_matches_loops():
 
 BAD_MODEL = [
     ("kind", "lstm", "augmented, multihead, pe_only"),
-    ("n_heads", 0, ">= 1"), ("n_heads", 1.5, ">= 1"),
+    ("n_heads", 0, "in [1, 256]"), ("n_heads", 1.5, "in [1, 256]"),
     ("structure", "diag", "full, block"),
     ("normalisation", "softmax", "mean, none"),
     ("heads", "sparse", "full, diagonal"),
@@ -415,7 +415,7 @@ BAD_MODEL = [
     ("field", "quaternion", "real, complex"),
     ("query", "next", "previous, current"),
     ("init_scale", -0.1, ">= 0"), ("init_scale", math.nan, ">= 0"),
-    ("pos_dim", 0, ">= 1"),
+    ("pos_dim", 0, "in [1, 256]"),
 ]
 
 

@@ -182,9 +182,6 @@ def test_interrupted_run_resumes_to_the_same_result(tmp_path, monkeypatch, make_
     assert all(_same_state(opt_a[i], opt_b[i]) for i in opt_b)
 
 
-@pytest.mark.xfail(strict=True, reason="train.py _restore copies ckpt.model.state_dict(), and load_checkpoint "
-                   "(checkpoints.py _validate) loads weights into a float32 model, so a float64 run resumes "
-                   "from rounded weights and ends elsewhere")
 def test_interrupted_float64_run_resumes_to_the_same_result(tmp_path, monkeypatch):
     config = _multihead(dtype="float64", lr_decay="none")
     straight = train(config, tmp_path / "straight.pt", progress=False)
@@ -213,9 +210,6 @@ def test_resume_errors_are_clear_and_leave_the_file_alone(tmp_path):
     assert out.read_bytes() == before
 
 
-@pytest.mark.xfail(strict=True, reason="train.py _restore (line 232) reads ckpt.train_state['optimizer'] unchecked and "
-                   "load_checkpoint does not validate train_state, so --resume on such a file raises KeyError "
-                   "through main() (a traceback) instead of 'error: ...' and exit code 2")
 def test_cli_resume_of_a_checkpoint_without_optimizer_state(tmp_path, capsys):
     out = tmp_path / "run.pt"
     argv = ["--preset", "multihead-orthogonal", "--steps", "3", "--batch-size", "8", "--out", str(out), "--quiet"]

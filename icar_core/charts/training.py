@@ -1,0 +1,44 @@
+"""Charts of the Training page (pure functions -> Altair charts; no Streamlit)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from icar_core.charts.common import CATEGORY_COLORS
+
+
+def loss_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, run_title: str,
+               curve_title: str, width: int = 620, height: int = 320) -> alt.Chart:
+    """Losses (long form ``step, loss, run, curve``) on a log scale: colour = run, dash = which curve."""
+    return alt.Chart(frame).mark_line().encode(
+        x=alt.X("step:Q", title=x_title),
+        y=alt.Y("loss:Q", title=y_title, scale=alt.Scale(type="log")),
+        color=alt.Color("run:N", title=run_title, scale=alt.Scale(range=CATEGORY_COLORS),
+                        legend=alt.Legend(orient="bottom", direction="vertical")),
+        strokeDash=alt.StrokeDash("curve:N", title=curve_title, legend=alt.Legend(orient="bottom",
+                                                                                   direction="vertical")),
+        detail="curve:N",
+        tooltip=[alt.Tooltip("run:N", title=run_title), alt.Tooltip("curve:N", title=curve_title),
+                 alt.Tooltip("step:Q", title=x_title), alt.Tooltip("loss:Q", title=y_title, format=".4g")],
+    ).properties(title=title, width=width, height=height)
+
+
+def structure_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, metric_title: str,
+                    width: int = 560, height: int = 120) -> alt.FacetChart:
+    """Structure measures (long form ``step, metric, value``; ``metric`` already a readable label) against the
+    training step, one panel per measure with its own vertical scale; the step axis is symmetric-log,
+    because snapshots are spaced geometrically (step 0 included)."""
+    order = list(dict.fromkeys(frame["metric"]))
+    base = alt.Chart(frame).mark_line(point=True).encode(
+        x=alt.X("step:Q", title=x_title, scale=alt.Scale(type="symlog")),
+        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
+        color=alt.Color("metric:N", title=None, sort=order, scale=alt.Scale(range=CATEGORY_COLORS), legend=None),
+        tooltip=[alt.Tooltip("metric:N", title=metric_title), alt.Tooltip("step:Q", title=x_title),
+                 alt.Tooltip("value:Q", title=y_title, format=".4g")],
+    ).properties(width=width, height=height)
+    return base.facet(row=alt.Row("metric:N", title=None, sort=order, header=alt.Header(labelAngle=0,
+                                                                                        labelAlign="left",
+                                                                                        labelOrient="top",
+                                                                                        labelFontWeight="bold")),
+                      title=title).resolve_scale(y="independent")

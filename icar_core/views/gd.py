@@ -1,0 +1,151 @@
+"""Model vs one gradient-descent step on the same context (Finding 1), as plain data for the page.
+
+Every function takes a :class:`~icar_core.checkpoints.Checkpoint` first and plain, hashable inputs after
+it, so the page can cache it with ``ui.cached``. No Streamlit here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+
+from icar_core.analysis import GaugeView, best_gd_eta, compare_with_gd, gauge_view, gd_curve, model_update
+from icar_core.checkpoints import Checkpoint
+from icar_core.data import commuting_W, rollout
+from icar_core.errors import NotApplicableError
+from icar_core.theory import gd_sums
+
+#: Contexts behind the error-against-context-length curve, and their seed (fixed: the curve is the run's).
+CURVE_CONTEXTS = 256
+CURVE_SEED = 2025
+
+#: The metrics the page shows for one context, in :func:`icar_core.analysis.compare_with_gd`'s names.
+METRICS = ("model_error", "gd_error", "prediction_diff", "prediction_cosine", "sensitivity_cosine", "sensitivity_l2",
+           "update_rel_error", "update_cosine", "model_W_error", "gd_W_error", "model_eta", "gd_eta")
+
+
+def require_augmented(ckpt: Checkpoint) -> None:
+    """NotApplicableError unless the run has augmented tokens (where the update is exact, not a Jacobian)."""
+    if ckpt.config.model.kind != "augmented":
+        raise NotApplicableError(
+            "its tokens are the plain states, so its prediction is not linear in the current state: its "
+            "'update' would only be a local linearisation (a Jacobian), not an estimate of W to set beside one "
+            "gradient step. The comparison is made for runs with augmented tokens")
+
+
+def is_commuting(ckpt: Checkpoint) -> bool:
+    """Whether the run's W are rotation blocks in a fixed basis (so the page can offer angle sliders)."""
+    return ckpt.process.w_dist == "commuting" and ckpt.process.d >= 2
+
+
+def _block_coordinates(ckpt: Checkpoint, W: torch.Tensor) -> torch.Tensor:
+    Q = ckpt.process.basis_matrix(torch.float64)
+    return Q.T @ W.double() @ Q
+
+
+def drawn_angles(ckpt: Checkpoint, seed: int) -> np.ndarray:
+    """The rotation angle (radians, in [0, 2π)) of each 2×2 plane of the W that ``seed`` draws."""
+    if not is_commuting(ckpt):
+        raise NotApplicableError("its W are not rotation blocks in a fixed basis, so they have no plane angles")
+    _, W = ckpt.process.sample(1, seed, torch.float64)
+    blocks = _block_coordinates(ckpt, W[0]).numpy()
+    k = np.arange(ckpt.process.d // 2) * 2
+    return np.mod(np.arctan2(blocks[k + 1, k], blocks[k, k]), 2 * np.pi)
+
+
+def draw_context(ckpt: Checkpoint, seed: int, angles: tuple[float, ...] | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+    """One full context ``s_0 … s_T`` (1, T+1, d) and its W (1, d, d), float64.
+
+    ``seed`` draws W and ``s_0`` from the run's process. For commuting runs, ``angles`` (radians, one per
+    plane) replace the drawn angles: W = Q · blockdiag(R(θ_k)) · Qᵀ with the run's basis Q (the ±1 block of
+    an odd d is kept from the draw), and the states are rolled out again from the same ``s_0``.
+    """
+    process = ckpt.process
+    states, W = process.sample(1, seed, torch.float64)
+    if angles is None:
+        return states, W
+    if not is_commuting(ckpt):
+        raise NotApplicableError("its W are drawn from a non-commuting family, so they have no plane angles to set")
+    if len(angles) != process.d // 2:
+        raise ValueError(f"need {process.d // 2} angles (one per rotation plane); got {len(angles)}")
+    last_sign = None
+    if process.d % 2:
+        last_sign = torch.sign(_block_coordinates(ckpt, W[0])[-1, -1]).reshape(1)
+    W = commuting_W(torch.tensor([angles], dtype=torch.float64), process.basis_matrix(torch.float64), last_sign)
+    generator = torch.Generator().manual_seed(int(seed) + 1)
+    return rollout(W, states[:, 0], process.T, process.noise, generator), W
+
+
+@dataclass(frozen=True)
+class GDContext:
+    """The model and one GD step on one context, predicting ``s_{n+1}`` from ``s_0 … s_n``.
+
+    states (n+1, d): ``s_0 … s_n``; truth: ``s_{n+1}``; W: the true rule; gamma: the model's update (the block
+    of its context matrix acting on ``s_n``, exact for augmented runs); gamma_previous: the block acting on
+    ``s_{n-1}``; W_GD = eta · Σ s_t s_{t-1}ᵀ with eta the task's best step size for this context length;
+    model_prediction, gd_prediction (d,); metrics: :data:`METRICS` for this context; exact: closed form.
+    """
+
+    n: int
+    states: np.ndarray
+    truth: np.ndarray
+    W: np.ndarray
+    gamma: np.ndarray
+    gamma_previous: np.ndarray
+    W_GD: np.ndarray
+    eta: float
+    model_prediction: np.ndarray
+    gd_prediction: np.ndarray
+    metrics: dict[str, float]
+    exact: bool
+
+
+def gd_context(ckpt: Checkpoint, seed: int, n: int, angles: tuple[float, ...] | None = None) -> GDContext:
+    """Compare the model with one GD step on the context that ``seed`` (and ``angles``) give, at length ``n``."""
+    require_augmented(ckpt)
+    T = ckpt.process.T
+    if not 1 <= n <= T - 1:
+        raise ValueError(f"n must be in [1, {T - 1}]; got {n}")
+    states, W = draw_context(ckpt, seed, angles)
+    context = states[:, : n + 2]  # s_0 … s_{n+1}: the model predicts the last from the others
+    frame = compare_with_gd(ckpt.model, context, W, process=ckpt.process)
+    inputs = context[:, :-1]
+    update = model_update(ckpt.model, inputs)
+    eta = float(best_gd_eta(ckpt.process)[n])
+    W_GD = eta * gd_sums(inputs)[0, n].numpy()
+    s_n = inputs[0, n].numpy()
+    dtype = next(ckpt.model.parameters()).dtype
+    with torch.no_grad():
+        model_prediction = ckpt.model(inputs.to(dtype))[0, n].double().numpy()
+    return GDContext(
+        n=n, states=inputs[0].numpy(), truth=context[0, -1].numpy(), W=W[0].numpy(),
+        gamma=np.asarray(update.current[0, n], dtype=np.float64),
+        gamma_previous=np.asarray(update.previous[0, n], dtype=np.float64),
+        W_GD=W_GD, eta=eta, model_prediction=model_prediction, gd_prediction=W_GD @ s_n,
+        metrics={name: float(frame[name].iloc[0]) for name in METRICS}, exact=bool(update.exact))
+
+
+def error_curve(ckpt: Checkpoint, n_contexts: int = CURVE_CONTEXTS, seed: int = CURVE_SEED) -> pd.DataFrame:
+    """Mean squared error against context length n (1 … T−1) of the model, the best GD step and the true W.
+
+    Columns ``n, model_loss, gd_loss, truth_loss`` (and the medians of every comparison metric), from
+    :func:`icar_core.analysis.gd_curve` on ``n_contexts`` fresh contexts of the run's process.
+    """
+    require_augmented(ckpt)
+    states, W = ckpt.process.sample(n_contexts, seed, torch.float64)
+    return gd_curve(ckpt.model, states, W, process=ckpt.process)
+
+
+def gauge(ckpt: Checkpoint) -> GaugeView:
+    """The gauge-invariant view ``V_blk · (K_blkᵀ Q_blk)`` of a block-structured run (see ``analysis.gauge_view``)."""
+    require_augmented(ckpt)
+    return gauge_view(ckpt.model, ckpt.process)
+
+
+def structure_of(ckpt: Checkpoint) -> str:
+    """``block`` or ``full`` for augmented runs (how the page explains the update's blocks)."""
+    require_augmented(ckpt)
+    return ckpt.config.model.structure

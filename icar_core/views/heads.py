@@ -1,0 +1,257 @@
+"""The Heads and Head-orthogonality pages: per-head weight matrices, their labels, and the numbers the
+pages print, as plain functions of a :class:`~icar_core.checkpoints.Checkpoint` (no Streamlit).
+
+Every label that is UI text is returned as a *key* (e.g. ``"axis.token"``) for the page to translate;
+coordinate labels such as ``sₜ[2]`` or ``head 3`` are mathematics and stay as they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from icar_core.checkpoints import Checkpoint
+from icar_core.errors import NotApplicableError
+from icar_core.structure import (
+    CircuitStructure,
+    HeadOrthogonality,
+    circuit_structure,
+    diagonal_circuit,
+    head_matrices,
+    head_orthogonality,
+    plane_swap,
+    scaled_identity_fit,
+    token_block_labels,
+)
+
+REFERENCE_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
+
+# Readable names of the augmented token blocks of structure.token_block_labels.
+BLOCK_NAMES = {"0": "0", "s_t": "sₜ", "s_{t-1}": "sₜ₋₁"}
+# The preconditioner of a block run "is one GD step" when it is c·I to within this relative error.
+PRECONDITIONER_ERROR_MAX = 0.05
+# Matrices shown first in the selector: the circuits, then the raw weights, then the blocks.
+MATRIX_ORDER = ("W_QK", "W_OV", "W_Q", "W_K", "W_V", "preconditioner", "Q_blk", "K_blk", "V_blk")
+
+
+@dataclass(frozen=True)
+class HeadMatrix:
+    """One per-head matrix: ``values`` (H, rows, cols) with its tick labels.
+
+    row_axis / col_axis: locale keys (``heads.axis.*``) of the axis names; row_blocks / col_blocks: the
+    tick labels where a new token block starts (boundaries to draw; empty for plain tokens).
+    """
+
+    name: str
+    values: np.ndarray
+    row_labels: tuple[str, ...]
+    col_labels: tuple[str, ...]
+    row_axis: str
+    col_axis: str
+    row_blocks: tuple[str, ...] = ()
+    col_blocks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Strongest:
+    """The head circuit with the largest Frobenius norm: ``circuit`` name, ``head`` (0-based), its ``norm``
+    and its ``share`` of the summed norms of that circuit over all heads."""
+
+    circuit: str
+    head: int
+    norm: float
+    share: float
+
+
+@dataclass(frozen=True)
+class HeadsView:
+    """Everything the Heads page shows.
+
+    head_type: ``augmented`` | ``full`` | ``diagonal``; matrices: name -> :class:`HeadMatrix` (full and
+    augmented heads, in :data:`MATRIX_ORDER`); A, B (H, m) and C = Bᵀ A (m, m) for diagonal heads;
+    head_labels: ``head 1 … head H``; coordinate_labels: the m coordinates of a diagonal head;
+    preconditioner_fit: ``(c, rel_error)`` of the nearest c·I to each head's preconditioner (block runs).
+    """
+
+    head_type: str
+    n_heads: int
+    head_labels: tuple[str, ...]
+    strongest: Strongest
+    matrices: dict[str, HeadMatrix]
+    A: np.ndarray | None = None
+    B: np.ndarray | None = None
+    C: np.ndarray | None = None
+    coordinate_labels: tuple[str, ...] = ()
+    preconditioner_fit: tuple[tuple[float, float], ...] = ()
+
+
+def head_type(ckpt: Checkpoint) -> str:
+    """``augmented`` | ``full`` | ``diagonal`` | ``pe_only`` (no heads)."""
+    model = ckpt.config.model
+    if model.kind in ("augmented", "pe_only"):
+        return model.kind
+    return model.heads
+
+
+def head_labels(n: int) -> tuple[str, ...]:
+    return tuple(f"h{h + 1}" for h in range(n))
+
+
+def coordinate_labels(n: int, complex_field: bool = False) -> tuple[str, ...]:
+    """``x1 … xn`` (real coordinates) or ``z1 … zn`` (complex coordinates: pairs of real ones)."""
+    return tuple(f"{'z' if complex_field else 'x'}{j + 1}" for j in range(n))
+
+
+def _token_labels(ckpt: Checkpoint) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Tick labels of the 3d coordinates of an augmented token and the first label of each block."""
+    labels, starts = [], []
+    for name, part in token_block_labels(ckpt.model).items():
+        block = [f"{BLOCK_NAMES.get(name, name)}[{i + 1}]" for i in range(part.stop - part.start)]
+        starts.append(block[0])
+        labels += block
+    return tuple(labels), tuple(starts[1:])
+
+
+def _matrices(ckpt: Checkpoint, raw: dict[str, np.ndarray]) -> dict[str, HeadMatrix]:
+    d = ckpt.process.d
+    plain = coordinate_labels(d)
+    if head_type(ckpt) == "augmented":
+        tokens, starts = _token_labels(ckpt)
+        out_labels = tuple(f"ŝ[{i + 1}]" for i in range(d))
+        layout = {
+            "W_Q": (tokens, tokens, "heads.axis.query_coordinate", "heads.axis.token", starts, starts),
+            "W_K": (tokens, tokens, "heads.axis.key_coordinate", "heads.axis.token", starts, starts),
+            "W_V": (tokens, tokens, "heads.axis.value_coordinate", "heads.axis.token", starts, starts),
+            "W_QK": (tokens, tokens, "heads.axis.query_token", "heads.axis.key_token", starts, starts),
+            "W_OV": (out_labels, tokens, "heads.axis.prediction", "heads.axis.token", (), starts),
+            "Q_blk": (plain, tuple(f"sₜ[{i + 1}]" for i in range(d)), "heads.axis.query_coordinate",
+                      "heads.axis.token", (), ()),
+            "K_blk": (plain, tuple(f"sₜ₋₁[{i + 1}]" for i in range(d)), "heads.axis.key_coordinate",
+                      "heads.axis.token", (), ()),
+            "V_blk": (out_labels, tuple(f"sₜ[{i + 1}]" for i in range(d)), "heads.axis.prediction",
+                      "heads.axis.token", (), ()),
+            "preconditioner": (out_labels, tuple(f"sₙ[{i + 1}]" for i in range(d)), "heads.axis.prediction",
+                               "heads.axis.current_state", (), ()),
+        }
+    else:
+        layout = {
+            "W_Q": (plain, plain, "heads.axis.query_coordinate", "heads.axis.state", (), ()),
+            "W_K": (plain, plain, "heads.axis.key_coordinate", "heads.axis.state", (), ()),
+            "W_V": (plain, plain, "heads.axis.prediction", "heads.axis.state", (), ()),
+            "W_QK": (plain, plain, "heads.axis.query_state", "heads.axis.key_state", (), ()),
+            "W_OV": (plain, plain, "heads.axis.prediction", "heads.axis.state", (), ()),
+        }
+    return {name: HeadMatrix(name, raw[name], *layout[name]) for name in MATRIX_ORDER if name in raw}
+
+
+def strongest_circuit(circuits: dict[str, np.ndarray]) -> Strongest:
+    """The (circuit, head) with the largest Frobenius norm among ``circuits`` (name -> (H, …) arrays)."""
+    best = None
+    for name, values in circuits.items():
+        norms = np.linalg.norm(values.reshape(values.shape[0], -1), axis=1)
+        head = int(np.argmax(norms))
+        total = float(norms.sum())
+        candidate = Strongest(name, head, float(norms[head]), float(norms[head] / total) if total > 0 else 0.0)
+        if best is None or candidate.norm > best.norm:
+            best = candidate
+    return best
+
+
+def heads_view(ckpt: Checkpoint) -> HeadsView:
+    """Per-head matrices of ``ckpt`` and its strongest circuit; NotApplicableError for PE-only runs."""
+    raw = head_matrices(ckpt.model)  # raises NotApplicableError for PE-only runs
+    kind = head_type(ckpt)
+    H = ckpt.config.model.n_heads
+    if kind == "diagonal":
+        A, B = raw["A"], raw["B"]
+        # Head h's circuit is the rank-one map b_h a_hᵀ: its Frobenius norm is |a_h|·|b_h|.
+        outer = np.einsum("hi,hj->hij", B, A)
+        return HeadsView(kind, H, head_labels(H), strongest_circuit({"b_h a_hᵀ": outer}), {}, A=A, B=B,
+                         C=diagonal_circuit((A, B)),
+                         coordinate_labels=coordinate_labels(A.shape[1], ckpt.config.model.field == "complex"))
+    matrices = _matrices(ckpt, raw)
+    fits = tuple(scaled_identity_fit(p) for p in raw["preconditioner"]) if "preconditioner" in raw else ()
+    return HeadsView(kind, H, head_labels(H), strongest_circuit({k: raw[k] for k in ("W_QK", "W_OV")}),
+                     matrices, preconditioner_fit=fits)
+
+
+# ------------------------------------------------------------------------------------------- orthogonality
+
+
+def orthogonality_reason(ckpt: Checkpoint) -> str | None:
+    """Why head orthogonality does not apply to ``ckpt`` (a locale key), or None when it does."""
+    model = ckpt.config.model
+    if model.kind == "pe_only":
+        return "orth.na.pe_only"
+    if model.kind == "augmented":
+        return "orth.na.augmented"
+    if model.n_heads < 2:
+        return "orth.na.single_head"
+    return None
+
+
+def heads_reason(ckpt: Checkpoint) -> str | None:
+    """Why the Heads page does not apply to ``ckpt`` (a locale key), or None when it does."""
+    return "heads.na.pe_only" if ckpt.config.model.kind == "pe_only" else None
+
+
+@dataclass(frozen=True)
+class CircuitFit:
+    """``C = Bᵀ A`` (m, m), its best structured fit and the residual ``C − fit``; ``structure`` holds both
+    candidate fits (c·I and c·(I + S))."""
+
+    C: np.ndarray
+    fit: np.ndarray
+    residual: np.ndarray
+    structure: CircuitStructure
+
+    @property
+    def best(self) -> str:
+        return self.structure.best
+
+
+@dataclass(frozen=True)
+class OrthogonalityView:
+    """Everything the Head-orthogonality page shows: per circuit (``A``/``B`` or ``W_QK``/``W_OV``) the H×H
+    cosines, score and worst pair; the mean score over circuits (the verdict's number); ``circuit`` for
+    diagonal heads."""
+
+    circuits: dict[str, HeadOrthogonality]
+    score: float
+    head_labels: tuple[str, ...]
+    circuit: CircuitFit | None
+    coordinate_labels: tuple[str, ...] = ()
+
+
+def circuit_fit(C: np.ndarray) -> CircuitFit:
+    """The better of c·I and c·(I + S) for ``C`` and the residual, on the same scale as ``C``."""
+    shape = circuit_structure(C)
+    n = C.shape[0]
+    template = np.eye(n) if shape.best == "scaled_identity" else np.eye(n) + plane_swap(n)
+    fit = shape.best_c * template
+    return CircuitFit(C=C, fit=fit, residual=C - fit, structure=shape)
+
+
+def orthogonality_view(ckpt: Checkpoint) -> OrthogonalityView:
+    """Cosines between heads (and ``Bᵀ A`` against its best fit for diagonal heads)."""
+    if orthogonality_reason(ckpt) is not None:
+        raise NotApplicableError("head orthogonality needs a multi-head run with at least two heads")
+    circuits = head_orthogonality(ckpt.model)
+    score = float(np.mean([s.score for s in circuits.values()]))
+    labels = head_labels(ckpt.config.model.n_heads)
+    if head_type(ckpt) != "diagonal":
+        return OrthogonalityView(circuits, score, labels, None)
+    C = diagonal_circuit(ckpt.model)
+    return OrthogonalityView(circuits, score, labels, circuit_fit(C),
+                             coordinate_labels(C.shape[0], ckpt.config.model.field == "complex"))
+
+
+def paper_head_score(case: str, reference_dir: Path = REFERENCE_DIR) -> float | None:
+    """Mean |cosine| between the rows of the authors' ``A`` for ``case`` (``unitary`` | ``orthogonal``),
+    or None when their arrays are not there."""
+    path = Path(reference_dir) / "paper_tensors" / f"A_{case}.npy"
+    if not path.exists():
+        return None
+    return head_orthogonality(np.load(path).astype(np.float64)).score

@@ -1,0 +1,175 @@
+"""How a run trained: loss curves, the structure in its snapshots, its configuration and a verdict.
+
+Plain functions of a :class:`~icar_core.checkpoints.Checkpoint` (cached by the page with ``ui.cached``);
+text keys, not text, for everything the page translates. No Streamlit here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import numpy as np
+import pandas as pd
+import torch
+
+from icar_core.analysis import compare_with_gd
+from icar_core.checkpoints import Checkpoint
+from icar_core.errors import NotApplicableError
+from icar_core.structure import circuit_structure, diagonal_circuit, fit_cosine, head_orthogonality, pe_profile
+from icar_core.verdicts import GD_LOSS_TOLERANCE, Verdict
+
+#: Contexts used to measure GD agreement on every snapshot (small: about 30 snapshots are measured).
+SNAPSHOT_CONTEXTS = 128
+SNAPSHOT_SEED = 77
+
+#: Structure metrics over training, in the order the chart lists them.
+STRUCTURE_METRICS = ("prediction_cosine", "loss_ratio", "orthogonality", "circuit_error", "pe_r2")
+
+
+def loss_curves(ckpt: Checkpoint) -> pd.DataFrame:
+    """The run's logged losses: columns ``step, train_loss, eval_loss`` and ``gd_loss`` where logged."""
+    columns = [c for c in ("step", "train_loss", "eval_loss", "gd_loss") if c in ckpt.history]
+    return ckpt.history[columns].copy()
+
+
+def loss_long(runs: dict[str, Checkpoint], curve_labels: dict[str, str], run_column: str = "run") -> pd.DataFrame:
+    """Every selected run's curves in long form: ``step, loss, run, curve``.
+
+    ``runs``: label -> checkpoint; ``curve_labels``: history column (``train_loss``, ``eval_loss``,
+    ``gd_loss``) -> label; only the columns named there are kept (a run without ``gd_loss`` has no GD line).
+    """
+    frames = []
+    for label, ckpt in runs.items():
+        history = loss_curves(ckpt)
+        for column, curve in curve_labels.items():
+            if column in history:
+                frames.append(pd.DataFrame({"step": history["step"].to_numpy(), "loss": history[column].to_numpy(),
+                                            run_column: label, "curve": curve}))
+    if not frames:
+        return pd.DataFrame({"step": [], "loss": [], run_column: [], "curve": []})
+    return pd.concat(frames, ignore_index=True)
+
+
+def structure_metrics_of(ckpt: Checkpoint) -> tuple[str, ...]:
+    """Which of :data:`STRUCTURE_METRICS` apply to the run's kind."""
+    model = ckpt.config.model
+    names = []
+    if model.kind == "augmented":
+        names += ["prediction_cosine", "loss_ratio"]
+    if model.kind == "multihead" and model.n_heads >= 2:
+        names.append("orthogonality")
+        if model.heads == "diagonal":
+            names.append("circuit_error")
+    if model.kind == "pe_only" or (model.kind == "multihead" and model.positional == "matrix"):
+        names.append("pe_r2")
+    return tuple(names)
+
+
+def _snapshot_values(ckpt: Checkpoint, model: torch.nn.Module, names: tuple[str, ...],
+                     sample: tuple[torch.Tensor, torch.Tensor] | None) -> dict[str, float]:
+    values = {}
+    if sample is not None:
+        frame = compare_with_gd(model, sample[0], sample[1], process=ckpt.process)
+        values["prediction_cosine"] = float(frame["prediction_cosine"].median())
+        values["loss_ratio"] = float(frame["model_error"].mean() / frame["gd_error"].mean())
+    if "orthogonality" in names:
+        values["orthogonality"] = float(np.mean([s.score for s in head_orthogonality(model).values()]))
+    if "circuit_error" in names:
+        values["circuit_error"] = float(circuit_structure(diagonal_circuit(model)).best_rel_error)
+    if "pe_r2" in names:
+        values["pe_r2"] = float(fit_cosine(pe_profile(model)).r2)
+    return values
+
+
+def structure_over_training(ckpt: Checkpoint, n_contexts: int = SNAPSHOT_CONTEXTS,
+                            seed: int = SNAPSHOT_SEED) -> pd.DataFrame:
+    """The structure measures of every snapshot, long form: ``step, metric, value`` (metric: a name of
+    :data:`STRUCTURE_METRICS`).
+
+    Augmented runs: median cosine between the model's and the best GD step's predictions, and the model's
+    loss over GD's, on ``n_contexts`` fresh contexts at the last position (closed form, no Jacobians).
+    Multi-head runs: mean |cosine| between heads, and for diagonal heads the relative error of the best
+    ``c·I`` / ``c·(I + S)`` fit of ``Bᵀ A``. Runs with a positional matrix: R² of the cosine fit of its last row.
+    """
+    names = structure_metrics_of(ckpt)
+    if not names:
+        raise NotApplicableError("none of the structure measures (GD agreement, head orthogonality, cosine "
+                                 "shape of a positional matrix) applies to this kind of run")
+    if not ckpt.snapshots:
+        raise NotApplicableError("the checkpoint holds no snapshots of the weights during training")
+    sample = None
+    if "prediction_cosine" in names:
+        sample = ckpt.process.sample(n_contexts, seed, torch.float64)
+    rows = []
+    for index, step in enumerate(ckpt.snapshot_steps):
+        for metric, value in _snapshot_values(ckpt, ckpt.model_at(index), names, sample).items():
+            rows.append({"step": int(step), "metric": metric, "value": value})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- configuration
+
+_MODEL_FIELDS = {
+    "augmented": ("kind", "n_heads", "structure", "normalisation", "init_scale"),
+    "multihead": ("kind", "n_heads", "heads", "positional", "field", "query", "init_scale", "pos_dim"),
+    "pe_only": ("kind", "field", "init_scale"),
+}
+_TRAIN_FIELDS = ("optimizer", "steps", "batch_size", "lr", "lr_decay", "fixed_batch", "stop_loss", "eval_size",
+                 "seed", "log_every", "n_snapshots", "dtype")
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def config_rows(ckpt: Checkpoint) -> pd.DataFrame:
+    """The run's configuration as rows ``group, setting, value`` (group: process | model | optimisation |
+    progress; setting: the configuration field; value: a plain string, booleans as ``yes``/``no``).
+
+    Model fields that do not apply to the run's kind are left out (e.g. no positional setting for
+    augmented runs; the embedding size only with learned embeddings).
+    """
+    config = ckpt.config
+    rows = [("process", f.name, _plain(getattr(config.process, f.name))) for f in fields(config.process)]
+    model_fields = list(_MODEL_FIELDS[config.model.kind])
+    if config.model.kind == "multihead" and config.model.positional != "embedding":
+        model_fields.remove("pos_dim")
+    if config.model.kind == "multihead" and config.model.heads == "full":
+        model_fields.remove("field")
+    rows += [("model", name, _plain(getattr(config.model, name))) for name in model_fields]
+    rows += [("optimisation", name, _plain(getattr(config, name))) for name in _TRAIN_FIELDS]
+    state = ckpt.train_state
+    rows += [("progress", "trained_steps", _plain(int(state.get("step", ckpt.history["step"].iloc[-1])))),
+             ("progress", "complete", _plain(ckpt.complete)),
+             ("progress", "seconds", f"{float(state.get('seconds', 0.0)):.0f}")]
+    return pd.DataFrame(rows, columns=["group", "setting", "value"])
+
+
+# ---------------------------------------------------------------- verdict
+
+
+def training_verdict(ckpt: Checkpoint) -> Verdict:
+    """One computed sentence on how training went.
+
+    With a GD reference (augmented runs): the final held-out loss, the best single GD step's loss and
+    their ratio; good when the ratio is at most 1 + ``GD_LOSS_TOLERANCE``. Otherwise: how far the held-out
+    loss fell, from the first logged value to the last, in how many steps; good when it fell at least 10×.
+    ``values["incomplete"]`` is True while the run is still training.
+    """
+    history = ckpt.history
+    first, final = float(history["eval_loss"].iloc[0]), float(history["eval_loss"].iloc[-1])
+    steps = int(history["step"].iloc[-1])
+    common = {"final": f"{final:.3g}", "steps": steps, "incomplete": not ckpt.complete,
+              "total": ckpt.config.steps}
+    if "gd_loss" in history:
+        gd = float(history["gd_loss"].iloc[-1])
+        ratio = final / gd
+        return Verdict("training.verdict.gd", common | {"gd": f"{gd:.3g}", "ratio": f"{ratio:.3f}"},
+                       ratio <= 1 + GD_LOSS_TOLERANCE)
+    factor = first / final if final > 0 else float("inf")
+    return Verdict("training.verdict.fell", common | {"start": f"{first:.3g}", "factor": f"{factor:.3g}"},
+                   factor >= 10)
