@@ -94,7 +94,9 @@ def _as_input(model: ICARModel, states: torch.Tensor) -> torch.Tensor:
 def best_gd_eta(process: ARProcess, n_contexts: int = GD_FIT_CONTEXTS, seed: int = GD_FIT_SEED) -> np.ndarray:
     """The task's best GD step size per context length, η_n (T,), fitted on a large fresh sample."""
     states, _ = process.sample(n_contexts, seed, torch.float64)
-    return fit_gd_eta(states, per_position=True).numpy()
+    eta = fit_gd_eta(states, per_position=True).numpy()
+    eta.setflags(write=False)  # shared by every caller through the cache
+    return eta
 
 
 def _cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -17,7 +17,6 @@ Two conversions happen on the way:
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from pathlib import Path
 
@@ -101,7 +100,7 @@ def expected_model_loss(case: str, A: torch.Tensor, B: torch.Tensor, P: torch.Te
     return loss_to_model_units(case, float(expected(A, B, P, radius=radius)), P.shape[-1])
 
 
-def reference_config(case: str, steps: int | None = None, seed: int = 0, eval_size: int = 4096,
+def reference_config(case: str, steps: int | None = None, seed: int = 0, eval_size: int = 1024,
                      n_snapshots: int = 30) -> TrainConfig:
     """The :class:`TrainConfig` recorded in a paper-reference checkpoint.
 
@@ -112,7 +111,7 @@ def reference_config(case: str, steps: int | None = None, seed: int = 0, eval_si
     steps = spec.steps if steps is None else steps
     return TrainConfig(name=reference_name(case), process=reference_process(case),
                        model=reference_model_config(case), steps=steps, batch_size=eval_size, lr=spec.lr,
-                       optimizer="gd", eval_size=eval_size, seed=seed, log_every=max(1, steps // 60),
+                       optimizer="gd", eval_size=eval_size, seed=seed, log_every=max(1, steps // 40),
                        n_snapshots=n_snapshots, dtype="float64")
 
 
@@ -124,9 +123,15 @@ def log_steps(steps: int, count: int) -> list[int]:
 
 
 def snapshot_steps(steps: int, count: int) -> list[int]:
-    """About ``count`` geometrically spaced steps, 0 and ``steps`` included."""
-    spaced = np.round(np.geomspace(1, max(steps, 1), count - 1)).astype(int)
-    return sorted({0, steps, *spaced.tolist()} & set(range(steps + 1)))
+    """About ``count`` geometrically spaced steps, 0 and ``steps`` included (all of them if fewer)."""
+    if steps + 1 <= count:
+        return list(range(steps + 1))
+    points = count - 1
+    while True:  # rounding merges early steps, so ask for more points until there are enough
+        chosen = {0, steps, *np.round(np.geomspace(1, steps, points)).astype(int).tolist()}
+        if len(chosen) >= count:
+            return sorted(chosen)
+        points += 1
 
 
 def _eval_seed(seed: int) -> int:
@@ -135,7 +140,7 @@ def _eval_seed(seed: int) -> int:
 
 
 def build_paper_reference(case: str, out_path: str | Path, steps: int | None = None, seed: int = 0,
-                          eval_size: int = 4096, n_snapshots: int = 30, n_log: int = 60,
+                          eval_size: int = 1024, n_snapshots: int = 30, n_log: int = 40,
                           progress: bool = True) -> Checkpoint:
     """Minimise the paper's ``case`` objective, convert to icar's model, save a checkpoint at ``out_path``.
 
@@ -192,6 +197,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--case", choices=(*PAPER_CASES, "all"), default="all", help="which problem (default: all)")
     p.add_argument("--steps", type=int, help="gradient steps (default: the authors': 100 / 100,000)")
     p.add_argument("--seed", type=int, default=0, help="seed of the initialisation and the evaluation sample")
+    p.add_argument("--eval-size", type=int, default=1024, help="sequences behind eval_loss (default: 1024)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
 
@@ -202,7 +208,8 @@ def main(argv: list[str] | None = None) -> int:
         cases = PAPER_CASES if args.case == "all" else (args.case,)
         for case in cases:
             out = Path(args.out_dir) / f"{reference_name(case)}.pt"
-            ckpt = build_paper_reference(case, out, steps=args.steps, seed=args.seed, progress=not args.quiet)
+            ckpt = build_paper_reference(case, out, steps=args.steps, seed=args.seed, eval_size=args.eval_size,
+                                         progress=not args.quiet)
             last = ckpt.history.iloc[-1]
             print(f"saved {out} ({out.stat().st_size / 1024:.0f} KiB): {ckpt.train_state['step']} steps in "
                   f"{ckpt.train_state['seconds']:.1f} s, paper objective {last['train_loss']:.3e}, expected loss "

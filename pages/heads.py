@@ -1,5 +1,94 @@
-"""Placeholder until this page is built."""
+"""Heads: every head's weight matrices, one head large or all heads side by side on one colour scale."""
 
 import streamlit as st
 
-st.write("coming")
+from icar_core import ui
+from icar_core.charts.common import heatmap, heatmap_row, symmetric_max
+from icar_core.charts.heads import matrix_panel, small_multiples
+from icar_core.errors import NotApplicableError
+from icar_core.views.findings import run_for_finding
+from icar_core.views.heads import head_labels, heads_reason, heads_verdict, heads_view
+
+ckpt = ui.current_run()
+if ckpt is None:
+    ui.page_header(ui.t("heads.title"), ui.t("heads.lead"))
+    st.stop()
+
+reason = heads_reason(ckpt)
+if reason is not None:
+    ui.page_header(ui.t("heads.title"), ui.t("heads.lead"))
+    with ui.explained_errors(ckpt):
+        raise NotApplicableError(ui.t(reason))
+    nearest = run_for_finding("heads", ckpt, ui.all_runs())
+    if nearest is not None:
+        st.button(ui.t("heads.open_nearest", run=nearest.name), on_click=st.session_state.update,
+                  kwargs={"run_id": ui.run_id(nearest)}, icon=":material/arrow_forward:")
+    ui.how_to_read(ui.t("heads.how"))
+    st.stop()
+
+view = ui.cached(heads_view, ckpt)
+verdict = ui.cached(heads_verdict, ckpt)
+ui.page_header(ui.t("heads.title"), ui.t("heads.lead"), ui.t(verdict.key, **verdict.values), verdict.good)
+
+heads = head_labels(view.n_heads, ui.t("heads.head_word"))
+strongest = view.strongest
+cols = st.columns(4)
+cols[0].metric(ui.t("heads.metric.heads"), view.n_heads)
+cols[1].metric(ui.t("heads.metric.strongest"), f"{strongest.circuit} · {heads[strongest.head]}",
+               help=ui.t("heads.metric.strongest_help"))
+cols[2].metric(ui.t("heads.metric.norm"), f"{strongest.norm:.3f}", help=ui.t("heads.metric.norm_help"))
+cols[3].metric(ui.t("heads.metric.share"), f"{100 * strongest.share:.0f}%", help=ui.t("heads.metric.share_help"))
+
+value_title = ui.t("heads.value")
+if view.head_type == "diagonal":
+    coords = list(view.coordinate_labels)
+    st.subheader(ui.t("heads.diagonal.title"))
+    st.caption(ui.t("heads.diagonal.caption", heads=view.n_heads, m=len(coords)))
+    chart = heatmap_row({ui.t("heads.diagonal.A"): view.A, ui.t("heads.diagonal.B"): view.B},
+                        row_labels=heads, col_labels=coords, x_title=ui.t("heads.axis.coordinate"),
+                        y_title=ui.t("heads.axis.head"), value_title=value_title, size=260)
+    ui.show_chart(chart, f"heads-AB-{ckpt.name}")
+    st.subheader(ui.t("heads.diagonal.C_title"))
+    chart = heatmap(view.C, ui.t("heads.diagonal.C"), row_labels=coords, col_labels=coords,
+                    x_title=ui.t("heads.axis.query_key_coordinate"), y_title=ui.t("heads.axis.value_coordinate"),
+                    value_title=value_title, size=300)
+    ui.show_chart(chart, f"heads-C-{ckpt.name}")
+    st.caption(ui.t("heads.diagonal.C_caption"))
+else:
+    names = list(view.matrices)
+    left, middle, right = st.columns([2, 2, 1])
+    name = left.selectbox(ui.t("heads.pick_matrix"), names, format_func=lambda n: ui.t(f"heads.matrix.{n}"),
+                          key="heads.matrix")
+    layout = "one"
+    if view.n_heads > 1:
+        layout = middle.radio(ui.t("heads.layout"), ["one", "all"], horizontal=True,
+                              format_func=lambda v: ui.t(f"heads.layout.{v}"), key="heads.layout")
+    matrix = view.matrices[name]
+    labels = {"row_labels": matrix.row_labels, "col_labels": matrix.col_labels, "row_blocks": matrix.row_blocks,
+              "col_blocks": matrix.col_blocks, "x_title": ui.t(matrix.col_axis), "y_title": ui.t(matrix.row_axis),
+              "value_title": value_title}
+    big = 24 * max(len(matrix.row_labels), len(matrix.col_labels)) + 80
+    if layout == "one":
+        head = 0
+        if view.n_heads > 1:
+            head = right.selectbox(ui.t("heads.pick_head"), range(view.n_heads), format_func=heads.__getitem__,
+                                   key="heads.head")
+        # One scale for every head of this matrix, so switching heads compares like with like.
+        chart = matrix_panel(matrix.values[head], ui.t("heads.chart.one", matrix=name, head=heads[head]),
+                             domain_max=symmetric_max(matrix.values), size=min(max(big, 260), 460), **labels)
+        ui.show_chart(chart, f"heads-{name}-{ckpt.name}-h{head + 1}")
+        if view.preconditioner_fit and name == "preconditioner":
+            c, error = view.preconditioner_fit[head]
+            st.metric(ui.t("heads.metric.preconditioner"), f"{c:.3f}·I",
+                      help=ui.t("heads.metric.preconditioner_help"))
+            st.caption(ui.t("heads.preconditioner_caption", c=f"{c:.3f}", error=f"{100 * error:.2f}"))
+    else:
+        panels = {heads[h]: matrix.values[h] for h in range(view.n_heads)}
+        chart = small_multiples(panels, ui.t("heads.chart.all", matrix=name), columns=4,
+                                size=min(max(big // 2, 120), 220), **labels)
+        ui.show_chart(chart, f"heads-{name}-{ckpt.name}-all")
+    st.caption(ui.t(f"heads.about.{name}"))
+    if matrix.col_blocks:
+        st.caption(ui.t("heads.blocks_caption"))
+
+ui.how_to_read(ui.t("heads.how"))

@@ -1,5 +1,103 @@
-"""Placeholder until this page is built."""
+"""Head orthogonality (Finding 2): how much the heads overlap, and the shape of all heads together, C = Bᵀ A."""
+
+import math
 
 import streamlit as st
 
-st.write("coming")
+from icar_core import ui
+from icar_core.charts.common import heatmap_row
+from icar_core.charts.heads import cosine_matrices
+from icar_core.errors import NotApplicableError
+from icar_core.verdicts import CIRCUIT_ERROR_MAX, heads_finding
+from icar_core.views.findings import run_for_finding
+from icar_core.views.heads import (
+    head_labels,
+    orthogonality_reason,
+    orthogonality_view,
+    paper_head_score,
+    random_cosine_level,
+)
+
+TEMPLATES = {"scaled_identity": "c·I", "rotation_blocks": "c·(I + S)"}
+
+ckpt = ui.current_run()
+if ckpt is None:
+    ui.page_header(ui.t("orth.title"), ui.t("orth.lead"))
+    st.stop()
+
+reason = orthogonality_reason(ckpt)
+if reason is not None:
+    ui.page_header(ui.t("orth.title"), ui.t("orth.lead"))
+    with ui.explained_errors(ckpt):
+        raise NotApplicableError(ui.t(reason))
+    nearest = run_for_finding("heads", ckpt, ui.all_runs())
+    if nearest is not None:
+        st.button(ui.t("heads.open_nearest", run=nearest.name), on_click=st.session_state.update,
+                  kwargs={"run_id": ui.run_id(nearest)}, icon=":material/arrow_forward:")
+    ui.how_to_read(ui.t("orth.how"))
+    st.stop()
+
+view = ui.cached(orthogonality_view, ckpt)
+verdict = ui.cached(heads_finding, ckpt)
+ui.page_header(ui.t("orth.title"), ui.t("orth.lead"), ui.t(verdict.key, **verdict.values), verdict.good)
+heads = head_labels(len(next(iter(view.circuits.values())).cosines), ui.t("heads.head_word"))
+
+st.subheader(ui.t("orth.cosines.title"))
+cols = st.columns(1 + 2 * len(view.circuits))
+cols[0].metric(ui.t("orth.metric.score"), f"{view.score:.3f}", help=ui.t("orth.metric.score_help"))
+for k, (name, result) in enumerate(view.circuits.items()):
+    i, j, cosine = result.worst_pair
+    cols[1 + 2 * k].metric(ui.t("orth.metric.circuit_score", circuit=name), f"{result.score:.3f}")
+    cols[2 + 2 * k].metric(ui.t("orth.metric.worst", circuit=name),
+                           ui.t("orth.worst_value", a=heads[i], b=heads[j], cos=f"{cosine:+.3f}"))
+# What the score is compared to: random directions of the same length, and the authors' optimised heads.
+random_level = ", ".join(f"{name}: {random_cosine_level(n):.3f}" for name, n in view.vector_sizes.items())
+paper = {case: paper_head_score(case) for case in ("unitary", "orthogonal")}
+if None in paper.values():
+    st.caption(ui.t("orth.compare_random", random=random_level))
+else:
+    st.caption(ui.t("orth.compare", random=random_level, unitary=f"{paper['unitary']:.3f}",
+                    orthogonal=f"{paper['orthogonal']:.3f}"))
+for name, result in view.circuits.items():
+    if result.zero_heads:
+        st.warning(ui.t("orth.zero_heads", circuit=name, heads=", ".join(heads[h] for h in result.zero_heads)))
+chart = cosine_matrices({ui.t(f"orth.circuit.{name}"): r.cosines for name, r in view.circuits.items()},
+                        ui.t("orth.cosines.chart"), head_labels=heads, value_title=ui.t("orth.cosine"),
+                        x_title=ui.t("heads.axis.head"), y_title=ui.t("heads.axis.head"))
+ui.show_chart(chart, f"orthogonality-cosines-{ckpt.name}")
+
+if view.circuit is not None:
+    fit = view.circuit
+    shape = fit.structure
+    st.subheader(ui.t("orth.C.title"))
+    template = TEMPLATES[shape.best]
+    cols = st.columns(4)
+    cols[0].metric(ui.t("orth.metric.structure"), template.replace("c", f"{shape.best_c:.3f}", 1),
+                   help=ui.t("orth.metric.structure_help"))
+    cols[1].metric(ui.t("orth.metric.error"), f"{100 * shape.best_rel_error:.3f}%", help=ui.t("orth.metric.error_help"))
+    other = "rotation_blocks" if shape.best == "scaled_identity" else "scaled_identity"
+    other_error = shape.blocks_rel_error if other == "rotation_blocks" else shape.identity_rel_error
+    cols[2].metric(ui.t("orth.metric.other_error", template=TEMPLATES[other]),
+                   f"{100 * other_error:.1f}%")
+    cols[3].metric(ui.t("orth.metric.ratio"), "∞" if math.isinf(shape.ratio) else f"{shape.ratio:,.0f}×",
+                   help=ui.t("orth.metric.ratio_help"))
+    coords = list(view.coordinate_labels)
+    chart = heatmap_row({ui.t("orth.C.panel_C"): fit.C, ui.t("orth.C.panel_fit", template=template): fit.fit,
+                         ui.t("orth.C.panel_residual"): fit.residual},
+                        row_labels=coords, col_labels=coords, value_title=ui.t("heads.value"),
+                        x_title=ui.t("heads.axis.query_key_coordinate"), y_title=ui.t("heads.axis.value_coordinate"),
+                        size=230, title=ui.t("orth.C.chart"))
+    ui.show_chart(chart, f"orthogonality-C-{ckpt.name}")
+    if shape.best_rel_error > CIRCUIT_ERROR_MAX:
+        meaning = ui.t("orth.meaning.none", error=f"{100 * shape.best_rel_error:.1f}")
+    elif shape.best == "scaled_identity":
+        meaning = ui.t("orth.meaning.scaled_identity", c=f"{shape.best_c:.3f}", score=f"{view.score:.3f}")
+    else:
+        meaning = ui.t("orth.meaning.rotation_blocks", c=f"{shape.best_c:.3f}", score=f"{view.score:.3f}")
+        if paper["orthogonal"] is not None:
+            meaning += " " + ui.t("orth.meaning.paper_rotation", paper=f"{paper['orthogonal']:.2f}")
+    st.markdown(meaning)
+else:
+    st.caption(ui.t("orth.full_heads_note"))
+
+ui.how_to_read(ui.t("orth.how"))

@@ -1,5 +1,181 @@
-"""Placeholder until this page is built."""
+"""Positional encodings (Finding 3): the learned positional weights, their PCA, the last row's cosine fit and,
+for PE-only runs, the least-squares references, the μ runs side by side and the authors' rows."""
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
-st.write("coming")
+from icar_core import ui
+from icar_core.charts.positions import long_profiles, mu_profiles, pca_path, positional_heatmap, profiles
+from icar_core.errors import NotApplicableError
+from icar_core.views.findings import run_for_finding
+from icar_core.views.positions import (
+    colour_limit,
+    least_squares_reference,
+    positional_view,
+    positions_reason,
+    positions_verdict,
+    profile_summary,
+)
+
+ckpt = ui.current_run()
+if ckpt is None:
+    ui.page_header(ui.t("positions.title"), ui.t("positions.lead"))
+    st.stop()
+
+reason = positions_reason(ckpt)
+if reason is not None:
+    ui.page_header(ui.t("positions.title"), ui.t("positions.lead"))
+    with ui.explained_errors(ckpt):
+        raise NotApplicableError(ui.t(reason))
+    nearest = run_for_finding("positions", ckpt, ui.all_runs())
+    if nearest is not None:
+        st.button(ui.t("heads.open_nearest", run=nearest.name), on_click=st.session_state.update,
+                  kwargs={"run_id": ui.run_id(nearest)}, icon=":material/arrow_forward:")
+    ui.how_to_read(ui.t("positions.how"))
+    st.stop()
+
+view = ui.cached(positional_view, ckpt)
+verdict = ui.cached(positions_verdict, ckpt)
+ui.page_header(ui.t("positions.title"), ui.t("positions.lead"), ui.t(verdict.key, **verdict.values), verdict.good)
+pe_only = ckpt.config.model.kind == "pe_only"
+value_title = ui.t("positions.weight")
+
+# ---------------------------------------------------------------- the encodings themselves
+if view.source == "matrix":
+    st.subheader(ui.t("positions.P.title"))
+    with_diagonal = not st.toggle(ui.t("positions.P.without_diagonal"), value=True, key="positions.diagonal",
+                                  help=ui.t("positions.P.without_diagonal_help"))
+    chart = positional_heatmap(view.encodings, view.positions, view.mask, ui.t("positions.P.chart"),
+                               x_title=ui.t("positions.axis.key"), y_title=ui.t("positions.axis.query"),
+                               value_title=value_title, domain_max=colour_limit(view, with_diagonal))
+    ui.show_chart(chart, f"positions-P-{ckpt.name}")
+    st.caption(ui.t("positions.P.caption", first=int(view.positions[0])))
+else:
+    st.subheader(ui.t("positions.E.title"))
+    chart = positional_heatmap(view.encodings, view.positions, view.mask, ui.t("positions.E.chart"),
+                               x_title=ui.t("positions.axis.embedding"), y_title=ui.t("positions.axis.position"),
+                               value_title=value_title, cell=18, domain_max=colour_limit(view))
+    ui.show_chart(chart, f"positions-embeddings-{ckpt.name}")
+    st.caption(ui.t("positions.E.caption", dims=view.encodings.shape[1]))
+
+# ---------------------------------------------------------------- PCA
+st.subheader(ui.t("positions.pca.title"))
+ratios = view.pca.explained_variance_ratio
+cols = st.columns(len(ratios) + 1)
+for k, ratio in enumerate(ratios):
+    cols[k].metric(ui.t("positions.metric.pc", k=k + 1), f"{100 * ratio:.1f}%", help=ui.t("positions.metric.pc_help"))
+cols[-1].metric(ui.t("positions.metric.pc_total", k=len(ratios)), f"{100 * view.pca.cumulative_ratio:.1f}%")
+chart = pca_path(view.pca.coordinates, view.positions, ui.t("positions.pca.chart"),
+                 x_title=ui.t("positions.axis.pc", k=1), y_title=ui.t("positions.axis.pc", k=2),
+                 position_title=ui.t("positions.axis.position"))
+left, right = st.columns([3, 2])
+with left:
+    ui.show_chart(chart, f"positions-pca-{ckpt.name}")
+w = view.winding
+shape_values = {"turns": f"{w.turns:.2f}", "agreement": f"{100 * w.agreement:.0f}", "share": f"{100 * w.share:.0f}",
+                "share3": f"{100 * view.pca.cumulative_ratio:.0f}"}
+with right:
+    st.metric(ui.t("positions.metric.turns"), f"{w.turns:.2f}", help=ui.t("positions.metric.turns_help"))
+    st.metric(ui.t("positions.metric.agreement"), f"{100 * w.agreement:.0f}%",
+              help=ui.t("positions.metric.agreement_help"))
+    st.markdown(ui.t("positions.pca.circle" if w.circle else "positions.pca.no_circle", **shape_values))
+
+# ---------------------------------------------------------------- the last row and its cosine fit
+if view.profile is not None:
+    fit = view.fit
+    st.subheader(ui.t("positions.profile.title"))
+    cols = st.columns(3)
+    cols[0].metric(ui.t("positions.metric.r2"), f"{fit.r2:.4f}", help=ui.t("positions.metric.r2_help"))
+    if fit.well_described:
+        cols[1].metric(ui.t("positions.metric.omega"), f"{fit.omega:.4f}", help=ui.t("positions.metric.omega_help"))
+        cols[2].metric(ui.t("positions.metric.period"), f"{fit.period:.1f}")
+    else:
+        cols[1].metric(ui.t("positions.metric.omega"), ui.t("positions.not_claimed"),
+                       help=ui.t("positions.metric.omega_help"))
+    t = np.arange(len(view.profile))
+    series = {ui.t("positions.series.trained"): view.profile,
+              ui.t("positions.series.fit" if fit.well_described else "positions.series.poor_fit"): fit.predict(t)}
+    chart = profiles(long_profiles(series), ui.t("positions.profile.chart", n=int(view.positions[-1])),
+                     x_title=ui.t("positions.axis.key"), y_title=value_title, dashed=list(series)[1:])
+    ui.show_chart(chart, f"positions-profile-{ckpt.name}")
+    if fit.well_described:
+        st.markdown(ui.t("positions.profile.cosine", r2=f"{fit.r2:.4f}", omega=f"{fit.omega:.4f}",
+                         period=f"{fit.period:.1f}"))
+    elif fit.omega_at_lower_bound:
+        st.markdown(ui.t("positions.profile.drift", r2=f"{fit.r2:.4f}"))
+    else:
+        st.markdown(ui.t("positions.profile.not_cosine", r2=f"{fit.r2:.4f}"))
+
+if pe_only:
+    # ------------------------------------------------------------ least-squares references
+    st.subheader(ui.t("positions.ls.title"))
+    with st.spinner(ui.t("positions.ls.computing")):
+        ref = ui.cached(least_squares_reference, ckpt)
+    cols = st.columns(5)
+    cols[0].metric(ui.t("positions.metric.ridge_cosine"), f"{ref.ridge_cosine:.4f}",
+                   help=ui.t("positions.metric.cosine_help"))
+    cols[1].metric(ui.t("positions.metric.ridge_error"), f"{100 * ref.ridge_rel_error:.1f}%",
+                   help=ui.t("positions.metric.error_help"))
+    cols[2].metric(ui.t("positions.metric.ridge_lambda"), f"{ref.ridge_lambda:.3g}",
+                   help=ui.t("positions.metric.ridge_lambda_help", loss=f"{ref.trained_loss:.3g}"))
+    cols[3].metric(ui.t("positions.metric.min_norm_cosine"), f"{ref.min_norm_cosine:.4f}",
+                   help=ui.t("positions.metric.cosine_help"))
+    cols[4].metric(ui.t("positions.metric.min_norm_error"), f"{100 * ref.min_norm_rel_error:.0f}%",
+                   help=ui.t("positions.metric.error_help"))
+    show_min_norm = st.toggle(ui.t("positions.ls.show_min_norm"), value=False, key="positions.min_norm")
+    series = {ui.t("positions.series.trained"): ref.trained, ui.t("positions.series.ridge"): ref.ridge}
+    if show_min_norm:
+        series[ui.t("positions.series.min_norm")] = ref.min_norm
+    chart = profiles(long_profiles(series), ui.t("positions.ls.chart"), x_title=ui.t("positions.axis.key"),
+                     y_title=value_title, dashed=list(series)[1:])
+    ui.show_chart(chart, f"positions-least-squares-{ckpt.name}")
+    st.markdown(ui.t("positions.ls.meaning", cosine=f"{ref.ridge_cosine:.4f}", loss=f"{ref.trained_loss:.3g}",
+                     lam=f"{ref.ridge_lambda:.3g}", min_cosine=f"{ref.min_norm_cosine:.3f}",
+                     min_loss=f"{ref.min_norm_loss:.1e}"))
+
+    # ------------------------------------------------------------ the authors' row for this μ
+    mine = ui.cached(profile_summary, ckpt)
+    st.subheader(ui.t("positions.paper.title"))
+    if mine.paper is None:
+        st.info(ui.t("positions.paper.absent", mu=f"{mine.mu:g}"))
+    else:
+        st.metric(ui.t("positions.metric.paper_cosine"), f"{mine.paper_cosine:.4f}",
+                  help=ui.t("positions.metric.cosine_help"))
+        series = {ui.t("positions.series.ours", mu=f"{mine.mu:g}"): mine.profile,
+                  ui.t("positions.series.paper", mu=f"{mine.mu:g}"): mine.paper}
+        chart = profiles(long_profiles(series), ui.t("positions.paper.chart", mu=f"{mine.mu:g}"),
+                         x_title=ui.t("positions.axis.key"), y_title=value_title, dashed=list(series)[1:])
+        ui.show_chart(chart, f"positions-paper-{ckpt.name}")
+
+    # ------------------------------------------------------------ every PE-only run side by side
+    st.subheader(ui.t("positions.mu.title"))
+    runs = sorted((r for r in ui.all_runs() if r.config.model.kind == "pe_only"), key=lambda r: r.process.mu)
+    summaries = [ui.cached(profile_summary, r) for r in runs]
+    show_paper = st.toggle(ui.t("positions.mu.show_paper"), value=False, key="positions.mu_paper")
+    parts = []
+    for s in summaries:
+        label = ui.t("positions.series.mu", mu=f"{s.mu:g}")
+        frame = long_profiles({label: s.profile})
+        parts.append(frame.assign(source=ui.t("positions.source.ours")))
+        if show_paper and s.paper is not None:
+            frame = long_profiles({label: s.paper})
+            parts.append(frame.assign(source=ui.t("positions.source.paper")))
+    chart = mu_profiles(pd.concat(parts, ignore_index=True), ui.t("positions.mu.chart"),
+                        x_title=ui.t("positions.axis.key"), y_title=value_title)
+    ui.show_chart(chart, "positions-mu-runs")
+    yes, no = ui.t("positions.yes"), ui.t("positions.no")
+    table = pd.DataFrame({
+        ui.t("positions.col.run"): [s.name for s in summaries],
+        "μ": [s.mu for s in summaries],
+        ui.t("positions.col.r2"): [round(s.fit.r2, 4) for s in summaries],
+        ui.t("positions.col.cosine"): [yes if s.fit.well_described else no for s in summaries],
+        ui.t("positions.col.omega"): [round(s.fit.omega, 4) if s.fit.well_described else None for s in summaries],
+        ui.t("positions.col.period"): [round(s.fit.period, 1) if s.fit.well_described else None for s in summaries],
+        ui.t("positions.col.paper_cosine"): [None if s.paper_cosine is None else round(s.paper_cosine, 4)
+                                             for s in summaries],
+    })
+    st.dataframe(table, hide_index=True)
+    st.caption(ui.t("positions.mu.caption"))
+
+ui.how_to_read(ui.t("positions.how"))

@@ -1,5 +1,106 @@
-"""Placeholder until this page is built."""
+"""Tour: a presenter's walk through the paper in five steps, one chart and two sentences each."""
+
+import html
 
 import streamlit as st
 
-st.write("coming")
+from icar_core import ui
+from icar_core.charts.common import heatmap, heatmap_row, line_chart, trajectory
+from icar_core.verdicts import gd_finding, heads_finding, positions_finding
+from icar_core.views.findings import run_for_finding
+from icar_core.views.tour import STEP_FINDING, STEPS, estimate_step, gd_step, heads_step, positions_step, task_step
+
+STATE = "tour_step"
+VERDICTS = {"gd": gd_finding, "heads": heads_finding, "positions": positions_finding}
+
+
+def _move(delta: int) -> None:
+    st.session_state[STATE] = min(max(st.session_state.get(STATE, 0) + delta, 0), len(STEPS) - 1)
+
+
+ckpt = ui.current_run()
+index = min(max(int(st.session_state.get(STATE, 0)), 0), len(STEPS) - 1)
+step = STEPS[index]
+finding = STEP_FINDING[step]
+run = None if ckpt is None else run_for_finding(finding, ckpt, ui.all_runs())
+
+verdict, good = None, None
+if run is not None:
+    if step in ("gd", "heads", "positions"):
+        result = ui.cached(VERDICTS[finding], run)
+        verdict, good = ui.t(result.key, **result.values), result.good
+    else:
+        verdict = ui.t("tour.header_run", run=run.name)
+ui.page_header(ui.t("tour.title"), ui.t("tour.lead"), verdict, good)
+
+back, indicator, forward = st.columns([1, 1, 1], vertical_alignment="center")
+back.button(ui.t("tour.back"), key="tour-back", on_click=_move, args=(-1,), disabled=index == 0,
+            icon=":material/arrow_back:", width="stretch", shortcut="Left")
+indicator.markdown(f"<div style='text-align:center;font-size:1.4em'><b>"
+                   f"{ui.t('tour.indicator', current=index + 1, total=len(STEPS))}</b></div>",
+                   unsafe_allow_html=True)
+forward.button(ui.t("tour.next"), key="tour-next", on_click=_move, args=(1,), disabled=index == len(STEPS) - 1,
+               icon=":material/arrow_forward:", width="stretch", shortcut="Right")
+st.progress((index + 1) / len(STEPS))
+
+st.header(ui.t(f"tour.{step}.title"))
+if run is None:
+    st.info(ui.t("tour.no_run", needs=ui.t(f"tour.needs.{finding}")))
+    ui.how_to_read(ui.t("tour.how"))
+    st.stop()
+
+series = {"context": ui.t("chart.series.context"), "truth": ui.t("chart.series.truth"),
+          "model": ui.t("chart.series.model")}
+axes = {"x_title": ui.t("chart.coordinate1"), "y_title": ui.t("chart.coordinate2")}
+left, right = st.columns([3, 2])
+with ui.explained_errors(run):
+    if step == "task":
+        data = ui.cached(task_step, run)
+        chart = trajectory(data.states, {series["truth"]: data.truth}, ui.t("tour.task.chart"),
+                           context_label=series["context"], size=420, **axes)
+        second = ui.t("tour.task.s2", angle=f"{data.turn_degrees:.0f}")
+        metric = (ui.t("tour.task.metric"), f"{data.turn_degrees:.0f}°")
+    elif step == "estimate":
+        data = ui.cached(estimate_step, run)
+        chart = trajectory(data.states, {series["truth"]: data.truth, series["model"]: data.prediction},
+                           ui.t("tour.estimate.chart"), context_label=series["context"], size=420, **axes)
+        error, baseline = f"{data.error_percent:.0f}", f"{data.baseline_percent:.0f}"
+        second = ui.t("tour.estimate.s2", error=error, baseline=baseline)
+        metric = (ui.t("tour.estimate.metric"), ui.t("tour.estimate.value", error=error, baseline=baseline))
+    elif step == "gd":
+        data = ui.cached(gd_step, run)
+        values = ui.cached(gd_finding, run).values
+        chart = heatmap_row({ui.t("tour.panel.model"): data.model, ui.t("tour.panel.gd"): data.gd,
+                             ui.t("tour.panel.truth"): data.truth}, title=ui.t("tour.gd.chart"),
+                            x_title=ui.t("tour.axis.input"), y_title=ui.t("tour.axis.output"),
+                            value_title=ui.t("tour.axis.value"), size=190)
+        second = ui.t("tour.gd.s2", contexts=values["contexts"], percent=values["percent"])
+        metric = (ui.t("tour.gd.metric"), ui.t("tour.gd.value", percent=values["percent"], contexts=values["contexts"]))
+    elif step == "heads":
+        data = ui.cached(heads_step, run)
+        labels = [str(h + 1) for h in range(data.n_heads)]
+        chart = heatmap(data.cosines, ui.t("tour.heads.chart"), row_labels=labels, col_labels=labels,
+                        x_title=ui.t("tour.axis.head"), y_title=ui.t("tour.axis.head"),
+                        value_title=ui.t("tour.axis.overlap"), size=380, domain_max=1.0)
+        score = f"{data.score:.2f}"
+        second = ui.t("tour.heads.s2", heads=data.n_heads, score=score)
+        metric = (ui.t("tour.heads.metric"), ui.t("tour.heads.value", score=score))
+    else:
+        data = ui.cached(positions_step, run)
+        frame = data.frame(ui.t("tour.series.learned"), ui.t("tour.series.cosine"))
+        chart = line_chart(frame, "x", "y", ui.t("tour.positions.chart"), color="series", points=True,
+                           x_title=ui.t("tour.axis.position"), y_title=ui.t("tour.axis.weight"), width=520, height=340)
+        r2 = f"{100 * data.r2:.0f}"
+        second = ui.t("tour.positions.s2" if data.well_described else "tour.positions.s2_not",
+                      r2=r2, period=f"{data.period:.0f}")
+        metric = (ui.t("tour.positions.metric"), ui.t("tour.positions.value", r2=r2))
+    with left:
+        ui.show_chart(chart, f"tour-{index + 1}-{step}")
+    with right:
+        for sentence in (ui.t(f"tour.{step}.s1"), second):
+            st.markdown(f"<p style='font-size:1.3rem;line-height:1.5'>{html.escape(sentence)}</p>",
+                        unsafe_allow_html=True)
+        st.metric(*metric)
+        st.caption(ui.t("tour.from_run", run=run.name))
+
+ui.how_to_read(ui.t("tour.how"))

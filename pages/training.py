@@ -1,5 +1,95 @@
-"""Placeholder until this page is built."""
+"""Training: loss curves of one or several runs, the structure in the snapshots, and the run's settings."""
 
 import streamlit as st
 
-st.write("coming")
+from icar_core import ui
+from icar_core.charts.training import loss_chart, structure_chart
+from icar_core.views.training import (
+    SNAPSHOT_CONTEXTS,
+    config_rows,
+    loss_curves,
+    loss_long,
+    structure_over_training,
+    training_verdict,
+)
+
+t = ui.t
+
+
+def fmt(x: float) -> str:
+    return f"{x:.4g}"
+
+
+ckpt = ui.current_run()
+if ckpt is None:
+    ui.page_header(t("training.title"), t("training.lead"))
+    st.stop()
+
+verdict = ui.cached(training_verdict, ckpt)
+text = t(verdict.key, **verdict.values)
+if verdict.values["incomplete"]:
+    text += " " + t("training.verdict.incomplete", steps=verdict.values["steps"], total=verdict.values["total"])
+ui.page_header(t("training.title"), t("training.lead"), text, verdict.good)
+
+# ---------------------------------------------------------------- loss curves
+st.subheader(t("training.losses"))
+runs = {ui.run_id(c): c for c in ui.all_runs()}
+chosen = st.multiselect(t("training.runs"), list(runs), default=[ui.run_id(ckpt)],
+                        format_func=lambda i: ui.run_label(runs[i]), key=f"training-runs-{ui.run_id(ckpt)[:12]}",
+                        help=t("training.runs_help"))
+show_train = st.toggle(t("training.show_train"), value=False, key="training-show-train",
+                       help=t("training.show_train_help"))
+if not chosen:
+    st.info(t("training.no_runs"))
+else:
+    curves = {"eval_loss": t("training.curve.eval_loss"), "gd_loss": t("training.curve.gd_loss")}
+    if show_train:
+        curves["train_loss"] = t("training.curve.train_loss")
+    names = [runs[i].name for i in chosen]
+    # Legend labels: the run's name, or its full label where two chosen runs share a name (an uploaded copy).
+    shown = {runs[i].name if names.count(runs[i].name) == 1 else ui.run_label(runs[i]): runs[i] for i in chosen}
+    chart = loss_chart(loss_long(shown, curves), t("training.loss_title"), x_title=t("training.loss_x"),
+                       y_title=t("training.loss_y"), run_title=t("training.run_legend"),
+                       curve_title=t("training.curve_legend"), curve_order=list(curves.values()))
+    ui.show_chart(chart, "training-losses")
+    with_gd = sum("gd_loss" in c.history for c in shown.values())
+    st.caption(t("training.loss_caption", count=len(shown), with_gd=with_gd))
+
+history = loss_curves(ckpt)
+columns = st.columns(3)
+columns[0].metric(t("training.final_loss", first=fmt(history["eval_loss"].iloc[0])), fmt(history["eval_loss"].iloc[-1]),
+                  help=t("training.final_loss_help"))
+if "gd_loss" in history:
+    gd = history["gd_loss"].iloc[-1]
+    columns[1].metric(t("training.gd_loss", ratio=f"{history['eval_loss'].iloc[-1] / gd:.3f}"), fmt(gd),
+                      help=t("training.gd_loss_help"))
+columns[2].metric(t("training.steps", total=ckpt.config.steps), str(int(history["step"].iloc[-1])))
+
+# ---------------------------------------------------------------- structure during training
+st.subheader(t("training.structure"))
+with ui.explained_errors(ckpt):
+    with st.spinner():
+        structure = ui.cached(structure_over_training, ckpt)
+    st.caption(t("training.structure_caption", count=len(ckpt.snapshots), run=ckpt.name))
+    names = list(dict.fromkeys(structure["metric"]))
+    labels = {name: t(f"training.metric.{name}") for name in names}
+    ui.show_chart(structure_chart(structure.assign(metric=structure["metric"].map(labels)),
+                                  t("training.structure_title"), x_title=t("training.structure_x"),
+                                  y_title=t("training.structure_y"), metric_title=t("training.structure_legend")),
+                  "training-structure")
+    for column, name in zip(st.columns(max(len(names), 1)), names, strict=False):
+        values = structure.loc[structure["metric"] == name, "value"]
+        column.metric(t("training.final_value", metric=labels[name], first=fmt(values.iloc[0])), fmt(values.iloc[-1]),
+                      help=t(f"training.metric_help.{name}", contexts=SNAPSHOT_CONTEXTS))
+
+# ---------------------------------------------------------------- configuration
+st.subheader(t("training.config", run=ckpt.name))
+config = ui.cached(config_rows, ckpt)
+yes_no = {"yes": t("training.value.yes"), "no": t("training.value.no")}
+st.table(config.assign(group=config["group"].map(lambda g: t(f"training.group.{g}")),
+                       setting=config["setting"].map(lambda s: t(f"training.cfg.{s}")),
+                       value=config["value"].map(lambda v: yes_no.get(v, v)))
+         .rename(columns={"group": t("training.col.group"), "setting": t("training.col.setting"),
+                          "value": t("training.col.value")}).set_index(t("training.col.group")))
+
+ui.how_to_read(t("training.how"))

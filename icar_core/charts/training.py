@@ -7,17 +7,25 @@ import pandas as pd
 
 from icar_core.charts.common import CATEGORY_COLORS
 
+#: Dash patterns of the loss curves, in the order given to :func:`loss_chart` (solid, dashed, dotted, ...).
+DASHES = [[1, 0], [7, 4], [2, 2], [10, 3, 2, 3]]
+
 
 def loss_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, run_title: str,
-               curve_title: str, width: int = 620, height: int = 320) -> alt.Chart:
-    """Losses (long form ``step, loss, run, curve``) on a log scale: colour = run, dash = which curve."""
+               curve_title: str, curve_order: list[str] | None = None, width: int = 620,
+               height: int = 320) -> alt.Chart:
+    """Losses (long form ``step, loss, run, curve``) on a log scale: colour = run, dash = which curve
+    (``curve_order``: the curves' labels, first drawn solid, second dashed, third dotted)."""
+    order = curve_order or list(dict.fromkeys(frame["curve"]))
     return alt.Chart(frame).mark_line().encode(
         x=alt.X("step:Q", title=x_title),
         y=alt.Y("loss:Q", title=y_title, scale=alt.Scale(type="log")),
         color=alt.Color("run:N", title=run_title, scale=alt.Scale(range=CATEGORY_COLORS),
                         legend=alt.Legend(orient="bottom", direction="vertical")),
-        strokeDash=alt.StrokeDash("curve:N", title=curve_title, legend=alt.Legend(orient="bottom",
-                                                                                   direction="vertical")),
+        strokeDash=alt.StrokeDash("curve:N", title=curve_title,
+                                  scale=alt.Scale(domain=order, range=DASHES[: len(order)]),
+                                  legend=alt.Legend(orient="bottom", direction="vertical", symbolType="stroke",
+                                                    symbolSize=600, symbolStrokeColor="#495057")),
         detail="curve:N",
         tooltip=[alt.Tooltip("run:N", title=run_title), alt.Tooltip("curve:N", title=curve_title),
                  alt.Tooltip("step:Q", title=x_title), alt.Tooltip("loss:Q", title=y_title, format=".4g")],
@@ -30,8 +38,10 @@ def structure_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title: s
     training step, one panel per measure with its own vertical scale; the step axis is symmetric-log,
     because snapshots are spaced geometrically (step 0 included)."""
     order = list(dict.fromkeys(frame["metric"]))
+    last = float(frame["step"].max()) if len(frame) else 1.0
+    ticks = [0] + [10**k for k in range(0, 9) if 10**k <= last]
     base = alt.Chart(frame).mark_line(point=True).encode(
-        x=alt.X("step:Q", title=x_title, scale=alt.Scale(type="symlog")),
+        x=alt.X("step:Q", title=x_title, scale=alt.Scale(type="symlog"), axis=alt.Axis(values=ticks)),
         y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
         color=alt.Color("metric:N", title=None, sort=order, scale=alt.Scale(range=CATEGORY_COLORS), legend=None),
         tooltip=[alt.Tooltip("metric:N", title=metric_title), alt.Tooltip("step:Q", title=x_title),

@@ -1,3 +1,166 @@
-"""UI strings of the training area."""
+"""UI strings of the Training page."""
 
-STRINGS: dict[str, dict[str, str]] = {}
+STRINGS: dict[str, dict[str, str]] = {
+    "training.title": {"en": "How the runs trained", "ja": "学習の経過"},
+    "training.lead": {
+        "en": "Loss curves of one or several runs, how the paper's structure appeared in the weights during training, "
+              "and each run's settings.",
+        "ja": "一つまたは複数のモデルの損失曲線、学習中に論文の構造が重みの中にどう現れたか、そして各モデルの設定を示します。",
+    },
+    "training.verdict.gd": {
+        "en": "Run “{run}”: final held-out loss {final} after {steps} steps (best single GD step: {gd}; ratio {ratio}).",
+        "ja": "モデル「{run}」：{steps} ステップ後の評価用データでの最終損失は {final}（最良の GD 1 ステップ：{gd}、比 {ratio}）。",
+    },
+    "training.verdict.fell": {
+        "en": "Run “{run}”: held-out loss fell from {start} to {final} in {steps} steps ({factor}× lower).",
+        "ja": "モデル「{run}」：評価用データでの損失は {steps} ステップで {start} から {final} に下がりました（{factor} 分の 1）。",
+    },
+    "training.verdict.incomplete": {
+        "en": "Training is still running or was stopped early (step {steps} of {total}).",
+        "ja": "学習はまだ続いているか、途中で止まっています（{total} ステップ中 {steps}）。",
+    },
+    # Loss curves
+    "training.losses": {"en": "Loss curves", "ja": "損失曲線"},
+    "training.runs": {"en": "Runs to overlay", "ja": "重ねて表示するモデル"},
+    "training.runs_help": {
+        "en": "Starts with the run chosen in the sidebar; add others to compare them.",
+        "ja": "最初はサイドバーで選んだモデルです。ほかのモデルを加えて比べられます。",
+    },
+    "training.show_train": {"en": "Also show the training loss", "ja": "学習データでの損失も表示する"},
+    "training.show_train_help": {
+        "en": "The training loss is measured on each step's batch, so it is noisier than the held-out loss.",
+        "ja": "学習データでの損失は各ステップのバッチで測るため、評価用データでの損失よりばらつきます。",
+    },
+    "training.no_runs": {"en": "Pick at least one run to draw its loss curve.",
+                         "ja": "損失曲線を描くには、少なくとも一つのモデルを選んでください。"},
+    "training.loss_title": {"en": "Prediction loss during training (log scale)", "ja": "学習中の予測損失（対数目盛）"},
+    "training.loss_x": {"en": "training step", "ja": "学習ステップ"},
+    "training.loss_y": {"en": "mean squared error of the next state", "ja": "次の状態の平均二乗誤差"},
+    "training.run_legend": {"en": "run", "ja": "モデル"},
+    "training.curve_legend": {"en": "curve", "ja": "曲線"},
+    "training.curve.eval_loss": {"en": "held-out loss", "ja": "評価用データでの損失"},
+    "training.curve.train_loss": {"en": "training loss", "ja": "学習データでの損失"},
+    "training.curve.gd_loss": {"en": "best single GD step (reference)", "ja": "最良の GD 1 ステップ（基準）"},
+    "training.loss_caption": {
+        "en": "The dashed reference line is the loss of one gradient-descent step with the best step size for each "
+              "context length; only runs with augmented tokens have it ({with_gd} of the {count} runs shown).",
+        "ja": "破線の基準線は、文脈の長さごとに最良のステップ幅をとった勾配降下 1 ステップの損失です。拡張トークンのモデルにだけあります"
+              "（表示中の {count} 個のうち {with_gd} 個）。",
+    },
+    "training.final_loss": {"en": "Final held-out loss (first logged: {first})", "ja": "評価用データでの最終損失（最初の記録：{first}）"},
+    "training.final_loss_help": {
+        "en": "Mean squared next-state error on a fixed held-out batch, at the last logged step.",
+        "ja": "固定した評価用バッチでの次の状態の平均二乗誤差（最後に記録したステップ）。",
+    },
+    "training.gd_loss": {"en": "Best single GD step's loss (ratio model/GD: {ratio})",
+                         "ja": "最良の GD 1 ステップの損失（モデル/GD の比：{ratio}）"},
+    "training.gd_loss_help": {
+        "en": "The same held-out batch predicted by one gradient-descent step with the best step size per context "
+              "length; a ratio near 1 means the model does as well as that step.",
+        "ja": "同じ評価用バッチを、文脈の長さごとに最良のステップ幅をとった勾配降下 1 ステップで予測したときの損失です。比が 1 に近ければ、"
+              "モデルはそのステップと同じくらいよく予測しています。",
+    },
+    "training.steps": {"en": "Steps trained (planned: {total})", "ja": "学習したステップ数（予定：{total}）"},
+    # Structure during training
+    "training.structure": {"en": "How the structure appeared during training", "ja": "学習中に構造が現れる様子"},
+    "training.structure_caption": {
+        "en": "Measured on the {count} snapshots of the weights saved during training of the run chosen in the "
+              "sidebar, “{run}”.",
+        "ja": "サイドバーで選んだモデル「{run}」の学習中に保存した {count} 個の重みのスナップショットで測りました。",
+    },
+    "training.structure_title": {"en": "The paper's structure, snapshot by snapshot", "ja": "スナップショットごとの論文の構造"},
+    "training.structure_x": {"en": "training step (symmetric log scale)", "ja": "学習ステップ（対称対数目盛）"},
+    "training.structure_y": {"en": "value", "ja": "値"},
+    "training.structure_legend": {"en": "measure", "ja": "指標"},
+    "training.metric.prediction_cosine": {"en": "GD agreement: prediction cosine", "ja": "GD との一致：予測のコサイン類似度"},
+    "training.metric.loss_ratio": {"en": "Loss ÷ best GD step's loss", "ja": "損失 ÷ 最良の GD 1 ステップの損失"},
+    "training.metric.orthogonality": {"en": "Head overlap: mean |cosine|", "ja": "ヘッドの重なり：|コサイン| の平均"},
+    "training.metric.circuit_error": {"en": "Bᵀ A: distance to the paper's shape", "ja": "Bᵀ A：論文の形との距離"},
+    "training.metric.pe_r2": {"en": "Positional row: cosine-fit R²", "ja": "位置の行：コサイン当てはめの R²"},
+    "training.final_value": {"en": "{metric} (first snapshot: {first})", "ja": "{metric}（最初のスナップショット：{first}）"},
+    "training.metric_help.prediction_cosine": {
+        "en": "Median cosine between the model's and the best GD step's predictions, {contexts} fresh contexts, full "
+              "length; 1 = same direction.",
+        "ja": "新しい {contexts} 個の文脈（最大の長さ）で、モデルと最良の GD 1 ステップの予測のコサイン類似度の中央値。1 なら同じ向き。",
+    },
+    "training.metric_help.loss_ratio": {
+        "en": "The model's mean squared error over that of the best GD step, on the same {contexts} contexts; 1 = as "
+              "good as one GD step.",
+        "ja": "同じ {contexts} 個の文脈で、モデルの平均二乗誤差を最良の GD 1 ステップのもので割った値。1 なら GD 1 ステップと同等。",
+    },
+    "training.metric_help.orthogonality": {
+        "en": "Mean |cosine| between the heads' parameter vectors: 0 = the heads use independent directions.",
+        "ja": "ヘッドのパラメータベクトル間の |コサイン| の平均。0 なら各ヘッドが独立な方向を使っています。",
+    },
+    "training.metric_help.circuit_error": {
+        "en": "Relative distance of C = Bᵀ A from the nearest c·I or c·(I + S) (whichever fits better); 0 = exactly "
+              "the paper's optimum.",
+        "ja": "C = Bᵀ A と、最も近い c·I または c·(I + S)（よく合う方）との相対距離。0 なら論文の最適解そのものです。",
+    },
+    "training.metric_help.pe_r2": {
+        "en": "How much of the last used row of the positional matrix one cosine wave explains (1 = all of it).",
+        "ja": "位置行列の最後に使われる行のうち、一つのコサイン波で説明できる割合（1 ならすべて）。",
+    },
+    # Configuration
+    "training.config": {"en": "Configuration of “{run}”", "ja": "「{run}」の設定"},
+    "training.col.group": {"en": "part", "ja": "区分"},
+    "training.col.setting": {"en": "setting", "ja": "設定項目"},
+    "training.col.value": {"en": "value", "ja": "値"},
+    "training.group.process": {"en": "sequences (process)", "ja": "系列（過程）"},
+    "training.group.model": {"en": "model", "ja": "モデル"},
+    "training.group.optimisation": {"en": "optimisation", "ja": "最適化"},
+    "training.group.progress": {"en": "progress", "ja": "進捗"},
+    "training.value.yes": {"en": "yes", "ja": "はい"},
+    "training.value.no": {"en": "no", "ja": "いいえ"},
+    "training.cfg.d": {"en": "state dimension d", "ja": "状態の次元 d"},
+    "training.cfg.T": {"en": "context length T (transitions)", "ja": "文脈の長さ T（遷移の数）"},
+    "training.cfg.w_dist": {"en": "distribution of W", "ja": "W の分布"},
+    "training.cfg.mu": {"en": "angle range 2π/μ: μ", "ja": "角度の範囲 2π/μ の μ"},
+    "training.cfg.basis": {"en": "basis Q of the rotation planes", "ja": "回転平面の基底 Q"},
+    "training.cfg.s0": {"en": "starting state s₀", "ja": "初期状態 s₀"},
+    "training.cfg.noise": {"en": "noise σ", "ja": "ノイズ σ"},
+    "training.cfg.seed": {"en": "random seed", "ja": "乱数シード"},
+    "training.cfg.kind": {"en": "model kind", "ja": "モデルの種類"},
+    "training.cfg.n_heads": {"en": "number of heads H", "ja": "ヘッド数 H"},
+    "training.cfg.structure": {"en": "weight structure (full or block)", "ja": "重みの構造（full または block）"},
+    "training.cfg.normalisation": {"en": "attention normalisation", "ja": "アテンションの正規化"},
+    "training.cfg.heads": {"en": "head type (full or diagonal)", "ja": "ヘッドの型（full または diagonal）"},
+    "training.cfg.positional": {"en": "positional term", "ja": "位置の項"},
+    "training.cfg.field": {"en": "numbers (real or complex)", "ja": "数の種類（実数または複素数）"},
+    "training.cfg.query": {"en": "query token", "ja": "クエリのトークン"},
+    "training.cfg.init_scale": {"en": "initial weight scale", "ja": "重みの初期スケール"},
+    "training.cfg.pos_dim": {"en": "positional embedding size", "ja": "位置埋め込みの次元"},
+    "training.cfg.optimizer": {"en": "optimiser", "ja": "最適化手法"},
+    "training.cfg.steps": {"en": "planned steps", "ja": "予定ステップ数"},
+    "training.cfg.batch_size": {"en": "sequences per step (batch)", "ja": "1 ステップの系列数（バッチ）"},
+    "training.cfg.lr": {"en": "learning rate", "ja": "学習率"},
+    "training.cfg.lr_decay": {"en": "learning-rate decay", "ja": "学習率の減衰"},
+    "training.cfg.fixed_batch": {"en": "one fixed batch", "ja": "固定した 1 バッチ"},
+    "training.cfg.stop_loss": {"en": "stop below loss (0 = never)", "ja": "この損失を下回ったら停止（0 = しない）"},
+    "training.cfg.eval_size": {"en": "held-out sequences", "ja": "評価用の系列数"},
+    "training.cfg.log_every": {"en": "log every … steps", "ja": "記録の間隔（ステップ）"},
+    "training.cfg.n_snapshots": {"en": "weight snapshots kept", "ja": "保存する重みのスナップショット数"},
+    "training.cfg.dtype": {"en": "number precision", "ja": "数値の精度"},
+    "training.cfg.trained_steps": {"en": "steps trained", "ja": "学習したステップ数"},
+    "training.cfg.complete": {"en": "training finished", "ja": "学習完了"},
+    "training.cfg.seconds": {"en": "training time (seconds)", "ja": "学習時間（秒）"},
+    "training.how": {
+        "en": "**Loss.** The mean squared distance between the predicted and the true next state, averaged over "
+              "positions; lower is better, and the vertical axis is logarithmic (each grid line is 10× smaller). "
+              "**Held-out loss.** Measured on sequences the model never trained on. **Best single GD step.** The "
+              "loss of the explicit algorithm the paper compares with: estimate W by one step of gradient descent "
+              "on the context, with the best step size — the level an augmented model is expected to reach. "
+              "**Snapshots.** Copies of the weights saved during training, more often early on; every measure in "
+              "the structure chart is recomputed on each. **Prediction cosine.** 1 means the model and GD predict "
+              "in the same direction. **Head overlap.** 0 means the heads use independent directions (orthogonal "
+              "heads). **Bᵀ A.** The heads' combined circuit; the paper's optimum is a scaled identity (or its "
+              "rotation-block variant). **R².** The share of a positional row one cosine wave explains.",
+        "ja": "**損失。** 予測した次の状態と本当の次の状態との二乗距離を位置について平均したもの。小さいほど良く、縦軸は対数目盛です"
+              "（目盛線ごとに 10 分の 1）。**評価用データでの損失。** 学習に使っていない系列で測った損失。**最良の GD 1 ステップ。** "
+              "論文が比べる明示的なアルゴリズム（文脈に対して勾配降下を 1 回行って W を推定し、ステップ幅は最良のもの）の損失で、"
+              "拡張トークンのモデルが到達すると期待される水準です。**スナップショット。** 学習中に保存した重みのコピー（初期ほど頻繁）。"
+              "構造のグラフの各指標はそれぞれで計算し直しています。**予測のコサイン類似度。** 1 ならモデルと GD が同じ向きに予測しています。"
+              "**ヘッドの重なり。** 0 なら各ヘッドが独立な方向を使っています（直交するヘッド）。**Bᵀ A。** ヘッド全体としての回路で、"
+              "論文の最適解はスカラー倍の単位行列（またはその回転ブロック版）です。**R²。** 位置の行のうち一つのコサイン波で説明できる割合。",
+    },
+}

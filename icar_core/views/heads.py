@@ -7,6 +7,8 @@ coordinate labels such as ``sₜ[2]`` or ``head 3`` are mathematics and stay as 
 
 from __future__ import annotations
 
+import functools
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from icar_core.structure import (
     scaled_identity_fit,
     token_block_labels,
 )
+from icar_core.verdicts import Verdict, heads_finding
 
 REFERENCE_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
 
@@ -71,13 +74,12 @@ class HeadsView:
 
     head_type: ``augmented`` | ``full`` | ``diagonal``; matrices: name -> :class:`HeadMatrix` (full and
     augmented heads, in :data:`MATRIX_ORDER`); A, B (H, m) and C = Bᵀ A (m, m) for diagonal heads;
-    head_labels: ``head 1 … head H``; coordinate_labels: the m coordinates of a diagonal head;
+    coordinate_labels: the m coordinates of a diagonal head;
     preconditioner_fit: ``(c, rel_error)`` of the nearest c·I to each head's preconditioner (block runs).
     """
 
     head_type: str
     n_heads: int
-    head_labels: tuple[str, ...]
     strongest: Strongest
     matrices: dict[str, HeadMatrix]
     A: np.ndarray | None = None
@@ -95,8 +97,9 @@ def head_type(ckpt: Checkpoint) -> str:
     return model.heads
 
 
-def head_labels(n: int) -> tuple[str, ...]:
-    return tuple(f"h{h + 1}" for h in range(n))
+def head_labels(n: int, word: str = "head") -> tuple[str, ...]:
+    """Tick labels of H heads, 1-based: ``head 1 … head H`` (``word`` in the UI language)."""
+    return tuple(f"{word} {h + 1}" for h in range(n))
 
 
 def coordinate_labels(n: int, complex_field: bool = False) -> tuple[str, ...]:
@@ -132,8 +135,7 @@ def _matrices(ckpt: Checkpoint, raw: dict[str, np.ndarray]) -> dict[str, HeadMat
                       "heads.axis.token", (), ()),
             "V_blk": (out_labels, tuple(f"sₜ[{i + 1}]" for i in range(d)), "heads.axis.prediction",
                       "heads.axis.token", (), ()),
-            "preconditioner": (out_labels, tuple(f"sₙ[{i + 1}]" for i in range(d)), "heads.axis.prediction",
-                               "heads.axis.current_state", (), ()),
+            "preconditioner": (plain, plain, "heads.axis.coordinate", "heads.axis.coordinate", (), ()),
         }
     else:
         layout = {
@@ -168,12 +170,12 @@ def heads_view(ckpt: Checkpoint) -> HeadsView:
         A, B = raw["A"], raw["B"]
         # Head h's circuit is the rank-one map b_h a_hᵀ: its Frobenius norm is |a_h|·|b_h|.
         outer = np.einsum("hi,hj->hij", B, A)
-        return HeadsView(kind, H, head_labels(H), strongest_circuit({"b_h a_hᵀ": outer}), {}, A=A, B=B,
+        return HeadsView(kind, H, strongest_circuit({"b_h a_hᵀ": outer}), {}, A=A, B=B,
                          C=diagonal_circuit((A, B)),
                          coordinate_labels=coordinate_labels(A.shape[1], ckpt.config.model.field == "complex"))
     matrices = _matrices(ckpt, raw)
     fits = tuple(scaled_identity_fit(p) for p in raw["preconditioner"]) if "preconditioner" in raw else ()
-    return HeadsView(kind, H, head_labels(H), strongest_circuit({k: raw[k] for k in ("W_QK", "W_OV")}),
+    return HeadsView(kind, H, strongest_circuit({k: raw[k] for k in ("W_QK", "W_OV")}),
                      matrices, preconditioner_fit=fits)
 
 
@@ -215,12 +217,12 @@ class CircuitFit:
 @dataclass(frozen=True)
 class OrthogonalityView:
     """Everything the Head-orthogonality page shows: per circuit (``A``/``B`` or ``W_QK``/``W_OV``) the H×H
-    cosines, score and worst pair; the mean score over circuits (the verdict's number); ``circuit`` for
-    diagonal heads."""
+    cosines, score and worst pair; the mean score over circuits (the verdict's number); the length of each
+    circuit's head vectors (``vector_sizes``); ``circuit`` for diagonal heads."""
 
     circuits: dict[str, HeadOrthogonality]
     score: float
-    head_labels: tuple[str, ...]
+    vector_sizes: dict[str, int]
     circuit: CircuitFit | None
     coordinate_labels: tuple[str, ...] = ()
 
@@ -240,14 +242,23 @@ def orthogonality_view(ckpt: Checkpoint) -> OrthogonalityView:
         raise NotApplicableError("head orthogonality needs a multi-head run with at least two heads")
     circuits = head_orthogonality(ckpt.model)
     score = float(np.mean([s.score for s in circuits.values()]))
-    labels = head_labels(ckpt.config.model.n_heads)
+    raw = head_matrices(ckpt.model)
+    sizes = {name: int(np.prod(raw[name].shape[1:])) for name in circuits}
     if head_type(ckpt) != "diagonal":
-        return OrthogonalityView(circuits, score, labels, None)
+        return OrthogonalityView(circuits, score, sizes, None)
     C = diagonal_circuit(ckpt.model)
-    return OrthogonalityView(circuits, score, labels, circuit_fit(C),
+    return OrthogonalityView(circuits, score, sizes, circuit_fit(C),
                              coordinate_labels(C.shape[0], ckpt.config.model.field == "complex"))
 
 
+def random_cosine_level(k: int) -> float:
+    """Mean |cosine| between two independent random directions in R^k: Γ(k/2) / (√π Γ((k+1)/2)) (≈ √(2/(πk))).
+
+    The level a score of heads that ignore each other would have; 1 for k = 1."""
+    return math.exp(math.lgamma(k / 2) - math.lgamma((k + 1) / 2)) / math.sqrt(math.pi)
+
+
+@functools.cache
 def paper_head_score(case: str, reference_dir: Path = REFERENCE_DIR) -> float | None:
     """Mean |cosine| between the rows of the authors' ``A`` for ``case`` (``unitary`` | ``orthogonal``),
     or None when their arrays are not there."""
@@ -255,3 +266,23 @@ def paper_head_score(case: str, reference_dir: Path = REFERENCE_DIR) -> float | 
     if not path.exists():
         return None
     return head_orthogonality(np.load(path).astype(np.float64)).score
+
+
+# ------------------------------------------------------------------------------------------- verdicts
+
+
+def heads_verdict(ckpt: Checkpoint) -> Verdict:
+    """The Heads page's live verdict: Finding 2's verdict for diagonal multi-head runs; otherwise the number
+    of heads and the strongest circuit (and, for block runs, how close each preconditioner is to c·I)."""
+    view = heads_view(ckpt)
+    if view.head_type == "diagonal" and view.n_heads >= 2:
+        return heads_finding(ckpt)
+    s = view.strongest
+    values = {"heads": view.n_heads, "circuit": s.circuit, "head": s.head + 1, "norm": f"{s.norm:.3f}",
+              "share": f"{100 * s.share:.0f}"}
+    if view.preconditioner_fit:
+        c, error = view.preconditioner_fit[s.head]
+        good = all(e <= PRECONDITIONER_ERROR_MAX for _, e in view.preconditioner_fit)
+        key = "heads.verdict.block" if good else "heads.verdict.block_bad"
+        return Verdict(key, values | {"c": f"{c:.3f}", "error": f"{100 * error:.2f}"}, good)
+    return Verdict("heads.verdict.one" if view.n_heads == 1 else "heads.verdict.many", values, None)

@@ -6,17 +6,19 @@ text keys, not text, for everything the page translates. No Streamlit here.
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
 import torch
 
-from icar_core.analysis import compare_with_gd
+from icar_core.analysis import best_gd_eta
 from icar_core.checkpoints import Checkpoint
 from icar_core.errors import NotApplicableError
 from icar_core.structure import circuit_structure, diagonal_circuit, fit_cosine, head_orthogonality, pe_profile
+from icar_core.theory import gd_predictions
 from icar_core.verdicts import GD_LOSS_TOLERANCE, Verdict
+from icar_core.views.gd import single_torch_thread
 
 #: Contexts used to measure GD agreement on every snapshot (small: about 30 snapshots are measured).
 SNAPSHOT_CONTEXTS = 128
@@ -65,13 +67,39 @@ def structure_metrics_of(ckpt: Checkpoint) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _snapshot_values(ckpt: Checkpoint, model: torch.nn.Module, names: tuple[str, ...],
-                     sample: tuple[torch.Tensor, torch.Tensor] | None) -> dict[str, float]:
-    values = {}
-    if sample is not None:
-        frame = compare_with_gd(model, sample[0], sample[1], process=ckpt.process)
-        values["prediction_cosine"] = float(frame["prediction_cosine"].median())
-        values["loss_ratio"] = float(frame["model_error"].mean() / frame["gd_error"].mean())
+@dataclass(frozen=True)
+class _GDSample:
+    """Fresh contexts and the best GD step's prediction of their last state (the same for every snapshot)."""
+
+    inputs: torch.Tensor  # s_0 … s_{n-1} (batch, n, d)
+    targets: np.ndarray  # s_n (batch, d)
+    gd_predictions: np.ndarray  # η_{n-1} G_{n-1} s_{n-1} (batch, d)
+
+
+def _gd_sample(ckpt: Checkpoint, n_contexts: int, seed: int) -> _GDSample:
+    states, _ = ckpt.process.sample(n_contexts, seed, torch.float64)
+    inputs = states[:, :-1]
+    eta = best_gd_eta(ckpt.process)
+    gd = gd_predictions(inputs, torch.tensor(np.array(eta)))[:, -1]
+    return _GDSample(inputs, states[:, -1].numpy(), gd.numpy())
+
+
+def _gd_agreement(model: torch.nn.Module, sample: _GDSample) -> dict[str, float]:
+    """Median prediction cosine and loss ratio against the best GD step, at the last position (the same
+    definitions as :func:`icar_core.analysis.compare_with_gd`, from predictions alone: no update matrices)."""
+    dtype = next(model.parameters()).dtype
+    with torch.no_grad():
+        prediction = model(sample.inputs.to(dtype))[:, -1].double().numpy()
+    gd = sample.gd_predictions
+    norms = np.linalg.norm(prediction, axis=1) * np.linalg.norm(gd, axis=1)
+    cosine = np.where(norms > 0, (prediction * gd).sum(1) / np.where(norms > 0, norms, 1), 0.0)
+    model_error = ((prediction - sample.targets) ** 2).sum(1).mean()
+    gd_error = ((gd - sample.targets) ** 2).sum(1).mean()
+    return {"prediction_cosine": float(np.median(cosine)), "loss_ratio": float(model_error / gd_error)}
+
+
+def _snapshot_values(model: torch.nn.Module, names: tuple[str, ...], sample: _GDSample | None) -> dict[str, float]:
+    values = _gd_agreement(model, sample) if sample is not None else {}
     if "orthogonality" in names:
         values["orthogonality"] = float(np.mean([s.score for s in head_orthogonality(model).values()]))
     if "circuit_error" in names:
@@ -81,13 +109,15 @@ def _snapshot_values(ckpt: Checkpoint, model: torch.nn.Module, names: tuple[str,
     return values
 
 
+@single_torch_thread
 def structure_over_training(ckpt: Checkpoint, n_contexts: int = SNAPSHOT_CONTEXTS,
                             seed: int = SNAPSHOT_SEED) -> pd.DataFrame:
     """The structure measures of every snapshot, long form: ``step, metric, value`` (metric: a name of
     :data:`STRUCTURE_METRICS`).
 
     Augmented runs: median cosine between the model's and the best GD step's predictions, and the model's
-    loss over GD's, on ``n_contexts`` fresh contexts at the last position (closed form, no Jacobians).
+    loss over GD's, on ``n_contexts`` fresh contexts at the last position (predictions only, no Jacobians;
+    the same numbers as :func:`icar_core.analysis.compare_with_gd` gives for that position).
     Multi-head runs: mean |cosine| between heads, and for diagonal heads the relative error of the best
     ``c·I`` / ``c·(I + S)`` fit of ``Bᵀ A``. Runs with a positional matrix: R² of the cosine fit of its last row.
     """
@@ -97,12 +127,10 @@ def structure_over_training(ckpt: Checkpoint, n_contexts: int = SNAPSHOT_CONTEXT
                                  "shape of a positional matrix) applies to this kind of run")
     if not ckpt.snapshots:
         raise NotApplicableError("the checkpoint holds no snapshots of the weights during training")
-    sample = None
-    if "prediction_cosine" in names:
-        sample = ckpt.process.sample(n_contexts, seed, torch.float64)
+    sample = _gd_sample(ckpt, n_contexts, seed) if "prediction_cosine" in names else None
     rows = []
     for index, step in enumerate(ckpt.snapshot_steps):
-        for metric, value in _snapshot_values(ckpt, ckpt.model_at(index), names, sample).items():
+        for metric, value in _snapshot_values(ckpt.model_at(index), names, sample).items():
             rows.append({"step": int(step), "metric": metric, "value": value})
     return pd.DataFrame(rows)
 
@@ -163,7 +191,7 @@ def training_verdict(ckpt: Checkpoint) -> Verdict:
     history = ckpt.history
     first, final = float(history["eval_loss"].iloc[0]), float(history["eval_loss"].iloc[-1])
     steps = int(history["step"].iloc[-1])
-    common = {"final": f"{final:.3g}", "steps": steps, "incomplete": not ckpt.complete,
+    common = {"run": ckpt.name, "final": f"{final:.3g}", "steps": steps, "incomplete": not ckpt.complete,
               "total": ckpt.config.steps}
     if "gd_loss" in history:
         gd = float(history["gd_loss"].iloc[-1])

@@ -1,0 +1,261 @@
+"""The Positional-encodings page (Finding 3): the positional matrix P or the learned embeddings, their PCA
+and whether it winds like a circle, the last row's cosine fit, the PE-only least-squares references, the
+μ = 50…300 runs side by side and the authors' rows — plain functions of a Checkpoint (no Streamlit)."""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from icar_core.checkpoints import Checkpoint
+from icar_core.errors import NotApplicableError
+from icar_core.structure import (
+    CosineFit,
+    PositionalPCA,
+    fit_cosine,
+    pe_profile,
+    positional_pca,
+    positional_rows,
+)
+from icar_core.theory import pe_only_least_squares, pe_only_loss, pe_only_ridge_matching_loss
+from icar_core.verdicts import Verdict, positions_finding
+
+REFERENCE_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
+#: The authors' PE-only runs (``pe_eps_mu_{μ}.npy``): row 28, entries 0..28, is their last used row.
+PAPER_MUS = (50, 100, 200, 300)
+PAPER_ROW = 28
+
+# A PCA path "winds like a circle or spiral" when it turns at least half a turn around its centre, almost
+# every step turns the same way, no single step jumps across the centre, and the picture holds a fair share
+# of the variance. Rows of a random lower-triangular matrix fail (about 60 % of steps agree, steps near π);
+# the authors' PE-only rows pass (every step agrees, 0.8 to 2.1 turns).
+WINDING_MIN_TURNS = 0.5
+WINDING_MIN_AGREEMENT = 0.9
+WINDING_MAX_STEP = 2 * math.pi / 3
+WINDING_MIN_SHARE = 0.3
+
+
+# ------------------------------------------------------------------------------------------- applicability
+
+
+def positions_reason(ckpt: Checkpoint) -> str | None:
+    """Why the Positional-encodings page does not apply to ``ckpt`` (a locale key), or None when it does."""
+    model = ckpt.config.model
+    if model.kind == "augmented":
+        return "positions.na.augmented"
+    if model.kind == "multihead" and model.positional == "none":
+        return "positions.na.none"
+    return None
+
+
+def has_matrix(ckpt: Checkpoint) -> bool:
+    """Whether the run learns a positional matrix P (PE-only runs, multihead runs with positional='matrix')."""
+    model = ckpt.config.model
+    return model.kind == "pe_only" or (model.kind == "multihead" and model.positional == "matrix")
+
+
+# ------------------------------------------------------------------------------------------- PCA and winding
+
+
+@dataclass(frozen=True)
+class Winding:
+    """How the first two principal components of the positions wind around their centre.
+
+    turns: net angle swept around the centre (the PCA's origin), in turns; agreement: share of steps turning
+    the same way as the net sweep; max_step: the largest single step's angle (rad); share: variance held by
+    the two components drawn; circle: all four pass the thresholds above.
+    """
+
+    turns: float
+    agreement: float
+    max_step: float
+    share: float
+    circle: bool
+
+
+def winding(coordinates: np.ndarray, explained_variance_ratio: np.ndarray) -> Winding:
+    """:class:`Winding` of a path of points ``coordinates`` (N, ≥ 2) in the order of their positions."""
+    xy = np.asarray(coordinates, dtype=np.float64)[:, :2]
+    share = float(np.sum(explained_variance_ratio[:2]))
+    if xy.shape[1] < 2 or len(xy) < 3:
+        return Winding(0.0, 0.0, 0.0, share, False)
+    angles = np.arctan2(xy[:, 1], xy[:, 0])
+    steps = np.angle(np.exp(1j * np.diff(angles)))  # each step's turn, in (−π, π]
+    total = float(steps.sum())
+    agreement = float(np.mean(np.sign(steps) == np.sign(total))) if total != 0 else 0.0
+    turns = abs(total) / (2 * math.pi)
+    max_step = float(np.abs(steps).max())
+    circle = (turns >= WINDING_MIN_TURNS and agreement >= WINDING_MIN_AGREEMENT and max_step <= WINDING_MAX_STEP
+              and share >= WINDING_MIN_SHARE)
+    return Winding(turns, agreement, max_step, share, bool(circle))
+
+
+@dataclass(frozen=True)
+class PositionalView:
+    """Everything the page shows for one run.
+
+    source: ``matrix`` (P) or ``embedding``; encodings (N, D): the rows the PCA uses (P's used rows, masked
+    above the diagonal, or the embedding vectors) at ``positions`` (N,); mask (N, D): True where an entry of
+    P exists (t ≤ n) — all True for embeddings; pca, winding: see above; profile, fit: the last used row of
+    P and its cosine fit (None for embeddings).
+    """
+
+    source: str
+    encodings: np.ndarray
+    positions: np.ndarray
+    mask: np.ndarray
+    pca: PositionalPCA
+    winding: Winding
+    profile: np.ndarray | None
+    fit: CosineFit | None
+
+
+def positional_view(ckpt: Checkpoint) -> PositionalView:
+    """P (or the embeddings), its PCA and winding, and the last row's cosine fit."""
+    rows, positions = positional_rows(ckpt.model)  # NotApplicableError when there is nothing positional
+    pca = positional_pca(rows, n_components=3)
+    turn = winding(pca.coordinates, pca.explained_variance_ratio)
+    if not has_matrix(ckpt):
+        return PositionalView("embedding", rows, positions, np.ones(rows.shape, dtype=bool), pca, turn, None, None)
+    mask = np.arange(rows.shape[1])[None, :] <= positions[:, None]
+    profile = pe_profile(ckpt.model)
+    return PositionalView("matrix", rows, positions, mask, pca, turn, profile, fit_cosine(profile))
+
+
+def colour_limit(view: PositionalView, include_diagonal: bool = True) -> float:
+    """Largest |entry| shown in the heatmap of ``view`` — over all existing entries, or (``include_diagonal``
+    False, matrices only) without the newest-token entries ``P[n, n]``, which are much larger than the rest
+    in PE-only runs and would wash out the other rows' shape."""
+    keep = view.mask.copy()
+    if not include_diagonal and view.source == "matrix":
+        keep &= np.arange(view.encodings.shape[1])[None, :] != view.positions[:, None]
+    values = np.abs(view.encodings[keep])
+    return float(values.max()) if values.size and values.max() > 0 else 1e-12
+
+
+def positions_verdict(ckpt: Checkpoint) -> Verdict:
+    """Finding 3's verdict (the last row's cosine fit) for runs with P; for embedding runs, whether the PCA
+    of the embeddings winds like a circle or spiral."""
+    if has_matrix(ckpt):
+        return positions_finding(ckpt)
+    view = positional_view(ckpt)
+    w = view.winding
+    values = {"turns": f"{w.turns:.2f}", "agreement": f"{100 * w.agreement:.0f}", "share": f"{100 * w.share:.0f}",
+              "share3": f"{100 * view.pca.cumulative_ratio:.0f}"}
+    return Verdict("positions.verdict.circle" if w.circle else "positions.verdict.no_circle", values, w.circle)
+
+
+# ------------------------------------------------------------------------------------------- PE-only references
+
+
+def training_batch(ckpt: Checkpoint) -> torch.Tensor:
+    """The sequences a PE-only run was trained on (``states (batch, T+1, d)``, float64).
+
+    The authors' procedure trains on one fixed batch drawn with the seed of training step 0; a run trained on
+    fresh batches gets a fresh batch of the same size from that seed.
+    """
+    from icar_core.train import _seed_for  # the training loop's data seeds; imported late: train imports a lot
+
+    config = ckpt.config
+    return config.process.sample(config.batch_size, _seed_for(config.seed, 0), torch.float64)[0]
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> float:
+    denominator = float(np.linalg.norm(a) * np.linalg.norm(b))
+    return float(a @ b) / denominator if denominator > 0 else 0.0
+
+
+def _relative_error(trained: np.ndarray, reference: np.ndarray) -> float:
+    norm = float(np.linalg.norm(reference))
+    return float(np.linalg.norm(trained - reference)) / norm if norm > 0 else math.inf
+
+
+@dataclass(frozen=True)
+class LeastSquaresReference:
+    """The trained P's last used row against the exact least-squares references on the run's own batch.
+
+    trained, ridge, min_norm: last used rows (T−1,) — as :func:`~icar_core.structure.pe_profile`; ridge is the
+    Tikhonov solution whose training loss equals the trained run's (``trained_loss``, λ = ``ridge_lambda``);
+    min_norm the λ = 0 solution, which interpolates the batch (loss ``min_norm_loss``). Cosines and relative
+    errors ``||trained − ref|| / ||ref||`` compare the trained row with each.
+    """
+
+    trained: np.ndarray
+    ridge: np.ndarray
+    min_norm: np.ndarray
+    trained_loss: float
+    ridge_lambda: float
+    min_norm_loss: float
+    ridge_cosine: float
+    ridge_rel_error: float
+    min_norm_cosine: float
+    min_norm_rel_error: float
+
+
+def least_squares_reference(ckpt: Checkpoint) -> LeastSquaresReference:
+    """Compare a PE-only run's last used row of P with the least-squares references (DESIGN.md, Finding 3)."""
+    if ckpt.config.model.kind != "pe_only":
+        raise NotApplicableError("the least-squares references are computed for positional-encoding-only runs")
+    states = training_batch(ckpt)
+    field = ckpt.config.model.field
+    P = ckpt.model.positional_encodings().to(torch.float64)
+    trained_loss = pe_only_loss(states, P, field)
+    P_min = pe_only_least_squares(states, 0.0, field)
+    P_ridge, ridge = pe_only_ridge_matching_loss(states, trained_loss, field)
+    T = P.shape[0]
+    trained, ridge_row, min_row = (M[T - 1, : T - 1].numpy().copy() for M in (P, P_ridge, P_min))
+    return LeastSquaresReference(
+        trained=trained, ridge=ridge_row, min_norm=min_row, trained_loss=trained_loss, ridge_lambda=float(ridge),
+        min_norm_loss=pe_only_loss(states, P_min, field), ridge_cosine=_cosine(trained, ridge_row),
+        ridge_rel_error=_relative_error(trained, ridge_row), min_norm_cosine=_cosine(trained, min_row),
+        min_norm_rel_error=_relative_error(trained, min_row))
+
+
+# ------------------------------------------------------------------------------------------- μ and the authors
+
+
+@functools.cache
+def _paper_rows(reference_dir: str) -> dict[int, np.ndarray]:
+    folder = Path(reference_dir) / "paper_pe_only"
+    rows = {}
+    for mu in PAPER_MUS:
+        path = folder / f"pe_eps_mu_{mu}.npy"
+        if path.exists():
+            rows[mu] = np.load(path).astype(np.float64)[PAPER_ROW, : PAPER_ROW + 1]
+    return rows
+
+
+def paper_row(mu: float, length: int, reference_dir: Path = REFERENCE_DIR) -> np.ndarray | None:
+    """The authors' last used row for ``mu`` (row 28, entries 0..28 of ``pe_eps_mu_{mu}.npy``), or None when
+    their file is absent or the row is not ``length`` long (a run with another T)."""
+    if float(mu) not in {float(m) for m in PAPER_MUS}:
+        return None
+    row = _paper_rows(str(reference_dir)).get(int(mu))
+    return row.copy() if row is not None and len(row) == length else None
+
+
+@dataclass(frozen=True)
+class ProfileSummary:
+    """One PE-only run in the μ comparison: its last used row, that row's cosine fit, and the authors' row
+    for the same μ with the cosine between the two (None when absent)."""
+
+    name: str
+    mu: float
+    profile: np.ndarray
+    fit: CosineFit
+    paper: np.ndarray | None
+    paper_cosine: float | None
+
+
+def profile_summary(ckpt: Checkpoint, reference_dir: str = str(REFERENCE_DIR)) -> ProfileSummary:
+    """:class:`ProfileSummary` of a run with a positional matrix."""
+    profile = pe_profile(ckpt.model)
+    paper = paper_row(ckpt.process.mu, len(profile), Path(reference_dir)) if ckpt.config.model.kind == "pe_only" \
+        else None
+    return ProfileSummary(ckpt.name, float(ckpt.process.mu), profile, fit_cosine(profile), paper,
+                          None if paper is None else _cosine(profile, paper))

@@ -1,0 +1,136 @@
+"""One self-contained HTML report about one run: configuration, verdicts and main charts.
+
+``build_report(ckpt, lang)`` returns a whole HTML page whose charts are inline SVG
+(charts.export.html_report), so it opens offline with no script. No Streamlit here: the sidebar's
+download button calls it through ``ui.cached``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from icar_core.charts.common import heatmap, heatmap_row, line_chart
+from icar_core.charts.export import html_report
+from icar_core.checkpoints import Checkpoint
+from icar_core.errors import NotApplicableError
+from icar_core.i18n import translate
+from icar_core.structure import circuit_structure, diagonal_circuit
+from icar_core.verdicts import gd_finding, heads_finding, positions_finding
+from icar_core.views.tour import gd_step, positions_step
+
+#: Losses at or below this are drawn at it on the log-scale loss chart (exact zeros of closed-form runs).
+LOSS_FLOOR = 1e-16
+#: finding -> (verdict function, heading key)
+FINDINGS = (
+    (gd_finding, "home.finding1.title"),
+    (heads_finding, "home.finding2.title"),
+    (positions_finding, "home.finding3.title"),
+)
+# Model settings worth naming per kind (the rest are defaults that do not apply to it).
+_SETTINGS = {
+    "augmented": ("structure", "normalisation"),
+    "multihead": ("heads", "positional", "field", "query"),
+    "pe_only": ("field",),
+}
+Section = tuple[str, str, object]
+
+
+def _configuration(ckpt: Checkpoint, tr: Callable[..., str]) -> Section:
+    config, model, process = ckpt.config, ckpt.config.model, ckpt.process
+    settings = ", ".join(f"{name} = {getattr(model, name)}" for name in _SETTINGS[model.kind])
+    loss = ckpt.history["train_loss"].iloc[-1] if len(ckpt.history) else float("nan")
+    text = tr("report.config.text", kind=tr(f"kind.{model.kind}"),
+              model=tr("report.config.model", heads=model.n_heads, settings=settings),
+              d=process.d, T=process.T, w_dist=process.w_dist, mu=f"{process.mu:g}", noise=f"{process.noise:g}",
+              steps=config.steps, optimizer=config.optimizer, lr=f"{config.lr:g}", batch=config.batch_size,
+              seed=config.seed, status=tr("report.config.complete" if ckpt.complete else "report.config.partial"),
+              loss=f"{loss:.3g}")
+    return tr("report.config.heading"), text, None
+
+
+def _verdicts(ckpt: Checkpoint, tr: Callable[..., str]) -> list[Section]:
+    sections = []
+    for finding, heading in FINDINGS:
+        try:
+            verdict = finding(ckpt)
+        except NotApplicableError:
+            continue
+        sections.append((tr(heading), tr(verdict.key, **verdict.values), None))
+    return sections or [(tr("home.findings"), tr("report.verdicts.none"), None)]
+
+
+def loss_frame(ckpt: Checkpoint, labels: dict[str, str]) -> pd.DataFrame:
+    """(x, y, series) of the history's columns named in ``labels`` (column -> series name), floored at
+    :data:`LOSS_FLOOR` for the log scale; rows with missing values are dropped."""
+    history = ckpt.history
+    parts = []
+    for column, label in labels.items():
+        if column in history:
+            part = history[["step", column]].dropna()
+            parts.append(pd.DataFrame({"x": part["step"].to_numpy(dtype=float),
+                                       "y": np.maximum(part[column].to_numpy(dtype=float), LOSS_FLOOR),
+                                       "series": label}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _loss(ckpt: Checkpoint, tr: Callable[..., str]) -> Section:
+    labels = {"train_loss": tr("report.series.train"), "eval_loss": tr("report.series.eval"),
+              "gd_loss": tr("report.series.gd")}
+    chart = line_chart(loss_frame(ckpt, labels), "x", "y", tr("report.loss.chart"), color="series",
+                       x_title=tr("report.axis.step"), y_title=tr("report.axis.loss"), log_y=True)
+    gd = tr("report.loss.gd") if "gd_loss" in ckpt.history else ""
+    return tr("report.loss.heading"), tr("report.loss.text", gd=gd), chart
+
+
+def _gd(ckpt: Checkpoint, tr: Callable[..., str]) -> Section:
+    step = gd_step(ckpt)
+    chart = heatmap_row({tr("report.panel.model"): step.model, tr("report.panel.gd"): step.gd,
+                         tr("report.panel.truth"): step.truth}, title=tr("report.gd.chart"),
+                        x_title=tr("report.axis.input"), y_title=tr("report.axis.output"))
+    text = tr("report.gd.text", n=ckpt.process.T, cosine=f"{step.cosine:.3f}")
+    return tr("report.gd.heading"), text, chart
+
+
+def _circuit(ckpt: Checkpoint, tr: Callable[..., str]) -> Section:
+    C = diagonal_circuit(ckpt.model)
+    shape = circuit_structure(C)
+    chart = heatmap(C, tr("report.circuit.heading"), x_title=tr("paper.axis.read"),
+                    y_title=tr("paper.axis.written"), value_title=tr("paper.axis.value"), size=300)
+    text = tr("report.circuit.text", c=f"{shape.best_c:.3f}", shape=tr(f"paper.shape.{shape.best}"),
+              error=f"{100 * shape.best_rel_error:.2f}")
+    return tr("report.circuit.heading"), text, chart
+
+
+def _positions(ckpt: Checkpoint, tr: Callable[..., str]) -> Section:
+    step = positions_step(ckpt)
+    chart = line_chart(step.frame(tr("report.series.learned"), tr("report.series.cosine")), "x", "y",
+                       tr("report.positions.chart"), color="series", points=True,
+                       x_title=tr("report.axis.position"), y_title=tr("report.axis.weight"))
+    text = tr("report.positions.text", r2=f"{step.r2:.4f}", period=f"{step.period:.0f}")
+    return tr("report.positions.heading"), text, chart
+
+
+def report_sections(ckpt: Checkpoint, lang: str = "en") -> list[Section]:
+    """The report's (heading, paragraph, chart or None) sections, in ``lang``; views that do not apply to
+    the run's kind are left out."""
+    def tr(key: str, **values: object) -> str:
+        return translate(key, lang, **values)
+
+    sections = [_configuration(ckpt, tr), *_verdicts(ckpt, tr), _loss(ckpt, tr)]
+    for view in (_gd, _circuit, _positions):
+        try:
+            sections.append(view(ckpt, tr))
+        except NotApplicableError:
+            continue
+    sha = ckpt.source_id[:12] if ckpt.source_id else "—"
+    file = ckpt.path.name if ckpt.path is not None else ckpt.name
+    sections.append((tr("report.footer.heading"), tr("report.footer", file=file, sha=sha), None))
+    return sections
+
+
+def build_report(ckpt: Checkpoint, lang: str = "en") -> str:
+    """One self-contained HTML page about ``ckpt`` in ``lang`` (``en`` | ``ja``): charts inline as SVG."""
+    return html_report(translate("report.title", lang, run=ckpt.name), report_sections(ckpt, lang), lang=lang)

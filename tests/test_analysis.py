@@ -1,0 +1,180 @@
+"""The GD comparison (icar_core.analysis and the GD references in icar_core.theory) against
+hand-computed cases, numpy least squares and autograd."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from icar_core.analysis import (
+    best_gd_eta,
+    compare_with_gd,
+    fit_preconditioner,
+    gauge_view,
+    gd_curve,
+    model_update,
+)
+from icar_core.data import ARProcess, rotation_blocks
+from icar_core.errors import NotApplicableError
+from icar_core.models import ModelConfig, build_model
+from icar_core.theory import fit_gd_eta, gd_predictions, gd_reference_loss, gd_sums
+
+pytestmark = pytest.mark.usefixtures("single_thread")
+
+
+def test_gd_step_by_hand_2x2():
+    # s_0 = (1, 0), s_1 = (0, 1), s_2 = (-1, 0): a quarter turn.
+    states = torch.tensor([[[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0]]], dtype=torch.float64)
+    G = gd_sums(states)[0]
+    assert torch.equal(G[0], torch.zeros(2, 2))
+    # G_1 = s_1 s_0ᵀ, G_2 = s_1 s_0ᵀ + s_2 s_1ᵀ
+    assert torch.equal(G[1], torch.tensor([[0.0, 0.0], [1.0, 0.0]], dtype=torch.float64))
+    assert torch.equal(G[2], torch.tensor([[0.0, -1.0], [1.0, 0.0]], dtype=torch.float64))
+    # With η = 1 the GD step at n = 2 is exactly the rotation, so it predicts s_3 = (0, -1).
+    assert torch.equal(gd_predictions(states, 1.0)[0, 2], torch.tensor([0.0, -1.0], dtype=torch.float64))
+
+
+def test_eta_fit_matches_numpy_lstsq():
+    states, _ = ARProcess(d=3, T=6, w_dist="orthogonal").sample(200, 1, torch.float64)
+    eta = fit_gd_eta(states, per_position=True).numpy()
+    G = gd_sums(states[:, :-1]).numpy()
+    for n in range(1, 6):
+        x = np.einsum("bij,bj->bi", G[:, n], states[:, n].numpy()).reshape(-1, 1)
+        y = states[:, n + 1].numpy().reshape(-1)
+        assert eta[n] == pytest.approx(np.linalg.lstsq(x, y, rcond=None)[0][0], rel=1e-10)
+    assert eta[0] == 0.0  # no transition seen yet
+    pooled = fit_gd_eta(states, per_position=False).item()
+    x = np.concatenate([np.einsum("bij,bj->bi", G[:, n], states[:, n].numpy()).ravel() for n in range(1, 6)])
+    y = np.concatenate([states[:, n + 1].numpy().ravel() for n in range(1, 6)])
+    assert pooled == pytest.approx(float(x @ y / (x @ x)), rel=1e-10)
+
+
+def test_gd_reference_loss_is_best_per_position():
+    states, _ = ARProcess(d=4, T=8).sample(300, 2, torch.float64)
+    best = gd_reference_loss(states)
+    eta = fit_gd_eta(states)
+    for scale in (0.9, 1.1):
+        worse = gd_predictions(states[:, :-1], eta * scale)
+        assert (worse[:, 1:] - states[:, 2:]).pow(2).sum(-1).mean().item() > best
+
+
+def _block_model_that_is_gd(d: int, c: float) -> torch.nn.Module:
+    """A block-structured model with V = I, K = I, Q = c·I: exactly GD with η_n = c/(n+1)."""
+    model = build_model(ModelConfig(kind="augmented", structure="block"), d, 16).double()
+    with torch.no_grad():
+        model.V_blk.copy_(torch.eye(d)[None])
+        model.K_blk.copy_(torch.eye(d)[None])
+        model.Q_blk.copy_(c * torch.eye(d)[None])
+    return model
+
+
+def test_a_model_that_is_gd_compares_perfectly():
+    d, T = 4, 10
+    process = ARProcess(d=d, T=T)
+    model = _block_model_that_is_gd(d, 2.0)
+    states, W = process.sample(64, 3, torch.float64)
+    eta = 2.0 / np.arange(1, T + 1)  # the model's own step sizes
+    frame = compare_with_gd(model, states, W, eta=eta)
+    assert frame.attrs["exact"] and len(frame) == 64
+    np.testing.assert_allclose(frame["update_rel_error"], 0, atol=1e-12)
+    np.testing.assert_allclose(frame["update_cosine"], 1, atol=1e-12)
+    np.testing.assert_allclose(frame["prediction_diff"], 0, atol=1e-12)
+    np.testing.assert_allclose(frame["sensitivity_cosine"], 1, atol=1e-12)
+    np.testing.assert_allclose(frame["previous_block_share"], 0, atol=1e-12)
+    np.testing.assert_allclose(frame["model_eta"], frame["gd_eta"], rtol=1e-10)
+    np.testing.assert_allclose(frame["model_error"], frame["gd_error"], rtol=1e-10)
+    np.testing.assert_allclose(frame["truth_error"], 0, atol=1e-20)
+    curve = gd_curve(model, states, W, eta=eta)
+    assert list(curve["n"]) == list(range(1, T))
+    np.testing.assert_allclose(curve["model_loss"], curve["gd_loss"], rtol=1e-10)
+
+
+def test_metrics_by_hand_for_one_context():
+    d = 2
+    model = _block_model_that_is_gd(d, 1.0)
+    with torch.no_grad():
+        model.V_blk.copy_(torch.tensor([[[0.0, -1.0], [1.0, 0.0]]]))  # rotates the update by 90°
+    states = torch.tensor([[[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]]], dtype=torch.float64)
+    eta = np.full(3, 1.0)
+    row = compare_with_gd(model, states, eta=eta).iloc[0]
+    # At n = 2 (predicting s_3): G = [[0, -1], [1, 0]] = R, c_n = 1/3; model update = (1/3) V R.
+    R = np.array([[0.0, -1.0], [1.0, 0.0]])
+    gamma = R @ R / 3
+    assert row["update_cosine"] == pytest.approx(np.sum(gamma * R) / np.linalg.norm(gamma) / np.linalg.norm(R))
+    assert row["update_rel_error"] == pytest.approx(np.linalg.norm(gamma - R) / np.linalg.norm(R))
+    model_pred, gd_pred = gamma @ [-1.0, 0.0], R @ [-1.0, 0.0]
+    assert row["prediction_diff"] == pytest.approx(np.linalg.norm(model_pred - gd_pred))
+    assert row["model_error"] == pytest.approx(np.sum((model_pred - [0.0, -1.0]) ** 2))
+    assert row["gd_error"] == pytest.approx(0.0, abs=1e-20)
+
+
+def test_local_linearisation_matches_autograd_for_multihead():
+    process = ARProcess(d=4, T=6, s0="unit_planes")
+    torch.manual_seed(0)
+    model = build_model(ModelConfig(kind="multihead", heads="diagonal", field="complex", n_heads=3), 4, 6).double()
+    states, _ = process.sample(5, 4, torch.float64)
+    update = model_update(model, states[:, :-1])
+    assert not update.exact
+    for b in range(2):
+        J = torch.autograd.functional.jacobian(lambda s: model(s[None])[0], states[b, :-1])
+        for n in range(1, 6):
+            np.testing.assert_allclose(update.current[b, n], J[n, :, n].numpy(), atol=1e-12)
+            np.testing.assert_allclose(update.previous[b, n], J[n, :, n - 1].numpy(), atol=1e-12)
+    np.testing.assert_array_equal(update.previous[:, 0], 0.0)
+
+
+def test_fit_preconditioner_recovers_a_known_matrix():
+    rng = np.random.default_rng(0)
+    G = rng.normal(size=(50, 3, 3))
+    P = rng.normal(size=(3, 3))
+    fitted, error = fit_preconditioner(G, G @ P)
+    np.testing.assert_allclose(fitted, P, atol=1e-10)
+    assert error < 1e-10
+
+
+def test_gauge_view_of_opposite_rotations():
+    d = 4
+    model = build_model(ModelConfig(kind="augmented", structure="block"), d, 8).double()
+    angles = torch.tensor([[0.7, -1.2]], dtype=torch.float64)
+    R = rotation_blocks(angles)[0]
+    with torch.no_grad():
+        model.V_blk.copy_(2 * R[None])
+        model.K_blk.copy_(torch.eye(d)[None])
+        model.Q_blk.copy_(1.5 * R.T[None])
+    view = gauge_view(model, ARProcess(d=d, T=8))
+    assert view.c == pytest.approx(3.0)
+    assert view.rel_error == pytest.approx(0.0, abs=1e-12)
+    assert view.V_commutator == pytest.approx(0.0, abs=1e-12)
+    np.testing.assert_allclose(view.V_angles, [0.7, -1.2])
+    np.testing.assert_allclose(view.KQ_angles, [-0.7, 1.2])
+
+
+def test_not_applicable_is_a_typed_error():
+    full = build_model(ModelConfig(kind="augmented", structure="full"), 4, 8)
+    pe = build_model(ModelConfig(kind="pe_only", field="complex"), 2, 8)
+    for model in (full, pe):
+        with pytest.raises(NotApplicableError, match="block structure"):
+            gauge_view(model, ARProcess(d=model.d, T=8))
+    two_heads = build_model(ModelConfig(kind="augmented", structure="block", n_heads=2), 4, 8)
+    with pytest.raises(NotApplicableError, match="one head"):
+        gauge_view(two_heads, ARProcess(d=4, T=8))
+
+
+def test_bad_states_are_refused_with_a_message():
+    model = _block_model_that_is_gd(3, 1.0)
+    with pytest.raises(ValueError, match=r"shape \(batch, n, 3\)"):
+        compare_with_gd(model, torch.zeros(4, 5, 2))
+    bad = torch.zeros(2, 5, 3)
+    bad[0, 2, 1] = float("nan")
+    with pytest.raises(ValueError, match="NaN"):
+        compare_with_gd(model, bad)
+    with pytest.raises(ValueError, match="eta has 2 entries"):
+        compare_with_gd(model, torch.randn(2, 5, 3), eta=np.ones(2))
+
+
+def test_best_gd_eta_is_cached_and_deterministic():
+    process = ARProcess(d=2, T=5)
+    first = best_gd_eta(process, 512, 1)
+    assert best_gd_eta(process, 512, 1) is first
+    assert first.shape == (5,) and first[0] == 0.0 and np.all(first[1:] > 0)

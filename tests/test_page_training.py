@@ -1,0 +1,141 @@
+"""The Training page: AppTest on an augmented run (GD reference) and a multi-head run (head structure).
+
+One AppTest per run, reused across that run's tests (each run of the app costs seconds here).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+import torch
+
+from icar_core.analysis import compare_with_gd
+from icar_core.checkpoints import load_checkpoint
+from icar_core.errors import NotApplicableError
+from icar_core.i18n import translate
+from icar_core.views.training import (
+    SNAPSHOT_CONTEXTS,
+    SNAPSHOT_SEED,
+    config_rows,
+    structure_metrics_of,
+    structure_over_training,
+    training_verdict,
+)
+from tests.apptest_utils import ROOT, chart_data, no_exception, open_page, run_id
+
+PAGE = "pages/training.py"
+
+
+def load(name: str):
+    return load_checkpoint(ROOT / "checkpoints" / f"{name}.pt")
+
+
+def frame_with(at, *columns: str):
+    return next(frame for datasets in chart_data(at) for frame in datasets if set(columns) <= set(frame.columns))
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def assert_structure_shown(at, ckpt) -> None:
+    expected = structure_over_training(ckpt)
+    plotted = frame_with(at, "step", "metric", "value")
+    shown = metrics(at)
+    for name in structure_metrics_of(ckpt):
+        label = translate(f"training.metric.{name}")
+        want = expected[expected["metric"] == name]
+        got = plotted[plotted["metric"] == label].sort_values("step")
+        assert got["step"].tolist() == want["step"].tolist() == ckpt.snapshot_steps
+        assert got["value"].to_numpy() == pytest.approx(want["value"].to_numpy(), rel=1e-9, abs=1e-12)
+        value = shown[translate("training.final_value", metric=label, first=f"{want['value'].iloc[0]:.4g}")]
+        assert float(value) == pytest.approx(want["value"].iloc[-1], rel=1e-3, abs=1e-12)
+
+
+@pytest.fixture(scope="module")
+def augmented_page():
+    return open_page(PAGE, run="augmented-commuting")
+
+
+def test_augmented_run(augmented_page):
+    at = augmented_page
+    no_exception(at)
+    ckpt = load("augmented-commuting")
+    history = ckpt.history
+    # Verdict: computed from the history, with the GD reference.
+    verdict = training_verdict(ckpt)
+    assert verdict.key == "training.verdict.gd"
+    assert at.success[0].value == translate(verdict.key, **verdict.values)
+    # Loss curves: the held-out loss and the GD reference line, exactly the history's.
+    losses = frame_with(at, "step", "loss", "run", "curve")
+    assert set(losses["run"]) == {"augmented-commuting"}
+    eval_curve = losses[losses["curve"] == translate("training.curve.eval_loss")]
+    assert eval_curve["loss"].tolist() == pytest.approx(history["eval_loss"].tolist())
+    assert eval_curve["step"].tolist() == history["step"].tolist()
+    gd_curve = losses[losses["curve"] == translate("training.curve.gd_loss")]
+    assert gd_curve["loss"].tolist() == pytest.approx(history["gd_loss"].tolist())
+    shown = metrics(at)
+    final = history["eval_loss"].iloc[-1]
+    assert float(shown[translate("training.final_loss", first=f"{history['eval_loss'].iloc[0]:.4g}")]) == \
+        pytest.approx(final, rel=1e-3)
+    gd = history["gd_loss"].iloc[-1]
+    assert float(shown[translate("training.gd_loss", ratio=f"{final / gd:.3f}")]) == pytest.approx(gd, rel=1e-3)
+    # Structure during training: GD agreement per snapshot.
+    assert_structure_shown(at, ckpt)
+    # Configuration table: one row per setting.
+    assert len(at.table[0].value) == len(config_rows(ckpt))
+
+
+def test_overlay_and_training_loss(augmented_page):
+    at = augmented_page
+    at.multiselect(key=f"training-runs-{run_id('augmented-commuting')[:12]}").select(
+        run_id("multihead-diagonal-commuting")).run()
+    at.toggle(key="training-show-train").set_value(True).run()
+    no_exception(at)
+    losses = frame_with(at, "step", "loss", "run", "curve")
+    assert set(losses["run"]) == {"augmented-commuting", "multihead-diagonal-commuting"}
+    multihead = losses[losses["run"] == "multihead-diagonal-commuting"]
+    assert translate("training.curve.gd_loss") not in set(multihead["curve"])  # no GD reference for plain tokens
+    train = multihead[multihead["curve"] == translate("training.curve.train_loss")]
+    assert train["loss"].tolist() == pytest.approx(load("multihead-diagonal-commuting").history["train_loss"].tolist())
+
+
+def test_japanese_changes_the_text(augmented_page):
+    at = augmented_page
+    english = at.title[0].value
+    at.session_state["lang"] = "ja"
+    at.run()
+    no_exception(at)
+    assert at.title[0].value == translate("training.title", "ja") != english
+    assert translate("training.group.process", "ja") in at.table[0].value.index
+    at.session_state["lang"] = "en"
+
+
+def test_multihead_run_shows_head_structure():
+    ckpt = load("multihead-diagonal-commuting")
+    at = open_page(PAGE, run="multihead-diagonal-commuting")
+    no_exception(at)
+    assert structure_metrics_of(ckpt) == ("orthogonality", "circuit_error", "pe_r2")
+    assert_structure_shown(at, ckpt)
+    verdict = training_verdict(ckpt)
+    assert verdict.key == "training.verdict.fell"
+    assert translate(verdict.key, **verdict.values) in [*at.success, *at.warning][0].value
+
+
+def test_gd_agreement_is_compare_with_gd(single_thread):
+    """The snapshot measures (from predictions alone) are compare_with_gd's numbers for the same contexts."""
+    ckpt = load("augmented-commuting")
+    frame = structure_over_training(ckpt)
+    states, W = ckpt.process.sample(SNAPSHOT_CONTEXTS, SNAPSHOT_SEED, torch.float64)
+    for index in (0, len(ckpt.snapshots) // 2, -1):
+        full = compare_with_gd(ckpt.model_at(index), states, W, process=ckpt.process)
+        at_step = frame[frame["step"] == ckpt.snapshot_steps[index]].set_index("metric")["value"]
+        assert at_step["prediction_cosine"] == pytest.approx(full["prediction_cosine"].median(), abs=1e-6)
+        assert at_step["loss_ratio"] == pytest.approx(full["model_error"].mean() / full["gd_error"].mean(), rel=1e-6)
+
+
+def test_structure_without_snapshots_is_explained():
+    ckpt = dataclasses.replace(load("augmented-commuting"), snapshots=[])
+    with pytest.raises(NotApplicableError):
+        structure_over_training(ckpt)

@@ -1,0 +1,101 @@
+"""The HTML report of one run: one self-contained page, charts inline as SVG, in English and Japanese."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+from apptest_utils import ROOT
+
+from icar_core.checkpoints import load_checkpoint
+from icar_core.i18n import translate
+from icar_core.views.report import build_report
+
+VOID = {"meta", "br", "img", "hr", "input", "link", "area", "base", "col", "embed", "source", "track", "wbr"}
+
+
+class _Structure(HTMLParser):
+    """Records every start tag and checks that non-void tags close in order (SVG's self-closing ones too)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.tags: list[tuple[str, dict]] = []
+        self.errors: list[str] = []
+        self.text: list[str] = []
+        self.doctype = ""
+
+    def handle_decl(self, decl: str) -> None:
+        self.doctype = decl
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag not in VOID:
+            self.stack.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes <{self.stack[-1] if self.stack else None}>")
+        else:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(page: str) -> _Structure:
+    parser = _Structure()
+    parser.feed(page)
+    parser.close()
+    return parser
+
+
+@pytest.fixture(scope="module")
+def runs():
+    names = ("augmented-commuting", "multihead-diagonal-commuting", "multihead-orthogonal")
+    return {name: load_checkpoint(ROOT / "checkpoints" / f"{name}.pt") for name in names}
+
+
+@pytest.mark.parametrize(("name", "lang", "views"), [
+    ("augmented-commuting", "en", ("report.loss.heading", "report.gd.heading")),
+    ("augmented-commuting", "ja", ("report.loss.heading", "report.gd.heading")),
+    ("multihead-diagonal-commuting", "en", ("report.circuit.heading", "report.positions.heading")),
+    ("multihead-orthogonal", "ja", ("report.loss.heading",)),
+])
+def test_report_is_one_offline_html_page(runs, name, lang, views):
+    ckpt = runs[name]
+    page = build_report(ckpt, lang)
+    html = parse(page)
+    assert html.doctype.lower() == "doctype html" and not html.errors and not html.stack
+    tags = [tag for tag, _ in html.tags]
+    assert tags[0] == "html" and dict(html.tags[0][1])["lang"] == lang
+    assert {"head", "body", "title", "h1"} <= set(tags)
+    text = "".join(html.text)
+    assert translate("report.title", lang, run=name) in text and name in text
+    # Self-contained: no script at all, no stylesheet or image fetched from anywhere.
+    assert "script" not in tags and "link" not in tags and "iframe" not in tags
+    for tag, attrs in html.tags:
+        for attr in ("src", "href"):
+            assert not str(attrs.get(attr, "")).startswith(("http:", "https:", "//")), (tag, attrs)
+    # Every chart is inline SVG, one per figure.
+    assert tags.count("svg") == tags.count("figure") >= 1
+    for key in views:
+        assert translate(key, lang) in text
+    # Configuration and the verdicts that apply (and only those).
+    assert translate("report.config.heading", lang) in text
+    kind = ckpt.config.model.kind
+    assert (translate("home.finding1.title", lang) in text) == (kind == "augmented")
+    assert (translate("home.finding2.title", lang) in text) == (kind == "multihead")
+    assert (translate("report.gd.heading", lang) in text) == (kind == "augmented")
+
+
+def test_languages_differ(runs):
+    ckpt = runs["multihead-orthogonal"]
+    en, ja = build_report(ckpt, "en"), build_report(ckpt, "ja")
+    assert translate("report.config.heading", "en") in en and translate("report.config.heading", "ja") in ja
+    assert translate("report.config.heading", "ja") not in en
