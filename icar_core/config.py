@@ -13,6 +13,12 @@ from icar_core.validation import check_choice, check_int, check_number
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
 
+def data_seed(seed: int, step: int) -> int:
+    """Data seed of training step ``step`` of a run seeded ``seed``; step −1 is the evaluation set and
+    −2 the GD step-size fit. Seeding by step lets a resumed run see the data it would have seen."""
+    return (seed * 1_000_003 + step + 1) % (2**62)
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     """Everything that determines a run; the same config and seed give the same checkpoint.
@@ -59,6 +65,10 @@ class TrainConfig:
     @property
     def torch_dtype(self) -> torch.dtype:
         return DTYPES[self.dtype]
+
+    def training_batch(self) -> torch.Tensor:
+        """The one batch a ``fixed_batch`` run trains on (batch_size, T+1, d), in the run's dtype."""
+        return self.process.sample(self.batch_size, data_seed(self.seed, 0), self.torch_dtype)[0]
 
     def to_dict(self) -> dict:
         return asdict(self)

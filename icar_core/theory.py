@@ -2,6 +2,10 @@
 
 One GD step from ``W_0 = 0`` on ``L(W) = ½ Σ_{t=1..n} ||s_t − W s_{t-1}||²`` gives
 ``W_GD = η Σ_{t=1..n} s_t s_{t-1}ᵀ``; its prediction of ``s_{n+1}`` is ``W_GD s_n``.
+
+Below those: the paper's closed-form objectives for diagonal heads (Figure 3) as the authors wrote
+them, the exact expected losses they approximate, the authors' gradient descent on them, and the
+least-squares references of the PE-only model (Finding 3).
 """
 
 from __future__ import annotations
@@ -122,10 +126,10 @@ def model_to_paper_P(P_ours: torch.Tensor) -> torch.Tensor:
     T = P_ours.shape[-1]
     paper = torch.zeros_like(P_ours)
     paper[:-1] = P_ours[1:]
-    return paper * _paper_mask(T, P_ours)
+    return paper * paper_used_mask(T, P_ours)
 
 
-def _paper_mask(T: int, like: torch.Tensor) -> torch.Tensor:
+def paper_used_mask(T: int, like: torch.Tensor) -> torch.Tensor:
     """(T, T) ones on the used entries of a paper-convention P: rows 0..T-2, columns <= t+1."""
     rows, cols = _grid(T, like.device)
     return ((cols <= rows + 1) & (rows < T - 1)).to(like.dtype)
@@ -150,7 +154,7 @@ class _Rows:
 
 
 def _rows(P: torch.Tensor) -> _Rows:
-    used = (P * _paper_mask(P.shape[-1], P))[:-1]
+    used = (P * paper_used_mask(P.shape[-1], P))[:-1]
     return _Rows(norm2=used.pow(2).sum(-1), total=used.sum(-1), last=torch.diagonal(P, 1),
                  prev=torch.diagonal(P)[:-1], first=P[:-1, 0])
 
@@ -336,7 +340,7 @@ def paper_objective_and_grads(case: str, A: torch.Tensor, B: torch.Tensor, P: to
     check_choice("case", case, PAPER_CASES)
     C = B.T @ A
     T = P.shape[-1]
-    mask = _paper_mask(T, P)[:-1]
+    mask = paper_used_mask(T, P)[:-1]
     used = P[:-1] * mask
     n2, sp = used.pow(2).sum(-1), used.sum(-1)
     prev, last = torch.diagonal(P)[:-1], torch.diagonal(P, 1)

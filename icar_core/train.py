@@ -21,7 +21,7 @@ import torch
 from tqdm import tqdm
 
 from icar_core.checkpoints import Checkpoint, CheckpointError, checkpoint_payload, load_checkpoint, save_checkpoint
-from icar_core.config import TrainConfig
+from icar_core.config import TrainConfig, data_seed
 from icar_core.data import ARProcess
 from icar_core.models import ModelConfig, build_model, prediction_loss
 from icar_core.theory import gd_reference_loss
@@ -75,11 +75,6 @@ PRESETS: dict[str, TrainConfig] = {
         steps=3000, batch_size=512, lr=1e-2, lr_decay="cosine",
     ),
 } | {f"pe-only-mu{mu}": _pe_only(mu) for mu in (50, 100, 200, 300)}
-
-
-def _seed_for(seed: int, step: int) -> int:
-    """Data seed of training step ``step``; step −1 is the evaluation set, −2 the GD step-size fit."""
-    return (seed * 1_000_003 + step + 1) % (2**62)
 
 
 def snapshot_steps(steps: int, count: int) -> set[int]:
@@ -139,17 +134,16 @@ def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: boo
     if resume:
         step, seconds = _restore(config, out, model, optimizer, history, snapshots)
 
-    eval_states, _ = config.process.sample(config.eval_size, _seed_for(config.seed, -1), dtype)
+    eval_states, _ = config.process.sample(config.eval_size, data_seed(config.seed, -1), dtype)
     eval_states = eval_states.to(dev)
     gd_loss = None
     if config.model.kind == "augmented":
         # η is a property of the distribution, so fit it on a large separate sample, not the eval set.
-        fit_states = config.process.sample(GD_FIT_SIZE, _seed_for(config.seed, -2), dtype)[0].to(dev)
+        fit_states = config.process.sample(GD_FIT_SIZE, data_seed(config.seed, -2), dtype)[0].to(dev)
         gd_loss = gd_reference_loss(eval_states, fit_states)
     if gd_loss is not None:
         history.setdefault("gd_loss", [])
-    fixed = config.process.sample(config.batch_size, _seed_for(config.seed, 0), dtype)[0].to(dev) \
-        if config.fixed_batch else None
+    fixed = config.training_batch().to(dev) if config.fixed_batch else None
     snap_at = snapshot_steps(config.steps, config.n_snapshots)
 
     def record(train_loss: float) -> None:
@@ -175,7 +169,7 @@ def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: boo
         while True:
             started = time.perf_counter()
             states = fixed if fixed is not None else \
-                config.process.sample(config.batch_size, _seed_for(config.seed, step), dtype)[0].to(dev)
+                config.process.sample(config.batch_size, data_seed(config.seed, step), dtype)[0].to(dev)
             if step in snap_at and not (snapshots and snapshots[-1][0] == step):
                 snapshots.append((step, _cpu_state(model)))
             loss = prediction_loss(model, states)

@@ -20,6 +20,7 @@ from icar_core.charts.export import to_png, to_svg
 from icar_core.checkpoints import Checkpoint, CheckpointError, CheckpointListing, list_checkpoints, load_checkpoint
 from icar_core.errors import NotApplicableError
 from icar_core.i18n import LANGUAGES, translate
+from icar_core.views.report import build_report
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKPOINT_DIR = ROOT / "checkpoints"
@@ -109,6 +110,12 @@ def setup_sidebar() -> None:
                 labels = {run_id(c): run_label(c) for c in runs}
                 st.selectbox(t("sidebar.run"), ids, format_func=labels.get, key="run_id",
                              help=t("sidebar.run_help"))
+        run = current_run()
+        if run is not None:
+            chosen = lang()  # the download runs outside the script run, so bind the language now
+            st.download_button(t("report.download"), data=lambda: build_report(run, chosen),
+                               file_name=f"icar-report-{run.name}.html", mime="text/html", key="report-download",
+                               on_click="ignore", icon=":material/description:", help=t("report.download_help"))
         failed = disk_runs().failed
         if failed:
             with st.expander(t("sidebar.failed_title", count=len(failed))):

@@ -5,7 +5,7 @@ import streamlit as st
 
 from icar_core import ui
 from icar_core.charts.common import heatmap_row, trajectory
-from icar_core.charts.gd import error_curve_chart, error_curve_frame
+from icar_core.charts.gd import SERIES_COLORS, error_curve_chart, error_curve_frame, keep_size
 from icar_core.views.findings import run_for_finding
 from icar_core.views.gd import (
     CURVE_CONTEXTS,
@@ -57,7 +57,7 @@ if is_commuting(ckpt):
     drawn = ui.cached(slider_degrees, ckpt, seed)
     columns = st.columns(min(len(drawn), 4))
     degrees = [columns[k % len(columns)].slider(
-        t("gd.angle", k=k + 1), 0.0, 360.0, value, step=0.5, key=f"gd-angle-{run_key}-{seed}-{k}",
+        t("gd.angle", k=k + 1), 0.0, 360.0, value, step=0.5, format="%.1f°", key=f"gd-angle-{run_key}-{seed}-{k}",
         help=t("gd.angle_help")) for k, value in enumerate(drawn)]
     angles = radians(degrees)
 else:
@@ -100,10 +100,11 @@ for row in rows:
 # ---------------------------------------------------------------- error curve and trajectory
 curve = ui.cached(error_curve, ckpt)
 series = {"model_loss": t("gd.series.model"), "gd_loss": t("gd.series.gd"), "truth_loss": t("gd.series.truth")}
-chart_left, chart_right = st.columns([3, 2])
+chart_left, chart_right = st.columns(2)
 with chart_left:
     ui.show_chart(error_curve_chart(error_curve_frame(curve, series), t("gd.curve_title", contexts=CURVE_CONTEXTS),
-                                    x_title=t("gd.curve_x"), y_title=t("gd.curve_y"), current_n=n,
+                                    x_title=t("gd.curve_x"), y_title=t("gd.curve_y"),
+                                    colors={series[k]: SERIES_COLORS[k] for k in series}, current_n=n,
                                     current_label=t("gd.curve_now")), "gd-error-curve")
     last = curve.iloc[-1]
     truth_note = (t("gd.truth_noise", sigma=f"{ckpt.process.noise:g}") if ckpt.process.noise > 0
@@ -111,11 +112,11 @@ with chart_left:
     st.caption(t("gd.curve_caption", contexts=CURVE_CONTEXTS, model=fmt(last["model_loss"]), gd=fmt(last["gd_loss"]))
                + " " + truth_note)
 with chart_right:
-    ui.show_chart(trajectory(context.states, {t("chart.series.truth"): context.truth,
-                                              t("chart.series.model"): context.model_prediction,
-                                              t("chart.series.gd"): context.gd_prediction},
-                             t("gd.trajectory_title"), context_label=t("chart.series.context"),
-                             x_title=t("chart.coordinate1"), y_title=t("chart.coordinate2"), size=300),
+    ui.show_chart(keep_size(trajectory(context.states, {t("chart.series.truth"): context.truth,
+                                                        t("chart.series.model"): context.model_prediction,
+                                                        t("chart.series.gd"): context.gd_prediction},
+                                       t("gd.trajectory_title"), context_label=t("chart.series.context"),
+                                       x_title=t("chart.coordinate1"), y_title=t("chart.coordinate2"), size=320)),
                   "gd-trajectory")
 
 # ---------------------------------------------------------------- gauge-invariant view

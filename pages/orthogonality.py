@@ -79,7 +79,8 @@ if view.circuit is not None:
     other_error = shape.blocks_rel_error if other == "rotation_blocks" else shape.identity_rel_error
     cols[2].metric(ui.t("orth.metric.other_error", template=TEMPLATES[other]),
                    f"{100 * other_error:.1f}%")
-    cols[3].metric(ui.t("orth.metric.ratio"), "∞" if math.isinf(shape.ratio) else f"{shape.ratio:,.0f}×",
+    ratio = "∞" if math.isinf(shape.ratio) else "> 10,000×" if shape.ratio > 1e4 else f"{shape.ratio:,.0f}×"
+    cols[3].metric(ui.t("orth.metric.ratio"), ratio,
                    help=ui.t("orth.metric.ratio_help"))
     coords = list(view.coordinate_labels)
     chart = heatmap_row({ui.t("orth.C.panel_C"): fit.C, ui.t("orth.C.panel_fit", template=template): fit.fit,

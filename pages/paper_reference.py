@@ -18,13 +18,13 @@ if not have_reference:
     st.info(ui.t("paper.no_reference", folder=folder))
 
 
-def _value(ours: float | None, theirs: float | None, fmt) -> str:
+def _metric(label: str, ours: float | None, theirs: float | None, fmt) -> None:
+    """icar's number as the value and the authors' beside it, in grey (no arrow: neither is "better")."""
     if ours is None:
-        return ui.t("paper.value.authors", theirs=fmt(theirs))
-    if theirs is None:
-        return fmt(ours)
-    return ui.t("paper.value.vs", ours=fmt(ours), theirs=fmt(theirs))
-
+        value, delta = fmt(theirs), ui.t("paper.delta.only_authors")
+    else:
+        value, delta = fmt(ours), None if theirs is None else ui.t("paper.delta.authors", theirs=fmt(theirs))
+    st.metric(label, value, delta, delta_color="off", delta_arrow="off")
 
 
 def show_case(case: str) -> None:
@@ -49,8 +49,10 @@ def show_case(case: str) -> None:
     metrics = (("c", ui.t("paper.metric.c", shape=shape), number), ("p_last", ui.t("paper.metric.p_last"), number),
                ("p_prev", ui.t("paper.metric.p_prev"), number), ("gain_last", ui.t("paper.metric.gain_last"), number),
                ("gain_prev", ui.t("paper.metric.gain_prev"), number), ("loss", ui.t("paper.metric.loss"), loss))
-    for column, (name, label, fmt) in zip(st.columns(len(metrics)), metrics, strict=True):
-        column.metric(label, _value(*pick(name), fmt))
+    for row in (metrics[:3], metrics[3:]):
+        for column, (name, label, fmt) in zip(st.columns(3), row, strict=True):
+            with column:
+                _metric(label, *pick(name), fmt)
 
     icar, authors = ui.t("paper.panel.icar"), ui.t("paper.panel.authors")
     panels = {label: s for label, s in ((icar, ours), (authors, theirs)) if s is not None}
@@ -70,13 +72,13 @@ def show_case(case: str) -> None:
                                   col_labels=[str(j) for j in range(T)], row_labels=[str(i) for i in range(T - 1)])
     ui.show_chart(positional, f"paper-{case}-P")
     with st.expander(ui.t("paper.heads.title")):
-        st.metric(ui.t("paper.metric.overlap"), _value(*pick("head_overlap"), pv.format_number))
+        _metric(ui.t("paper.metric.overlap"), *pick("head_overlap"), pv.format_number)
         vectors = {}
         for label, s in panels.items():
             vectors[ui.t("paper.panel.vector", vector="A", who=label)] = s.A
             vectors[ui.t("paper.panel.vector", vector="B", who=label)] = s.B
         heads = heatmap_row(vectors, title=ui.t("paper.chart.heads"), x_title=ui.t("paper.axis.coordinate"),
-                            y_title=ui.t("paper.axis.head"), value_title=ui.t("paper.axis.value"), size=170)
+                            y_title=ui.t("paper.axis.head"), value_title=ui.t("paper.axis.value"), size=150)
         ui.show_chart(heads, f"paper-{case}-heads")
         st.caption(ui.t("paper.heads.caption"))
     if run is not None:
@@ -88,7 +90,11 @@ def show_case(case: str) -> None:
         st.caption(ui.t("paper.loss_caption", run=run.name, rows=T - 1, floor=f"{pv.LOSS_FLOOR:.0e}"))
 
 
-for tab, case in zip(st.tabs([ui.t(f"paper.tab.{case}") for case in PAPER_CASES]), PAPER_CASES, strict=True):
+labels = {case: ui.t(f"paper.tab.{case}") for case in PAPER_CASES}
+selected = ui.current_run()
+opened = next((labels[case] for case, run in runs.items() if run is not None and selected is not None
+               and ui.run_id(run) == ui.run_id(selected)), None)  # the selected run's case opens first
+for tab, case in zip(st.tabs(list(labels.values()), default=opened), PAPER_CASES, strict=True):
     with tab:
         show_case(case)
 

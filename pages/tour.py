@@ -52,7 +52,6 @@ if run is None:
 series = {"context": ui.t("chart.series.context"), "truth": ui.t("chart.series.truth"),
           "model": ui.t("chart.series.model")}
 axes = {"x_title": ui.t("chart.coordinate1"), "y_title": ui.t("chart.coordinate2")}
-left, right = st.columns([3, 2])
 with ui.explained_errors(run):
     if step == "task":
         data = ui.cached(task_step, run)
@@ -73,7 +72,7 @@ with ui.explained_errors(run):
         chart = heatmap_row({ui.t("tour.panel.model"): data.model, ui.t("tour.panel.gd"): data.gd,
                              ui.t("tour.panel.truth"): data.truth}, title=ui.t("tour.gd.chart"),
                             x_title=ui.t("tour.axis.input"), y_title=ui.t("tour.axis.output"),
-                            value_title=ui.t("tour.axis.value"), size=190)
+                            value_title=ui.t("tour.axis.value"), size=220)
         second = ui.t("tour.gd.s2", contexts=values["contexts"], percent=values["percent"])
         metric = (ui.t("tour.gd.metric"), ui.t("tour.gd.value", percent=values["percent"], contexts=values["contexts"]))
     elif step == "heads":
@@ -89,17 +88,25 @@ with ui.explained_errors(run):
         data = ui.cached(positions_step, run)
         frame = data.frame(ui.t("tour.series.learned"), ui.t("tour.series.cosine"))
         chart = line_chart(frame, "x", "y", ui.t("tour.positions.chart"), color="series", points=True,
-                           x_title=ui.t("tour.axis.position"), y_title=ui.t("tour.axis.weight"), width=520, height=340)
+                           x_title=ui.t("tour.axis.position"), y_title=ui.t("tour.axis.weight"), width=440, height=340)
         r2 = f"{100 * data.r2:.0f}"
         second = ui.t("tour.positions.s2" if data.well_described else "tour.positions.s2_not",
                       r2=r2, period=f"{data.period:.0f}")
         metric = (ui.t("tour.positions.metric"), ui.t("tour.positions.value", r2=r2))
-    with left:
+
+    if step == "gd":  # three panels need the full width: the sentences go below the chart
         ui.show_chart(chart, f"tour-{index + 1}-{step}")
-    with right:
+        text, numbers = st.columns([3, 2])
+    else:
+        left, text = st.columns([3, 2])
+        with left:
+            ui.show_chart(chart, f"tour-{index + 1}-{step}")
+        numbers = text
+    with text:
         for sentence in (ui.t(f"tour.{step}.s1"), second):
             st.markdown(f"<p style='font-size:1.3rem;line-height:1.5'>{html.escape(sentence)}</p>",
                         unsafe_allow_html=True)
+    with numbers:
         st.metric(*metric)
         st.caption(ui.t("tour.from_run", run=run.name))
 

@@ -87,8 +87,11 @@ def positions_section(runs: dict) -> list[str]:
              "cosine with the authors' row |", "|---|---|---|---|---|---|---|"]
     for ckpt in runs.values():
         model = ckpt.model
-        pca = positional_pca(positional_rows(model)[0])
-        pca_text = f"{pca.cumulative_ratio[-1]:.3f}"
+        try:
+            pca = positional_pca(positional_rows(model)[0])
+        except NotApplicableError:
+            continue  # no learned positions (augmented runs)
+        pca_text = f"{pca.cumulative_ratio:.3f}"
         try:
             profile = pe_profile(model)
         except NotApplicableError:
@@ -123,7 +126,7 @@ def authors_section() -> list[str]:
         fit = fit_cosine(P[P.shape[0] - 2, : P.shape[0] - 1])
         pca = positional_pca(P[: P.shape[0] - 1])
         lines.append(f"- PE-only μ = {mu}: last used row ω = {fit.omega:.4f} rad/step, R² = {fit.r2:.5f} "
-                     f"(well described: {fit.well_described}); PCA first 3 components {pca.cumulative_ratio[-1]:.3f}.")
+                     f"(well described: {fit.well_described}); PCA first 3 components {pca.cumulative_ratio:.3f}.")
     return [*lines, ""]
 
 

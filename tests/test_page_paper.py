@@ -51,13 +51,21 @@ def expected_metrics(runs, lang: str = "en") -> list[tuple[str, str]]:
                                ("p_prev", "paper.metric.p_prev", number),
                                ("gain_last", "paper.metric.gain_last", number),
                                ("gain_prev", "paper.metric.gain_prev", number),
-                               ("loss", "paper.metric.loss", pv.format_loss)):
+                               ("loss", "paper.metric.loss", pv.format_loss),
+                               ("head_overlap", "paper.metric.overlap", number)):
             mine = None if ours is None else fmt(getattr(ours, name))
             other = None if theirs is None else fmt(getattr(theirs, name))
-            value = (tr("paper.value.vs", ours=mine, theirs=other) if mine and other
-                     else mine or tr("paper.value.authors", theirs=other))
-            shown.append((tr(key, shape=shape), value))
+            if mine is None:
+                value, delta = other, tr("paper.delta.only_authors")
+            else:
+                value, delta = mine, "" if other is None else tr("paper.delta.authors", theirs=other)
+            shown.append((tr(key, shape=shape), value, delta))
     return shown
+
+
+def shown_metrics(at) -> list[tuple[str, str, str]]:
+    """(label, value, the grey comparison under it) of every metric on the page."""
+    return [(m.label, m.value, m.proto.delta) for m in at.metric]
 
 
 # ---------------------------------------------------------------- views.paper on the authors' arrays
@@ -72,6 +80,7 @@ def test_authors_arrays_show_the_papers_structure():
     assert orthogonal.gain_last == pytest.approx(1.0, abs=1e-3)
     assert orthogonal.gain_prev == pytest.approx(-0.5, abs=1e-3)
     assert unitary.loss < 1e-10 and orthogonal.loss < 1e-5
+    assert unitary.head_overlap < 0.05 < orthogonal.head_overlap  # the DESIGN's 0.017 and 0.25
     assert unitary.P_used.shape == (19, 20) and pv.used_mask(20).sum() == sum(t + 2 for t in range(19))
 
 
@@ -120,7 +129,7 @@ def test_reproduction_agrees_with_the_authors(runs):
 def test_page_numbers_match_the_views(page, runs):
     no_exception(page)
     assert page.title[0].value == translate("paper.title", "en")
-    assert [(m.label, m.value) for m in page.metric] == expected_metrics(runs)
+    assert shown_metrics(page) == expected_metrics(runs)
     reps = {case: pv.reproduction(runs[case], case) if case in runs else None for case in PAPER_CASES}
     verdict, good = pv.page_verdict(reps, lambda key, **v: translate(key, "en", **v))
     boxes = page.success if good else page.warning if good is False else page.info
@@ -130,13 +139,14 @@ def test_page_numbers_match_the_views(page, runs):
 @needs_runs
 def test_page_charts_plot_the_views_arrays(page, runs):
     charts = chart_data(page)
-    assert len(charts) == 6  # per case: C, P, loss
+    assert len(charts) == 8  # per case: C, P, the heads' vectors, loss
     for k, case in enumerate(PAPER_CASES):
         rep = pv.reproduction(runs[case], case)
         panels = [rep.ours] + ([rep.theirs] if rep.theirs is not None else [])
-        circuit, positional, loss = charts[3 * k: 3 * k + 3]
+        circuit, positional, heads, loss = charts[4 * k: 4 * k + 4]
         for frames, matrices in ((circuit, [s.C for s in panels]),
-                                 (positional, [s.P_used[s.used] for s in panels])):
+                                 (positional, [s.P_used[s.used] for s in panels]),
+                                 (heads, [m for s in panels for m in (s.A, s.B)])):
             got = sorted(tuple(np.round(f.sort_values(["i", "j"])["value"].to_numpy(), 10)) for f in frames)
             want = sorted(tuple(np.round(np.ravel(m), 10)) for m in matrices)
             assert got == want, case
@@ -151,7 +161,7 @@ def test_page_in_japanese_with_a_run_it_does_not_describe(runs):
     at = open_page(PAGE, run="augmented-commuting", lang="ja")
     no_exception(at)
     assert at.title[0].value == translate("paper.title", "ja") != translate("paper.title", "en")
-    assert [(m.label, m.value) for m in at.metric] == expected_metrics(runs, "ja")
+    assert shown_metrics(at) == expected_metrics(runs, "ja")
 
 
 def test_page_without_reference_data_or_runs(monkeypatch, tmp_path):
@@ -161,7 +171,7 @@ def test_page_without_reference_data_or_runs(monkeypatch, tmp_path):
     no_exception(at)
     infos = [box.value for box in at.info]
     assert translate("paper.no_reference", "en", folder=str(tmp_path / "missing")) in infos
-    assert all("(authors" not in m.value for m in at.metric)
+    assert at.metric and not any(m.proto.delta for m in at.metric)
     monkeypatch.setattr(pv, "reference_run", lambda case, runs: None)
     at = open_page(PAGE)
     no_exception(at)

@@ -110,7 +110,7 @@ def test_P_conversions_are_inverse_on_used_entries():
         assert torch.equal(ours[n, : n + 1], P_paper[n - 1, : n + 1])  # ours[n, t] = paper[n-1, t], t <= n
     assert torch.equal(ours[0], torch.zeros(T, dtype=F64))
     assert torch.equal(ours.triu(1), torch.zeros(T, T, dtype=F64))
-    used = theory._paper_mask(T, P_paper).bool()
+    used = theory.paper_used_mask(T, P_paper).bool()
     assert torch.equal(theory.model_to_paper_P(ours)[used], P_paper[used])
     assert torch.equal(theory.model_to_paper_P(ours)[~used], torch.zeros(int((~used).sum()), dtype=F64))
     P_ours = torch.randn(T, T, dtype=F64).tril()
@@ -227,7 +227,7 @@ def scaled_plane_sum(C: torch.Tensor) -> tuple[float, float]:
 
 
 def used_entries(P: torch.Tensor) -> torch.Tensor:
-    return P[theory._paper_mask(P.shape[-1], P).bool()]
+    return P[theory.paper_used_mask(P.shape[-1], P).bool()]
 
 
 @needs_reference

@@ -20,7 +20,7 @@ import torch
 
 from icar_core import train as train_module
 from icar_core.checkpoints import load_checkpoint
-from icar_core.config import TrainConfig
+from icar_core.config import TrainConfig, data_seed
 from icar_core.data import ARProcess
 from icar_core.models import ModelConfig, build_model, prediction_loss
 from icar_core.train import PRESETS, learning_rate, main, snapshot_steps, train
@@ -72,7 +72,7 @@ def test_tiny_run_lowers_the_loss_and_records_history(tmp_path):
     assert ckpt.config == config
     # eval_loss is the prediction loss of the saved model on a fixed seeded evaluation set: recompute
     # it for the final row, independently of the training loop, up to float32 summation order
-    eval_states, _ = config.process.sample(config.eval_size, train_module._seed_for(config.seed, -1))
+    eval_states, _ = config.process.sample(config.eval_size, data_seed(config.seed, -1))
     with torch.no_grad():
         assert prediction_loss(ckpt.model, eval_states).item() == pytest.approx(history["eval_loss"].iloc[-1],
                                                                                rel=1e-5)

@@ -7,7 +7,19 @@ from collections.abc import Mapping
 import altair as alt
 import pandas as pd
 
-from icar_core.charts.common import line_chart
+from icar_core.charts.common import CATEGORY_COLORS
+
+#: Series colours shared with :func:`icar_core.charts.common.trajectory`: truth green, model orange, GD blue.
+SERIES_COLORS = {"model_loss": CATEGORY_COLORS[1], "gd_loss": CATEGORY_COLORS[0], "truth_loss": CATEGORY_COLORS[2]}
+
+
+def keep_size(chart: alt.TopLevelMixin) -> alt.VConcatChart:
+    """``chart`` as the only panel of a vertical concatenation.
+
+    Streamlit 1.67's chart theme ignores the height of a single view or layer (a 280-px plot is drawn
+    about 150 px tall, less with a legend) but keeps the sizes of the panels of a concatenation.
+    """
+    return alt.vconcat(chart)
 
 
 def error_curve_frame(curve: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
@@ -17,12 +29,23 @@ def error_curve_frame(curve: pd.DataFrame, labels: Mapping[str, str]) -> pd.Data
     return pd.concat(parts, ignore_index=True)
 
 
-def error_curve_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str,
-                      current_n: int | None = None, current_label: str = "") -> alt.LayerChart | alt.Chart:
-    """Mean squared error against context length, one line per series; a grey rule marks ``current_n``."""
-    lines = line_chart(frame, "n", "error", title, color="series", x_title=x_title, y_title=y_title, points=True)
-    if current_n is None:
-        return lines
-    rule = alt.Chart(pd.DataFrame({"n": [current_n], "label": [current_label]})).mark_rule(
-        color="#868e96", strokeDash=[4, 3]).encode(x="n:Q", tooltip=[alt.Tooltip("label:N", title="")])
-    return alt.layer(lines, rule)
+def error_curve_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, colors: Mapping[str, str],
+                      current_n: int | None = None, current_label: str = "", width: int = 460,
+                      height: int = 300) -> alt.VConcatChart:
+    """Mean squared error against context length, one line per series (``colors``: label -> colour, in legend
+    order); a dashed grey rule marks ``current_n``."""
+    order = list(colors)
+    lines = alt.Chart(frame).mark_line(point=True).encode(
+        x=alt.X("n:Q", title=x_title, scale=alt.Scale(domainMin=0)),
+        y=alt.Y("error:Q", title=y_title),
+        color=alt.Color("series:N", title=None, sort=order,
+                        scale=alt.Scale(domain=order, range=[colors[k] for k in order]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("n:Q", title=x_title),
+                 alt.Tooltip("error:Q", title=y_title, format=".4g")],
+    )
+    layers = [lines]
+    if current_n is not None:
+        layers.append(alt.Chart(pd.DataFrame({"n": [current_n], "label": [current_label]})).mark_rule(
+            color="#868e96", strokeDash=[4, 3]).encode(x="n:Q", tooltip=[alt.Tooltip("label:N", title="")]))
+    return keep_size(alt.layer(*layers).properties(title=title, width=width, height=height))

@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 
 from icar_core.charts.common import CATEGORY_COLORS
+from icar_core.charts.gd import keep_size
 
 #: Dash patterns of the loss curves, in the order given to :func:`loss_chart` (solid, dashed, dotted, ...).
 DASHES = [[1, 0], [7, 4], [2, 2], [10, 3, 2, 3]]
@@ -13,23 +14,24 @@ DASHES = [[1, 0], [7, 4], [2, 2], [10, 3, 2, 3]]
 
 def loss_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, run_title: str,
                curve_title: str, curve_order: list[str] | None = None, width: int = 620,
-               height: int = 320) -> alt.Chart:
+               height: int = 320) -> alt.VConcatChart:
     """Losses (long form ``step, loss, run, curve``) on a log scale: colour = run, dash = which curve
-    (``curve_order``: the curves' labels, first drawn solid, second dashed, third dotted)."""
+    (``curve_order``: the curves' labels, first drawn solid, second dashed, third dotted). Wrapped by
+    :func:`~icar_core.charts.gd.keep_size` so Streamlit keeps its height."""
     order = curve_order or list(dict.fromkeys(frame["curve"]))
-    return alt.Chart(frame).mark_line().encode(
+    return keep_size(alt.Chart(frame).mark_line().encode(
         x=alt.X("step:Q", title=x_title),
         y=alt.Y("loss:Q", title=y_title, scale=alt.Scale(type="log")),
         color=alt.Color("run:N", title=run_title, scale=alt.Scale(range=CATEGORY_COLORS),
-                        legend=alt.Legend(orient="bottom", direction="vertical")),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400)),
         strokeDash=alt.StrokeDash("curve:N", title=curve_title,
                                   scale=alt.Scale(domain=order, range=DASHES[: len(order)]),
                                   legend=alt.Legend(orient="bottom", direction="vertical", symbolType="stroke",
-                                                    symbolSize=600, symbolStrokeColor="#495057")),
+                                                    symbolSize=600, symbolStrokeColor="#495057", labelLimit=400)),
         detail="curve:N",
         tooltip=[alt.Tooltip("run:N", title=run_title), alt.Tooltip("curve:N", title=curve_title),
                  alt.Tooltip("step:Q", title=x_title), alt.Tooltip("loss:Q", title=y_title, format=".4g")],
-    ).properties(title=title, width=width, height=height)
+    ).properties(title=title, width=width, height=height))
 
 
 def structure_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, metric_title: str,

@@ -85,12 +85,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "s₀ … sₙ（n = {n}）から s_(n+1) を予測した結果です。予測の差、感度のコサイン類似度、感度の L2 距離の 3 つは、"
               "von Oswald ら（2023）がトランスフォーマーと勾配降下法を比べるのに使った指標です。",
     },
-    "gd.m.model_error": {"en": "Model's error vs truth (GD step: {gd})", "ja": "モデルの誤差（GD ステップ：{gd}）"},
+    "gd.m.model_error": {"en": "Model's error (GD: {gd})", "ja": "モデルの誤差（GD：{gd}）"},
     "gd.m.model_error_help": {
-        "en": "Squared distance between the model's prediction and the true next state W sₙ (states have length ≈ 1).",
-        "ja": "モデルの予測と本当の次の状態 W sₙ との二乗距離（状態の長さはおよそ 1）。",
+        "en": "Squared distance between the model's prediction and the true next state W sₙ (states have length ≈ 1); in brackets, the same for one GD step.",
+        "ja": "モデルの予測と本当の次の状態 W sₙ との二乗距離（状態の長さはおよそ 1）。括弧内は GD 1 ステップの同じ値。",
     },
-    "gd.m.gd_error": {"en": "GD step's error vs truth (model: {model})", "ja": "GD ステップの誤差（モデル：{model}）"},
+    "gd.m.gd_error": {"en": "GD step's error (model: {model})", "ja": "GD の誤差（モデル：{model}）"},
     "gd.m.gd_error_help": {
         "en": "Squared distance between W_GD sₙ and the true next state.",
         "ja": "W_GD sₙ と本当の次の状態との二乗距離。",
@@ -126,16 +126,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "‖Γ − W_GD‖ / ‖W_GD‖ (Frobenius norms; 0 = identical).",
         "ja": "‖Γ − W_GD‖ / ‖W_GD‖（フロベニウスノルム。0 なら同一）。",
     },
-    "gd.m.model_W_error": {"en": "Model's estimate vs true W (GD step: {gd})", "ja": "モデルの推定と本当の W の差（GD ステップ：{gd}）"},
+    "gd.m.model_W_error": {"en": "Model vs true W (GD: {gd})", "ja": "モデルと本当の W の差（GD：{gd}）"},
     "gd.m.model_W_error_help": {
         "en": "‖Γ − W‖ / ‖W‖: one step from zero shrinks W, so neither estimate is expected to equal W; what matters "
               "is that the model and GD are alike.",
         "ja": "‖Γ − W‖ / ‖W‖。ゼロから 1 ステップだけ進むと W は縮むため、どちらの推定も W と一致するとは限りません。"
               "大事なのはモデルと GD が似ていることです。",
     },
-    "gd.m.gd_W_error": {"en": "GD step vs true W (model: {model})", "ja": "GD ステップと本当の W の差（モデル：{model}）"},
+    "gd.m.gd_W_error": {"en": "GD vs true W (model: {model})", "ja": "GD と本当の W の差（モデル：{model}）"},
     "gd.m.gd_W_error_help": {"en": "‖W_GD − W‖ / ‖W‖.", "ja": "‖W_GD − W‖ / ‖W‖。"},
-    "gd.m.model_eta": {"en": "Model's own step size (best GD step: {gd})", "ja": "モデル自身のステップ幅（最良の GD：{gd}）"},
+    "gd.m.model_eta": {"en": "Model's step size η (GD: {gd})", "ja": "モデルのステップ幅 η（GD：{gd}）"},
     "gd.m.model_eta_help": {
         "en": "The η that best maps Σ s_t s_(t−1)ᵀ onto Γ for this context, beside the step size that is best for the "
               "task at this context length.",
@@ -160,8 +160,7 @@ STRINGS: dict[str, dict[str, str]] = {
                        "ja": "本当の規則の誤差はゼロです。これらの系列にはノイズがありません。"},
     "gd.truth_noise": {"en": "The true rule's error is the noise floor (noise σ = {sigma}): no predictor can go below it.",
                        "ja": "本当の規則の誤差はノイズの下限です（ノイズ σ = {sigma}）。どの予測もこれを下回れません。"},
-    "gd.trajectory_title": {"en": "The sequence and the three guesses for the next state",
-                            "ja": "系列と、次の状態についての 3 つの答え"},
+    "gd.trajectory_title": {"en": "Next state: truth, model and GD step", "ja": "次の状態：本当・モデル・GD ステップ"},
     # Gauge view
     "gd.gauge": {"en": "The part that is the same for every equivalent set of weights",
                  "ja": "同等な重みのどれでも変わらない部分"},

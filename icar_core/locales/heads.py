@@ -149,6 +149,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "heads.axis.value_coordinate": {"en": "written coordinate i (b)", "ja": "書き込む座標 i（b）"},
     "heads.axis.query_coordinate": {"en": "query coordinate", "ja": "クエリの座標"},
     "heads.axis.key_coordinate": {"en": "key coordinate", "ja": "キーの座標"},
+    "heads.axis.value": {"en": "value coordinate", "ja": "値の座標"},
     "heads.axis.token": {"en": "token coordinate (0 | sₜ | sₜ₋₁)", "ja": "トークンの座標（0 | sₜ | sₜ₋₁）"},
     "heads.axis.query_token": {"en": "query token coordinate", "ja": "クエリトークンの座標"},
     "heads.axis.key_token": {"en": "key token coordinate", "ja": "キートークンの座標"},

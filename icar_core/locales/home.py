@@ -106,9 +106,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "位置の重みの最後の行はコサイン波です：R² = {r2}、周波数は 1 位置あたり {omega} ラジアン（1 周期 ≈ {period} 位置）。",
     },
     "verdict.positions.not_cosine": {
-        "en": "The last row of the positional weights is not well described by a single cosine (R² = {r2}; best "
-              "frequency {omega} rad per position), so no frequency is claimed.",
-        "ja": "位置の重みの最後の行は一つのコサインではうまく表せません（R² = {r2}、最良の周波数 1 位置あたり {omega} ラジアン）。"
-              "そのため周波数は主張しません。",
+        "en": "The last row of the positional weights is not well described by a single cosine (R² = {r2}), so no "
+              "frequency is claimed.",
+        "ja": "位置の重みの最後の行は一つのコサインではうまく表せません（R² = {r2}）。そのため周波数は示しません。",
     },
 }

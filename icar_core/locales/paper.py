@@ -84,8 +84,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "paper.metric.gain_last": {"en": "c × p_last (sign-free)", "ja": "c × p_last（符号に依存しない）"},
     "paper.metric.gain_prev": {"en": "c × p_prev (sign-free)", "ja": "c × p_prev（符号に依存しない）"},
     "paper.metric.loss": {"en": "Final loss per row", "ja": "最終的な損失（1 行あたり）"},
-    "paper.value.vs": {"en": "{ours} (authors: {theirs})", "ja": "{ours}（著者：{theirs}）"},
-    "paper.value.authors": {"en": "{theirs} (authors)", "ja": "{theirs}（著者）"},
+    "paper.delta.authors": {"en": "authors: {theirs}", "ja": "著者：{theirs}"},
+    "paper.delta.only_authors": {"en": "authors' value (no icar run)", "ja": "著者の値（icar のモデルなし）"},
     "paper.fit": {
         "en": "Structure of C: icar's C = {c}·{shape}, off by {error}% of its size{theirs}. The paper's optimum is "
               "{expected}.",
@@ -115,10 +115,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "paper.heads.caption": {
         "en": "A and B are not expected to match entry by entry: turning all heads together (A → QA, B → QB for any "
               "rotation Q of the heads) leaves C = Bᵀ A and every prediction unchanged, so two equally good solutions "
-              "can look different here. What both share is C, P and how little the heads overlap.",
+              "can look different here. What both share is C, P and how much the heads overlap.",
         "ja": "A と B が成分ごとに一致するとは限りません。すべてのヘッドをまとめて回しても（ヘッドの任意の回転 Q について A → QA、"
               "B → QB）、C = Bᵀ A もすべての予測も変わらないため、同じくらい良い二つの解がここでは違って見えることがあります。"
-              "共通するのは C、P、そしてヘッドどうしの重なりの小ささです。",
+              "共通するのは C、P、そしてヘッドどうしの重なりの度合いです。",
     },
     "paper.panel.icar": {"en": "icar", "ja": "icar"},
     "paper.panel.authors": {"en": "authors", "ja": "著者"},

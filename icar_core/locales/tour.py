@@ -95,9 +95,9 @@ STRINGS: dict[str, dict[str, str]] = {
               "自分の方向を受け持つため、互いの仕事を繰り返しません。",
     },
     "tour.heads.s2": {
-        "en": "Across this run's {heads} heads, two heads point the same way by only {score} on average (0 = completely "
+        "en": "Across this run's {heads} heads, two heads point the same way by {score} on average (0 = completely "
               "separate directions, 1 = the same direction).",
-        "ja": "このモデルの {heads} 個のヘッドでは、2 つのヘッドの向きの重なりは平均でわずか {score} です"
+        "ja": "このモデルの {heads} 個のヘッドでは、2 つのヘッドの向きの重なりは平均で {score} です"
               "（0 は完全に別々の方向、1 は同じ方向）。",
     },
     "tour.heads.chart": {"en": "How much each pair of heads points the same way",

@@ -126,7 +126,7 @@ def _matrices(ckpt: Checkpoint, raw: dict[str, np.ndarray]) -> dict[str, HeadMat
         layout = {
             "W_Q": (tokens, tokens, "heads.axis.query_coordinate", "heads.axis.token", starts, starts),
             "W_K": (tokens, tokens, "heads.axis.key_coordinate", "heads.axis.token", starts, starts),
-            "W_V": (tokens, tokens, "heads.axis.value_coordinate", "heads.axis.token", starts, starts),
+            "W_V": (tokens, tokens, "heads.axis.value", "heads.axis.token", starts, starts),
             "W_QK": (tokens, tokens, "heads.axis.query_token", "heads.axis.key_token", starts, starts),
             "W_OV": (out_labels, tokens, "heads.axis.prediction", "heads.axis.token", (), starts),
             "Q_blk": (plain, tuple(f"sₜ[{i + 1}]" for i in range(d)), "heads.axis.query_coordinate",

@@ -159,10 +159,7 @@ def training_batch(ckpt: Checkpoint) -> torch.Tensor:
     The authors' procedure trains on one fixed batch drawn with the seed of training step 0; a run trained on
     fresh batches gets a fresh batch of the same size from that seed.
     """
-    from icar_core.train import _seed_for  # the training loop's data seeds; imported late: train imports a lot
-
-    config = ckpt.config
-    return config.process.sample(config.batch_size, _seed_for(config.seed, 0), torch.float64)[0]
+    return ckpt.config.training_batch().double()
 
 
 def _cosine(a: np.ndarray, b: np.ndarray) -> float:

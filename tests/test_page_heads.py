@@ -1,0 +1,240 @@
+"""The Heads and Head-orthogonality pages: AppTest on a block run, full multi-head heads, diagonal heads (complex
+and real), and runs the pages do not apply to; the numbers shown are checked against icar_core.structure.
+
+One AppTest per (page, run), reused by the tests of that pair (each run of the app costs seconds here).
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from icar_core.checkpoints import load_checkpoint
+from icar_core.i18n import translate
+from icar_core.structure import circuit_structure, diagonal_circuit, head_matrices, head_orthogonality, plane_swap
+from icar_core.verdicts import heads_finding
+from icar_core.views.heads import random_cosine_level
+from tests.apptest_utils import ROOT, chart_data, no_exception, open_page, run_id
+
+HEADS = "pages/heads.py"
+ORTH = "pages/orthogonality.py"
+
+
+def load(name: str):
+    return load_checkpoint(ROOT / "checkpoints" / f"{name}.pt")
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def panels(at) -> list[np.ndarray]:
+    """Every dataset that holds a matrix (columns i, j, value), as an array."""
+    found = []
+    for datasets in chart_data(at):
+        for frame in datasets:
+            if {"i", "j", "value"} <= set(frame.columns):
+                matrix = np.zeros((int(frame["i"].max()) + 1, int(frame["j"].max()) + 1))
+                matrix[frame["i"], frame["j"]] = frame["value"]
+                found.append(matrix)
+    return found
+
+
+def contains(found: list[np.ndarray], matrix: np.ndarray, atol: float = 1e-6) -> bool:
+    return any(p.shape == matrix.shape and np.allclose(p, matrix, atol=atol) for p in found)
+
+
+def colour_domains(spec) -> list[list[float]]:
+    """Every numeric colour-scale domain in a Vega-Lite spec."""
+    if isinstance(spec, list):
+        return [d for item in spec for d in colour_domains(item)]
+    if not isinstance(spec, dict):
+        return []
+    found = []
+    color = spec.get("encoding", {}).get("color", {})
+    domain = color.get("scale", {}).get("domain") if isinstance(color, dict) else None
+    if isinstance(domain, list) and all(isinstance(v, (int, float)) for v in domain):
+        found.append(domain)
+    for key, value in spec.items():
+        if key != "encoding":
+            found += colour_domains(value)
+    return found
+
+
+def verdict_text(at) -> str:
+    return " ".join(box.value for box in [*at.success, *at.warning, *at.info])
+
+
+def frobenius(values: np.ndarray) -> np.ndarray:
+    return np.sqrt((values.reshape(values.shape[0], -1) ** 2).sum(axis=1))
+
+
+# ------------------------------------------------------------------------------------------- Heads page
+
+
+@pytest.fixture(scope="module")
+def block_heads():
+    return open_page(HEADS, run="augmented-commuting")
+
+
+def test_heads_block_run_shows_each_matrix_with_token_blocks(block_heads):
+    at = block_heads
+    no_exception(at)
+    raw = head_matrices(load("augmented-commuting").model)
+    shown = metrics(at)
+    assert shown[translate("heads.metric.heads")] == "1"
+    norms = {name: frobenius(raw[name])[0] for name in ("W_QK", "W_OV")}
+    best = max(norms, key=norms.get)
+    assert shown[translate("heads.metric.strongest")] == f"{best} · head 1"
+    assert float(shown[translate("heads.metric.norm")]) == pytest.approx(norms[best], abs=1e-3)
+    # The default matrix is W_QK, drawn with the token-block boundaries (two lines per axis).
+    assert contains(panels(at), raw["W_QK"][0])
+    rules = [f for datasets in chart_data(at) for f in datasets if set(f.columns) in ({"column"}, {"row"})]
+    assert [list(f.iloc[:, 0]) for f in rules] == [["sₜ[1]", "sₜ₋₁[1]"]] * 2
+    # The verdict reports the preconditioner V·KᵀQ against its nearest c·I.
+    P = raw["V_blk"][0] @ raw["K_blk"][0].T @ raw["Q_blk"][0]
+    c = np.trace(P) / P.shape[0]
+    assert f"{c:.3f}·I" in verdict_text(at)
+
+    at.selectbox(key="heads.matrix").set_value("preconditioner").run()
+    no_exception(at)
+    assert contains(panels(at), P)
+    assert metrics(at)[translate("heads.metric.preconditioner")] == f"{c:.3f}·I"
+
+
+def test_heads_full_multihead_one_head_and_all_heads():
+    at = open_page(HEADS, run="multihead-orthogonal")
+    no_exception(at)
+    raw = head_matrices(load("multihead-orthogonal").model)
+    shown = metrics(at)
+    assert shown[translate("heads.metric.heads")] == "8"
+    norms = {name: frobenius(raw[name]) for name in ("W_QK", "W_OV")}
+    best = max(norms, key=lambda n: norms[n].max())
+    head = int(np.argmax(norms[best]))
+    assert shown[translate("heads.metric.strongest")] == f"{best} · head {head + 1}"
+    assert shown[translate("heads.metric.share")] == f"{100 * norms[best][head] / norms[best].sum():.0f}%"
+
+    at.selectbox(key="heads.head").set_value(3).run()
+    no_exception(at)
+    assert contains(panels(at), raw["W_QK"][3])
+
+    at.selectbox(key="heads.matrix").set_value("W_OV").run()
+    at.radio(key="heads.layout").set_value("all").run()
+    no_exception(at)
+    found = panels(at)
+    assert all(contains(found, raw["W_OV"][h]) for h in range(8))
+    # One colour scale for all the small multiples, symmetric around zero.
+    domains = colour_domains(json.loads(at.get("vega_lite_chart")[0].proto.spec))
+    m = np.abs(raw["W_OV"]).max()
+    assert len(domains) == 8 and np.allclose(domains, [[-m, m]] * 8)
+
+
+def test_heads_diagonal_run_shows_A_B_and_C():
+    at = open_page(HEADS, run="multihead-diagonal-commuting")
+    no_exception(at)
+    ckpt = load("multihead-diagonal-commuting")
+    raw = head_matrices(ckpt.model)
+    found = panels(at)
+    assert contains(found, raw["A"]) and contains(found, raw["B"])
+    assert contains(found, raw["B"].T @ raw["A"])
+    sizes = np.linalg.norm(raw["A"], axis=1) * np.linalg.norm(raw["B"], axis=1)
+    assert float(metrics(at)[translate("heads.metric.norm")]) == pytest.approx(sizes.max(), abs=1e-3)
+    verdict = heads_finding(ckpt)
+    assert translate(verdict.key, **verdict.values) in verdict_text(at)
+
+
+def test_heads_pe_only_run_says_why_and_offers_a_run_with_heads():
+    at = open_page(HEADS, run="pe-only-mu50")
+    no_exception(at)
+    assert not at.get("vega_lite_chart") and not at.metric
+    assert translate("heads.na.pe_only") in verdict_text(at)
+    assert at.button[0].label == translate("heads.open_nearest", run="multihead-diagonal-commuting")
+    at.button[0].click().run()
+    no_exception(at)
+    assert at.session_state["run_id"] == run_id("multihead-diagonal-commuting")
+    assert at.get("vega_lite_chart")
+
+
+def test_heads_page_in_japanese():
+    at = open_page(HEADS, run="augmented-orthogonal", lang="ja")
+    no_exception(at)
+    assert at.title[0].value == translate("heads.title", "ja") != translate("heads.title", "en")
+    assert translate("heads.metric.heads", "ja") in metrics(at)
+    assert contains(panels(at), head_matrices(load("augmented-orthogonal").model)["W_QK"][0])
+
+
+# ------------------------------------------------------------------------------------------- orthogonality
+
+
+def test_orthogonality_complex_diagonal_run():
+    at = open_page(ORTH, run="multihead-diagonal-commuting")
+    no_exception(at)
+    ckpt = load("multihead-diagonal-commuting")
+    scores = head_orthogonality(ckpt.model)
+    shown = metrics(at)
+    assert float(shown[translate("orth.metric.score")]) == pytest.approx(
+        np.mean([s.score for s in scores.values()]), abs=1e-3)
+    for name, result in scores.items():
+        assert float(shown[translate("orth.metric.circuit_score", circuit=name)]) == pytest.approx(result.score,
+                                                                                                   abs=1e-3)
+        i, j, cos = result.worst_pair
+        assert shown[translate("orth.metric.worst", circuit=name)] == translate(
+            "orth.worst_value", a=f"head {i + 1}", b=f"head {j + 1}", cos=f"{cos:+.3f}")
+    found = panels(at)
+    assert all(contains(found, r.cosines) for r in scores.values())
+    C = diagonal_circuit(ckpt.model)
+    shape = circuit_structure(C)
+    assert shape.best == "scaled_identity"
+    fit = np.trace(C) / len(C) * np.eye(len(C))
+    assert contains(found, C) and contains(found, fit) and contains(found, C - fit)
+    assert shown[translate("orth.metric.structure")] == f"{shape.identity_c:.3f}·I"
+    assert shown[translate("orth.metric.error")] == f"{100 * shape.identity_rel_error:.3f}%"
+    verdict = heads_finding(ckpt)
+    assert translate(verdict.key, **verdict.values) in verdict_text(at)
+    text = " ".join(md.value for md in at.markdown)
+    assert f"{random_cosine_level(C.shape[0]):.3f}" in " ".join(c.value for c in at.caption)
+    assert "c·I" in text or "·I" in text
+
+
+def test_orthogonality_real_rotation_run_states_the_caveat():
+    at = open_page(ORTH, run="multihead-diagonal-rotation")
+    no_exception(at)
+    ckpt = load("multihead-diagonal-rotation")
+    C = diagonal_circuit(ckpt.model)
+    shape = circuit_structure(C)
+    assert shape.best == "rotation_blocks"
+    fit = shape.blocks_c * (np.eye(len(C)) + plane_swap(len(C)))
+    found = panels(at)
+    assert contains(found, fit) and contains(found, C - fit)
+    assert metrics(at)[translate("orth.metric.structure")] == f"{shape.blocks_c:.3f}·(I + S)"
+    score = np.mean([s.score for s in head_orthogonality(ckpt.model).values()])
+    meaning = translate("orth.meaning.rotation_blocks", c=f"{shape.blocks_c:.3f}", score=f"{score:.3f}")
+    assert meaning in " ".join(md.value for md in at.markdown)
+
+
+def test_orthogonality_full_heads_compare_circuits_without_C():
+    at = open_page(ORTH, run="multihead-orthogonal")
+    no_exception(at)
+    scores = head_orthogonality(load("multihead-orthogonal").model)
+    assert set(scores) == {"W_QK", "W_OV"}
+    found = panels(at)
+    assert len(found) == 2 and all(contains(found, r.cosines) for r in scores.values())
+    shown = metrics(at)
+    assert float(shown[translate("orth.metric.circuit_score", circuit="W_OV")]) == pytest.approx(
+        scores["W_OV"].score, abs=1e-3)
+    assert translate("orth.full_heads_note") in " ".join(c.value for c in at.caption)
+
+
+def test_orthogonality_single_head_run_says_why_in_japanese():
+    at = open_page(ORTH, run="augmented-commuting", lang="ja")
+    no_exception(at)
+    assert at.title[0].value == translate("orth.title", "ja") != translate("orth.title", "en")
+    assert not at.get("vega_lite_chart")
+    assert translate("orth.na.augmented", "ja") in verdict_text(at)
+    assert at.button[0].label == translate("heads.open_nearest", "ja", run="multihead-diagonal-commuting")
+    at.button[0].click().run()
+    no_exception(at)
+    assert translate("orth.metric.score", "ja") in metrics(at)
+    assert len(at.get("vega_lite_chart")) == 2

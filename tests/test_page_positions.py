@@ -1,0 +1,197 @@
+"""The Positional-encodings page (Finding 3): AppTest on a PE-only run, a multi-head run with P, a run with learned
+embeddings and an augmented run (not applicable); the numbers shown are recomputed here from
+icar_core.structure, icar_core.theory and the authors' arrays.
+
+One AppTest per run, reused by the tests of that run (each run of the app costs seconds here).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from icar_core.checkpoints import list_checkpoints, load_checkpoint
+from icar_core.config import data_seed
+from icar_core.i18n import translate
+from icar_core.structure import fit_cosine, pe_profile, positional_pca, positional_rows
+from icar_core.theory import pe_only_least_squares, pe_only_loss, pe_only_ridge_matching_loss
+from icar_core.verdicts import positions_finding
+from icar_core.views.findings import run_for_finding
+from tests.apptest_utils import ROOT, chart_data, no_exception, open_page
+
+PAGE = "pages/positional_encodings.py"
+PE_RUN = "pe-only-mu100"
+REFERENCE = ROOT.parent / "shared" / "reference" / "paper_pe_only"
+
+
+def load(name: str):
+    return load_checkpoint(ROOT / "checkpoints" / f"{name}.pt")
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def boxes(at) -> str:
+    return " ".join(box.value for box in [*at.success, *at.warning, *at.info])
+
+
+def datasets(at, columns: set[str]) -> list:
+    return [f for charts in chart_data(at) for f in charts if columns <= set(f.columns)]
+
+
+def cosine(a: np.ndarray, b: np.ndarray) -> float:
+    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+def assert_pca_and_profile(at, model) -> None:
+    """The PCA percentages and points, and the last row's fit, as icar_core.structure computes them."""
+    rows, positions = positional_rows(model)
+    pca = positional_pca(rows, n_components=3)
+    shown = metrics(at)
+    for k, ratio in enumerate(pca.explained_variance_ratio):
+        assert shown[translate("positions.metric.pc", k=k + 1)] == f"{100 * ratio:.1f}%"
+    (points,) = datasets(at, {"position", "pc1", "pc2"})
+    np.testing.assert_allclose(points["position"], positions)
+    np.testing.assert_allclose(points[["pc1", "pc2"]].to_numpy(), pca.coordinates[:, :2], atol=1e-9)
+    # The heatmap holds exactly the existing entries of the rows the PCA uses.
+    (cells,) = datasets(at, {"n", "t", "value"})
+    embedding = model.config.kind == "multihead" and model.config.positional == "embedding"
+    expected = {(int(n), t): rows[k, t] for k, n in enumerate(positions) for t in range(rows.shape[1])
+                if embedding or t <= n}
+    assert len(cells) == len(expected)
+    np.testing.assert_allclose(cells["value"], [expected[(n, t)] for n, t in zip(cells["n"], cells["t"], strict=True)])
+
+
+def assert_cosine_fit(at, ckpt) -> None:
+    profile = pe_profile(ckpt.model)
+    fit = fit_cosine(profile)
+    shown = metrics(at)
+    assert shown[translate("positions.metric.r2")] == f"{fit.r2:.4f}"
+    omega = shown[translate("positions.metric.omega")]
+    assert omega == (f"{fit.omega:.4f}" if fit.well_described else translate("positions.not_claimed"))
+    lines = datasets(at, {"series", "t", "value"})
+    trained = lines[0][lines[0]["series"] == translate("positions.series.trained")]
+    np.testing.assert_allclose(trained["value"], profile)
+    verdict = positions_finding(ckpt)
+    assert translate(verdict.key, **verdict.values) in boxes(at)
+
+
+# ------------------------------------------------------------------------------------------- PE-only run
+
+
+@pytest.fixture(scope="module")
+def pe_page():
+    return open_page(PAGE, run=PE_RUN)
+
+
+def test_pe_only_run_pca_profile_and_verdict(pe_page):
+    no_exception(pe_page)
+    ckpt = load(PE_RUN)
+    assert_pca_and_profile(pe_page, ckpt.model)
+    assert_cosine_fit(pe_page, ckpt)
+
+
+def test_pe_only_run_against_least_squares_references(pe_page, single_thread):
+    ckpt = load(PE_RUN)
+    config = ckpt.config
+    states = config.process.sample(config.batch_size, data_seed(config.seed, 0), torch.float64)[0]
+    P = ckpt.model.positional_encodings().double()
+    loss = pe_only_loss(states, P)
+    # The stored training loss was measured on this very batch: the reconstruction is the run's own data.
+    assert loss == pytest.approx(ckpt.history["train_loss"].iloc[-1], rel=0.05)
+    P_ridge, ridge = pe_only_ridge_matching_loss(states, loss)
+    P_min = pe_only_least_squares(states, 0.0)
+    T = P.shape[0]
+    trained, ridge_row, min_row = (M[T - 1, : T - 1].numpy() for M in (P, P_ridge, P_min))
+    shown = metrics(pe_page)
+    assert float(shown[translate("positions.metric.ridge_cosine")]) == pytest.approx(cosine(trained, ridge_row),
+                                                                                      abs=1e-4)
+    assert float(shown[translate("positions.metric.ridge_lambda")]) == pytest.approx(ridge, rel=1e-2)
+    assert float(shown[translate("positions.metric.min_norm_cosine")]) == pytest.approx(cosine(trained, min_row),
+                                                                                         abs=1e-4)
+    error = np.linalg.norm(trained - ridge_row) / np.linalg.norm(ridge_row)
+    assert shown[translate("positions.metric.ridge_error")] == f"{100 * error:.1f}%"
+    lines = datasets(pe_page, {"series", "t", "value"})[1]
+    drawn = lines[lines["series"] == translate("positions.series.ridge")]["value"]
+    np.testing.assert_allclose(drawn, ridge_row)
+    # The exact interpolant is drawn on request.
+    pe_page.toggle(key="positions.min_norm").set_value(True).run()
+    no_exception(pe_page)
+    lines = datasets(pe_page, {"series", "t", "value"})[1]
+    # The λ = 0 interpolant is badly conditioned: thread counts alone move it by ~0.2 % (ridge rows agree to 1e-7).
+    np.testing.assert_allclose(lines[lines["series"] == translate("positions.series.min_norm")]["value"], min_row,
+                               rtol=1e-2, atol=1e-4 * np.abs(min_row).max())
+
+
+def test_pe_only_run_against_the_authors_and_other_mus(pe_page):
+    path = REFERENCE / f"pe_eps_mu_{PE_RUN.removeprefix('pe-only-mu')}.npy"
+    if not path.exists():
+        pytest.skip(f"the authors' arrays are absent ({path})")
+    profile = pe_profile(load(PE_RUN).model)
+    theirs = np.load(path).astype(np.float64)[28, :29]
+    shown = metrics(pe_page)
+    assert float(shown[translate("positions.metric.paper_cosine")]) == pytest.approx(cosine(profile, theirs), abs=1e-4)
+    # Every PE-only run, in order of μ, with its own cosine fit.
+    runs = sorted((c for c in list_checkpoints(ROOT / "checkpoints").runs if c.config.model.kind == "pe_only"),
+                  key=lambda c: c.process.mu)
+    table = pe_page.dataframe[0].value
+    assert list(table[translate("positions.col.run")]) == [c.name for c in runs]
+    fits = [fit_cosine(pe_profile(c.model)) for c in runs]
+    np.testing.assert_allclose(table[translate("positions.col.r2")], [round(f.r2, 4) for f in fits])
+    omegas = table[translate("positions.col.omega")]
+    for fit, omega in zip(fits, omegas, strict=True):
+        assert (round(fit.omega, 4) == omega) if fit.well_described else (omega is None or math.isnan(omega))
+    overlay = datasets(pe_page, {"series", "source", "t", "value"})[0]
+    assert set(overlay["series"]) == {f"μ = {c.process.mu:g}" for c in runs}
+    pe_page.toggle(key="positions.mu_paper").set_value(True).run()
+    no_exception(pe_page)
+    overlay = datasets(pe_page, {"series", "source", "t", "value"})[0]
+    authors = overlay[(overlay["source"] == translate("positions.source.paper")) & (overlay["series"] == "μ = 100")]
+    np.testing.assert_allclose(authors["value"], theirs)
+
+
+# ------------------------------------------------------------------------------------------- other run kinds
+
+
+def test_multihead_run_with_P_has_no_least_squares_section():
+    at = open_page(PAGE, run="multihead-diagonal-rotation")
+    no_exception(at)
+    ckpt = load("multihead-diagonal-rotation")
+    assert_pca_and_profile(at, ckpt.model)
+    assert_cosine_fit(at, ckpt)
+    assert translate("positions.metric.ridge_cosine") not in metrics(at)
+
+
+def test_embedding_run_verdict_comes_from_the_pca():
+    at = open_page(PAGE, run="multihead-orthogonal")
+    no_exception(at)
+    model = load("multihead-orthogonal").model
+    assert_pca_and_profile(at, model)
+    rows, _ = positional_rows(model)
+    pca = positional_pca(rows, n_components=3)
+    angles = np.unwrap(np.arctan2(pca.coordinates[:, 1], pca.coordinates[:, 0]))
+    turns = abs(angles[-1] - angles[0]) / (2 * np.pi)
+    shown = metrics(at)
+    assert shown[translate("positions.metric.turns")] == f"{turns:.2f}"
+    assert translate("positions.metric.r2") not in shown  # no P, so no row to fit
+    share = f"{100 * pca.explained_variance_ratio[:2].sum():.0f}"
+    assert f"({share}%" in boxes(at) or f"（分散の {share}%" in boxes(at)
+
+
+def test_augmented_run_says_why_and_offers_a_run_with_positions_in_japanese():
+    at = open_page(PAGE, run="augmented-commuting", lang="ja")
+    no_exception(at)
+    assert at.title[0].value == translate("positions.title", "ja") != translate("positions.title", "en")
+    assert not at.get("vega_lite_chart")
+    assert translate("positions.na.augmented", "ja") in boxes(at)
+    runs = list_checkpoints(ROOT / "checkpoints").runs
+    nearest = run_for_finding("positions", load("augmented-commuting"), runs)
+    assert at.button[0].label == translate("heads.open_nearest", "ja", run=nearest.name)
+    at.button[0].click().run()
+    no_exception(at)
+    assert at.get("vega_lite_chart")
+    assert translate("positions.metric.r2", "ja") in metrics(at)
