@@ -43,81 +43,90 @@ ui.page_header(t("gd.title"), t("gd.lead"), t("gd.verdict_for", run=ckpt.name, t
 if ckpt is not selected:
     st.info(t("gd.not_augmented", run=selected.name, shown=ckpt.name))
 
-# ---------------------------------------------------------------- controls
+# ---------------------------------------------------------------- the interactive part
+# A fragment: moving a control reruns only this part, not the sidebar, the verdict or the gauge view.
 T, d = ckpt.process.T, ckpt.process.d
-run_key = ui.run_id(ckpt)[:12]
-st.subheader(t("gd.controls"))
-left, right = st.columns([1, 3])
-seed = int(left.number_input(t("gd.seed"), min_value=0, max_value=2**31 - 1, value=0, step=1, key="gd-seed",
-                             help=t("gd.seed_help")))
-n = int(right.slider(t("gd.n"), 1, T - 1, T - 1, key=f"gd-n-{run_key}", help=t("gd.n_help")))
-angles = None
-if is_commuting(ckpt):
-    st.caption(t("gd.angles_caption"))
-    drawn = ui.cached(slider_degrees, ckpt, seed)
-    columns = st.columns(min(len(drawn), 4))
-    degrees = [columns[k % len(columns)].slider(
-        t("gd.angle", k=k + 1), 0.0, 360.0, value, step=0.5, format="%.1f°", key=f"gd-angle-{run_key}-{seed}-{k}",
-        help=t("gd.angle_help")) for k, value in enumerate(drawn)]
-    angles = radians(degrees)
-else:
-    st.caption(t("gd.no_angles"))
-
-context = ui.cached(gd_context, ckpt, seed, n, angles)
+labels = [str(i + 1) for i in range(d)]
 structure = structure_of(ckpt)
 
-# ---------------------------------------------------------------- the three matrices
-st.subheader(t("gd.matrices"))
-labels = [str(i + 1) for i in range(d)]
-panels = {t("gd.panel.model"): context.gamma, t("gd.panel.gd", eta=f"{context.eta:.4f}"): context.W_GD,
-          t("gd.panel.truth"): context.W}
-if structure == "full":
-    panels[t("gd.panel.previous")] = context.gamma_previous
-ui.show_chart(heatmap_row(panels, row_labels=labels, col_labels=labels, value_title=t("gd.axis.value"),
-                          x_title=t("gd.axis.in"), y_title=t("gd.axis.out"), size=170 if d <= 6 else 220,
-                          title=t("gd.matrices_title", n=n)), "gd-matrices")
-if structure == "block":
-    st.caption(t("gd.block_previous_zero"))
-else:
-    share = 100 * np.linalg.norm(context.gamma_previous) / max(np.linalg.norm(context.gamma), 1e-300)
-    st.info(t("gd.full_split", share=f"{share:.0f}"))
 
-# ---------------------------------------------------------------- metrics
-st.subheader(t("gd.metrics"))
-st.caption(t("gd.metrics_caption", n=n))
-m = context.metrics
-rows = [
-    [("model_error", {"gd": fmt(m["gd_error"])}), ("gd_error", {"model": fmt(m["model_error"])}),
-     ("prediction_diff", {}), ("prediction_cosine", {})],
-    [("sensitivity_cosine", {}), ("sensitivity_l2", {}), ("update_cosine", {}), ("update_rel_error", {})],
-    [("model_W_error", {"gd": fmt(m["gd_W_error"])}), ("gd_W_error", {"model": fmt(m["model_W_error"])}),
-     ("model_eta", {"gd": fmt(m["gd_eta"])})],
-]
-for row in rows:
-    for column, (name, values) in zip(st.columns(4), row, strict=False):
-        column.metric(t(f"gd.m.{name}", **values), fmt(m[name]), help=t(f"gd.m.{name}_help"))
+@st.fragment
+def comparison() -> None:
+    # ---------------------------------------------------------------- controls
+    run_key = ui.run_id(ckpt)[:12]
+    st.subheader(t("gd.controls"))
+    left, right = st.columns([1, 3])
+    seed = int(left.number_input(t("gd.seed"), min_value=0, max_value=2**31 - 1, value=0, step=1, key="gd-seed",
+                                 help=t("gd.seed_help")))
+    n = int(right.slider(t("gd.n"), 1, T - 1, T - 1, key=f"gd-n-{run_key}", help=t("gd.n_help")))
+    angles = None
+    if is_commuting(ckpt):
+        st.caption(t("gd.angles_caption"))
+        drawn = ui.cached(slider_degrees, ckpt, seed)
+        columns = st.columns(min(len(drawn), 4))
+        degrees = [columns[k % len(columns)].slider(
+            t("gd.angle", k=k + 1), 0.0, 360.0, value, step=0.5, format="%.1f°", key=f"gd-angle-{run_key}-{seed}-{k}",
+            help=t("gd.angle_help")) for k, value in enumerate(drawn)]
+        angles = radians(degrees)
+    else:
+        st.caption(t("gd.no_angles"))
 
-# ---------------------------------------------------------------- error curve and trajectory
-curve = ui.cached(error_curve, ckpt)
-series = {"model_loss": t("gd.series.model"), "gd_loss": t("gd.series.gd"), "truth_loss": t("gd.series.truth")}
-chart_left, chart_right = st.columns(2)
-with chart_left:
-    ui.show_chart(error_curve_chart(error_curve_frame(curve, series), t("gd.curve_title", contexts=CURVE_CONTEXTS),
-                                    x_title=t("gd.curve_x"), y_title=t("gd.curve_y"),
-                                    colors={series[k]: SERIES_COLORS[k] for k in series}, current_n=n,
-                                    current_label=t("gd.curve_now")), "gd-error-curve")
-    last = curve.iloc[-1]
-    truth_note = (t("gd.truth_noise", sigma=f"{ckpt.process.noise:g}") if ckpt.process.noise > 0
-                  else t("gd.truth_clean"))
-    st.caption(t("gd.curve_caption", contexts=CURVE_CONTEXTS, model=fmt(last["model_loss"]), gd=fmt(last["gd_loss"]))
-               + " " + truth_note)
-with chart_right:
-    ui.show_chart(keep_size(trajectory(context.states, {t("chart.series.truth"): context.truth,
-                                                        t("chart.series.model"): context.model_prediction,
-                                                        t("chart.series.gd"): context.gd_prediction},
-                                       t("gd.trajectory_title"), context_label=t("chart.series.context"),
-                                       x_title=t("chart.coordinate1"), y_title=t("chart.coordinate2"), size=320)),
-                  "gd-trajectory")
+    context = ui.cached(gd_context, ckpt, seed, n, angles)
+
+    # ---------------------------------------------------------------- the three matrices
+    st.subheader(t("gd.matrices"))
+    panels = {t("gd.panel.model"): context.gamma, t("gd.panel.gd", eta=f"{context.eta:.4f}"): context.W_GD,
+              t("gd.panel.truth"): context.W}
+    if structure == "full":
+        panels[t("gd.panel.previous")] = context.gamma_previous
+    ui.show_chart(heatmap_row(panels, row_labels=labels, col_labels=labels, value_title=t("gd.axis.value"),
+                              x_title=t("gd.axis.in"), y_title=t("gd.axis.out"), size=170 if d <= 6 else 220,
+                              title=t("gd.matrices_title", n=n)), "gd-matrices")
+    if structure == "block":
+        st.caption(t("gd.block_previous_zero"))
+    else:
+        share = 100 * np.linalg.norm(context.gamma_previous) / max(np.linalg.norm(context.gamma), 1e-300)
+        st.info(t("gd.full_split", share=f"{share:.0f}"))
+
+    # ---------------------------------------------------------------- metrics
+    st.subheader(t("gd.metrics"))
+    st.caption(t("gd.metrics_caption", n=n))
+    m = context.metrics
+    rows = [
+        [("model_error", {"gd": fmt(m["gd_error"])}), ("gd_error", {"model": fmt(m["model_error"])}),
+         ("prediction_diff", {}), ("prediction_cosine", {})],
+        [("sensitivity_cosine", {}), ("sensitivity_l2", {}), ("update_cosine", {}), ("update_rel_error", {})],
+        [("model_W_error", {"gd": fmt(m["gd_W_error"])}), ("gd_W_error", {"model": fmt(m["model_W_error"])}),
+         ("model_eta", {"gd": fmt(m["gd_eta"])})],
+    ]
+    for row in rows:
+        for column, (name, values) in zip(st.columns(4), row, strict=False):
+            column.metric(t(f"gd.m.{name}", **values), fmt(m[name]), help=t(f"gd.m.{name}_help"))
+
+    # ---------------------------------------------------------------- error curve and trajectory
+    curve = ui.cached(error_curve, ckpt)
+    series = {"model_loss": t("gd.series.model"), "gd_loss": t("gd.series.gd"), "truth_loss": t("gd.series.truth")}
+    chart_left, chart_right = st.columns(2)
+    with chart_left:
+        ui.show_chart(error_curve_chart(error_curve_frame(curve, series), t("gd.curve_title", contexts=CURVE_CONTEXTS),
+                                        x_title=t("gd.curve_x"), y_title=t("gd.curve_y"),
+                                        colors={series[k]: SERIES_COLORS[k] for k in series}, current_n=n,
+                                        current_label=t("gd.curve_now")), "gd-error-curve")
+        last = curve.iloc[-1]
+        truth_note = (t("gd.truth_noise", sigma=f"{ckpt.process.noise:g}") if ckpt.process.noise > 0
+                      else t("gd.truth_clean"))
+        st.caption(t("gd.curve_caption", contexts=CURVE_CONTEXTS, model=fmt(last["model_loss"]),
+                     gd=fmt(last["gd_loss"])) + " " + truth_note)
+    with chart_right:
+        ui.show_chart(keep_size(trajectory(context.states, {t("chart.series.truth"): context.truth,
+                                                            t("chart.series.model"): context.model_prediction,
+                                                            t("chart.series.gd"): context.gd_prediction},
+                                           t("gd.trajectory_title"), context_label=t("chart.series.context"),
+                                           x_title=t("chart.coordinate1"), y_title=t("chart.coordinate2"), size=320)),
+                      "gd-trajectory")
+
+
+comparison()
 
 # ---------------------------------------------------------------- gauge-invariant view
 st.subheader(t("gd.gauge"))
