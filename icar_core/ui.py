@@ -20,6 +20,7 @@ from icar_core.charts.export import to_png, to_svg
 from icar_core.checkpoints import Checkpoint, CheckpointError, CheckpointListing, list_checkpoints, load_checkpoint
 from icar_core.errors import NotApplicableError
 from icar_core.i18n import LANGUAGES, translate
+from icar_core.views.findings import run_for_finding
 from icar_core.views.report import build_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,6 +195,31 @@ def show_chart(chart: alt.TopLevelMixin, name: str) -> None:
                          mime="image/png", key=f"png-{name}", on_click="ignore", icon=":material/download:")
     right.download_button(t("common.download_svg"), data=lambda: _svg(spec), file_name=f"{name}.svg",
                           mime="image/svg+xml", key=f"svg-{name}", on_click="ignore", icon=":material/download:")
+
+
+def require_run(title: str, lead: str) -> Checkpoint:
+    """The selected run; with none at all, the page shows its header and stops."""
+    ckpt = current_run()
+    if ckpt is None:
+        page_header(title, lead)
+        st.stop()
+    return ckpt
+
+
+def stop_if_not_applicable(ckpt: Checkpoint, reason_key: str | None, finding: str, title: str, lead: str,
+                           how: str) -> None:
+    """If ``reason_key`` is set, the page does not apply to ``ckpt``: say why in a sentence, offer the
+    nearest run that shows ``finding`` (see ``views.findings``), explain the page, and stop."""
+    if reason_key is None:
+        return
+    page_header(title, lead)
+    st.info(t("common.not_applicable", run=ckpt.name, reason=t(reason_key)))
+    nearest = run_for_finding(finding, ckpt, all_runs())
+    if nearest is not None:
+        st.button(t("heads.open_nearest", run=nearest.name), on_click=st.session_state.update,
+                  kwargs={"run_id": run_id(nearest)}, icon=":material/arrow_forward:")
+    how_to_read(how)
+    st.stop()
 
 
 @contextlib.contextmanager

@@ -5,26 +5,11 @@ import streamlit as st
 from icar_core import ui
 from icar_core.charts.common import heatmap, heatmap_row, symmetric_max
 from icar_core.charts.heads import matrix_panel, small_multiples
-from icar_core.errors import NotApplicableError
-from icar_core.views.findings import run_for_finding
 from icar_core.views.heads import head_labels, heads_reason, heads_verdict, heads_view
 
-ckpt = ui.current_run()
-if ckpt is None:
-    ui.page_header(ui.t("heads.title"), ui.t("heads.lead"))
-    st.stop()
-
-reason = heads_reason(ckpt)
-if reason is not None:
-    ui.page_header(ui.t("heads.title"), ui.t("heads.lead"))
-    with ui.explained_errors(ckpt):
-        raise NotApplicableError(ui.t(reason))
-    nearest = run_for_finding("heads", ckpt, ui.all_runs())
-    if nearest is not None:
-        st.button(ui.t("heads.open_nearest", run=nearest.name), on_click=st.session_state.update,
-                  kwargs={"run_id": ui.run_id(nearest)}, icon=":material/arrow_forward:")
-    ui.how_to_read(ui.t("heads.how"))
-    st.stop()
+ckpt = ui.require_run(ui.t("heads.title"), ui.t("heads.lead"))
+ui.stop_if_not_applicable(ckpt, heads_reason(ckpt), "heads", ui.t("heads.title"), ui.t("heads.lead"),
+                          ui.t("heads.how"))
 
 view = ui.cached(heads_view, ckpt)
 verdict = ui.cached(heads_verdict, ckpt)

@@ -7,9 +7,7 @@ import streamlit as st
 from icar_core import ui
 from icar_core.charts.common import heatmap_row
 from icar_core.charts.heads import cosine_matrices
-from icar_core.errors import NotApplicableError
 from icar_core.verdicts import CIRCUIT_ERROR_MAX, heads_finding
-from icar_core.views.findings import run_for_finding
 from icar_core.views.heads import (
     head_labels,
     orthogonality_reason,
@@ -20,22 +18,9 @@ from icar_core.views.heads import (
 
 TEMPLATES = {"scaled_identity": "c·I", "rotation_blocks": "c·(I + S)"}
 
-ckpt = ui.current_run()
-if ckpt is None:
-    ui.page_header(ui.t("orth.title"), ui.t("orth.lead"))
-    st.stop()
-
-reason = orthogonality_reason(ckpt)
-if reason is not None:
-    ui.page_header(ui.t("orth.title"), ui.t("orth.lead"))
-    with ui.explained_errors(ckpt):
-        raise NotApplicableError(ui.t(reason))
-    nearest = run_for_finding("heads", ckpt, ui.all_runs())
-    if nearest is not None:
-        st.button(ui.t("heads.open_nearest", run=nearest.name), on_click=st.session_state.update,
-                  kwargs={"run_id": ui.run_id(nearest)}, icon=":material/arrow_forward:")
-    ui.how_to_read(ui.t("orth.how"))
-    st.stop()
+ckpt = ui.require_run(ui.t("orth.title"), ui.t("orth.lead"))
+ui.stop_if_not_applicable(ckpt, orthogonality_reason(ckpt), "heads", ui.t("orth.title"), ui.t("orth.lead"),
+                          ui.t("orth.how"))
 
 view = ui.cached(orthogonality_view, ckpt)
 verdict = ui.cached(heads_finding, ckpt)

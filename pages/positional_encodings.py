@@ -7,8 +7,6 @@ import streamlit as st
 
 from icar_core import ui
 from icar_core.charts.positions import long_profiles, mu_profiles, pca_path, positional_heatmap, profiles
-from icar_core.errors import NotApplicableError
-from icar_core.views.findings import run_for_finding
 from icar_core.views.positions import (
     colour_limit,
     least_squares_reference,
@@ -18,22 +16,9 @@ from icar_core.views.positions import (
     profile_summary,
 )
 
-ckpt = ui.current_run()
-if ckpt is None:
-    ui.page_header(ui.t("positions.title"), ui.t("positions.lead"))
-    st.stop()
-
-reason = positions_reason(ckpt)
-if reason is not None:
-    ui.page_header(ui.t("positions.title"), ui.t("positions.lead"))
-    with ui.explained_errors(ckpt):
-        raise NotApplicableError(ui.t(reason))
-    nearest = run_for_finding("positions", ckpt, ui.all_runs())
-    if nearest is not None:
-        st.button(ui.t("heads.open_nearest", run=nearest.name), on_click=st.session_state.update,
-                  kwargs={"run_id": ui.run_id(nearest)}, icon=":material/arrow_forward:")
-    ui.how_to_read(ui.t("positions.how"))
-    st.stop()
+ckpt = ui.require_run(ui.t("positions.title"), ui.t("positions.lead"))
+ui.stop_if_not_applicable(ckpt, positions_reason(ckpt), "positions", ui.t("positions.title"), ui.t("positions.lead"),
+                          ui.t("positions.how"))
 
 view = ui.cached(positional_view, ckpt)
 verdict = ui.cached(positions_verdict, ckpt)
