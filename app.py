@@ -5,9 +5,12 @@ the chosen page; the pages live in ``pages/``.
 """
 
 import streamlit as st
+import torch
 
 from icar_core import ui
 
+# The models are small: on a shared 2-core CPU, torch's worker threads cost more than they save.
+torch.set_num_threads(1)
 st.set_page_config(page_title="icar", page_icon=":material/rotate_right:", layout="wide")
 ui.setup_sidebar()
 ui.navigation().run()

@@ -188,13 +188,18 @@ _svg = functools.lru_cache(maxsize=64)(to_svg)
 
 def show_chart(chart: alt.TopLevelMixin, name: str) -> None:
     """Draw ``chart`` with PNG and SVG download buttons (converted only when clicked)."""
+    if not isinstance(chart, (alt.VConcatChart, alt.HConcatChart, alt.ConcatChart)):
+        # Streamlit's chart theme ignores the height of a single view or layer but keeps the sizes
+        # of the panels of a concatenation.
+        chart = alt.vconcat(chart)
     st.altair_chart(chart, width="content")
-    spec = chart.to_json()
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button(t("common.download_png"), data=lambda: _png(spec), file_name=f"{name}.png",
-                         mime="image/png", key=f"png-{name}", on_click="ignore", icon=":material/download:")
-    right.download_button(t("common.download_svg"), data=lambda: _svg(spec), file_name=f"{name}.svg",
-                          mime="image/svg+xml", key=f"svg-{name}", on_click="ignore", icon=":material/download:")
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button("PNG", data=lambda: _png(chart.to_json(validate=False)), file_name=f"{name}.png",
+                         mime="image/png", key=f"png-{name}", on_click="ignore", icon=":material/download:",
+                         help=t("common.download_png"))
+    right.download_button("SVG", data=lambda: _svg(chart.to_json(validate=False)), file_name=f"{name}.svg",
+                          mime="image/svg+xml", key=f"svg-{name}", on_click="ignore", icon=":material/download:",
+                          help=t("common.download_svg"))
 
 
 def require_run(title: str, lead: str) -> Checkpoint:

@@ -5,7 +5,7 @@ import streamlit as st
 
 from icar_core import ui
 from icar_core.charts.common import heatmap_row, trajectory
-from icar_core.charts.gd import SERIES_COLORS, error_curve_chart, error_curve_frame, keep_size
+from icar_core.charts.gd import SERIES_COLORS, error_curve_chart, error_curve_frame
 from icar_core.views.findings import run_for_finding
 from icar_core.views.gd import (
     CURVE_CONTEXTS,
@@ -118,7 +118,7 @@ def comparison() -> None:
         st.caption(t("gd.curve_caption", contexts=CURVE_CONTEXTS, model=fmt(last["model_loss"]),
                      gd=fmt(last["gd_loss"])) + " " + truth_note)
     with chart_right:
-        ui.show_chart(keep_size(trajectory(context.states, {t("chart.series.truth"): context.truth,
+        ui.show_chart((trajectory(context.states, {t("chart.series.truth"): context.truth,
                                                             t("chart.series.model"): context.model_prediction,
                                                             t("chart.series.gd"): context.gd_prediction},
                                            t("gd.trajectory_title"), context_label=t("chart.series.context"),

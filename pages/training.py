@@ -68,8 +68,7 @@ columns[2].metric(t("training.steps", total=ckpt.config.steps), str(int(history[
 # ---------------------------------------------------------------- structure during training
 st.subheader(t("training.structure"))
 with ui.explained_errors(ckpt):
-    with st.spinner():
-        structure = ui.cached(structure_over_training, ckpt)
+    structure = ui.cached(structure_over_training, ckpt)
     st.caption(t("training.structure_caption", count=len(ckpt.snapshots), run=ckpt.name))
     names = list(dict.fromkeys(structure["metric"]))
     labels = {name: t(f"training.metric.{name}") for name in names}

@@ -139,3 +139,16 @@ def test_structure_without_snapshots_is_explained():
     ckpt = dataclasses.replace(load("augmented-commuting"), snapshots=[])
     with pytest.raises(NotApplicableError):
         structure_over_training(ckpt)
+
+
+def test_pe_only_run_shows_the_positional_shape():
+    if not (ROOT / "checkpoints" / "pe-only-mu200.pt").exists():
+        pytest.skip("the PE-only run is not shipped yet")
+    ckpt = load("pe-only-mu200")
+    at = open_page(PAGE, run="pe-only-mu200")
+    no_exception(at)
+    assert structure_metrics_of(ckpt) == ("pe_r2",)
+    assert_structure_shown(at, ckpt)
+    settings = set(config_rows(ckpt)["setting"])
+    assert {"kind", "field"} <= settings and not {"n_heads", "structure", "heads"} & settings
+    assert len(at.table[0].value) == len(config_rows(ckpt))

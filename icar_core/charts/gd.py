@@ -13,15 +13,6 @@ from icar_core.charts.common import CATEGORY_COLORS
 SERIES_COLORS = {"model_loss": CATEGORY_COLORS[1], "gd_loss": CATEGORY_COLORS[0], "truth_loss": CATEGORY_COLORS[2]}
 
 
-def keep_size(chart: alt.TopLevelMixin) -> alt.VConcatChart:
-    """``chart`` as the only panel of a vertical concatenation.
-
-    Streamlit 1.67's chart theme ignores the height of a single view or layer (a 280-px plot is drawn
-    about 150 px tall, less with a legend) but keeps the sizes of the panels of a concatenation.
-    """
-    return alt.vconcat(chart)
-
-
 def error_curve_frame(curve: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
     """Long form ``n, error, series`` of the columns of ``curve`` named in ``labels`` (column -> label)."""
     parts = [pd.DataFrame({"n": curve["n"].to_numpy(), "error": curve[column].to_numpy(), "series": label})
@@ -40,7 +31,7 @@ def error_curve_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title:
         y=alt.Y("error:Q", title=y_title),
         color=alt.Color("series:N", title=None, sort=order,
                         scale=alt.Scale(domain=order, range=[colors[k] for k in order]),
-                        legend=alt.Legend(orient="bottom")),
+                        legend=alt.Legend(orient="bottom", labelLimit=400)),
         tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("n:Q", title=x_title),
                  alt.Tooltip("error:Q", title=y_title, format=".4g")],
     )
@@ -48,4 +39,4 @@ def error_curve_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title:
     if current_n is not None:
         layers.append(alt.Chart(pd.DataFrame({"n": [current_n], "label": [current_label]})).mark_rule(
             color="#868e96", strokeDash=[4, 3]).encode(x="n:Q", tooltip=[alt.Tooltip("label:N", title="")]))
-    return keep_size(alt.layer(*layers).properties(title=title, width=width, height=height))
+    return alt.layer(*layers).properties(title=title, width=width, height=height)

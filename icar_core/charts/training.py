@@ -6,7 +6,6 @@ import altair as alt
 import pandas as pd
 
 from icar_core.charts.common import CATEGORY_COLORS
-from icar_core.charts.gd import keep_size
 
 #: Dash patterns of the loss curves, in the order given to :func:`loss_chart` (solid, dashed, dotted, ...).
 DASHES = [[1, 0], [7, 4], [2, 2], [10, 3, 2, 3]]
@@ -16,10 +15,9 @@ def loss_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, r
                curve_title: str, curve_order: list[str] | None = None, width: int = 620,
                height: int = 320) -> alt.VConcatChart:
     """Losses (long form ``step, loss, run, curve``) on a log scale: colour = run, dash = which curve
-    (``curve_order``: the curves' labels, first drawn solid, second dashed, third dotted). Wrapped by
-    :func:`~icar_core.charts.gd.keep_size` so Streamlit keeps its height."""
+    (``curve_order``: the curves' labels, first drawn solid, second dashed, third dotted)."""
     order = curve_order or list(dict.fromkeys(frame["curve"]))
-    return keep_size(alt.Chart(frame).mark_line().encode(
+    return (alt.Chart(frame).mark_line().encode(
         x=alt.X("step:Q", title=x_title),
         y=alt.Y("loss:Q", title=y_title, scale=alt.Scale(type="log")),
         color=alt.Color("run:N", title=run_title, scale=alt.Scale(range=CATEGORY_COLORS),

@@ -34,8 +34,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "This view does not apply to the run “{run}”: {reason}. Pick another run in the sidebar.",
         "ja": "この表示はモデル「{run}」には当てはまりません（{reason}）。サイドバーで別のモデルを選んでください。",
     },
-    "common.download_png": {"en": "PNG (slides)", "ja": "PNG（スライド用）"},
-    "common.download_svg": {"en": "SVG (papers)", "ja": "SVG（論文用）"},
+    "common.download_png": {"en": "Download as PNG, for slides", "ja": "PNG でダウンロード（スライド用）"},
+    "common.download_svg": {"en": "Download as SVG, for papers", "ja": "SVG でダウンロード（論文用）"},
     "common.error": {
         "en": "Something went wrong while drawing this page: {reason}",
         "ja": "このページの描画中に問題が起きました：{reason}",

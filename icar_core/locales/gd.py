@@ -100,23 +100,23 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Distance between the two predictions (0 = identical).",
         "ja": "二つの予測の距離（0 なら同一）。",
     },
-    "gd.m.prediction_cosine": {"en": "Prediction cosine (model vs GD)", "ja": "予測のコサイン類似度（モデル対 GD）"},
+    "gd.m.prediction_cosine": {"en": "Prediction cosine (model vs GD)", "ja": "予測のコサイン（対 GD）"},
     "gd.m.prediction_cosine_help": {
         "en": "1 means both predictions point the same way.",
         "ja": "1 なら二つの予測は同じ向きです。",
     },
-    "gd.m.sensitivity_cosine": {"en": "Sensitivity cosine (model vs GD)", "ja": "感度のコサイン類似度（モデル対 GD）"},
+    "gd.m.sensitivity_cosine": {"en": "Sensitivity cosine (model vs GD)", "ja": "感度のコサイン（対 GD）"},
     "gd.m.sensitivity_cosine_help": {
         "en": "How each prediction changes when the current token changes (the model: [Γ, s_(n−1) block]; GD: "
               "[W_GD, 0]); 1 means the same response.",
         "ja": "現在のトークンを変えたときに予測がどう変わるか（モデル：[Γ, s_(n−1) ブロック]、GD：[W_GD, 0]）。1 なら同じ反応です。",
     },
-    "gd.m.sensitivity_l2": {"en": "Sensitivity L2 distance (model vs GD)", "ja": "感度の L2 距離（モデル対 GD）"},
+    "gd.m.sensitivity_l2": {"en": "Sensitivity L2 distance (model vs GD)", "ja": "感度の L2 距離（対 GD）"},
     "gd.m.sensitivity_l2_help": {
         "en": "Frobenius distance between the two sensitivities (0 = identical).",
         "ja": "二つの感度のフロベニウス距離（0 なら同一）。",
     },
-    "gd.m.update_cosine": {"en": "Update cosine Γ vs W_GD", "ja": "更新のコサイン類似度 Γ 対 W_GD"},
+    "gd.m.update_cosine": {"en": "Update cosine Γ vs W_GD", "ja": "更新のコサイン Γ 対 W_GD"},
     "gd.m.update_cosine_help": {
         "en": "Cosine between the two matrices, entry by entry (1 = proportional).",
         "ja": "二つの行列を成分ごとに比べたコサイン類似度（1 なら比例）。",
@@ -126,16 +126,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "‖Γ − W_GD‖ / ‖W_GD‖ (Frobenius norms; 0 = identical).",
         "ja": "‖Γ − W_GD‖ / ‖W_GD‖（フロベニウスノルム。0 なら同一）。",
     },
-    "gd.m.model_W_error": {"en": "Model vs true W (GD: {gd})", "ja": "モデルと本当の W の差（GD：{gd}）"},
+    "gd.m.model_W_error": {"en": "Model vs true W (GD: {gd})", "ja": "モデルと W の差（GD：{gd}）"},
     "gd.m.model_W_error_help": {
         "en": "‖Γ − W‖ / ‖W‖: one step from zero shrinks W, so neither estimate is expected to equal W; what matters "
               "is that the model and GD are alike.",
         "ja": "‖Γ − W‖ / ‖W‖。ゼロから 1 ステップだけ進むと W は縮むため、どちらの推定も W と一致するとは限りません。"
               "大事なのはモデルと GD が似ていることです。",
     },
-    "gd.m.gd_W_error": {"en": "GD vs true W (model: {model})", "ja": "GD と本当の W の差（モデル：{model}）"},
+    "gd.m.gd_W_error": {"en": "GD vs true W (model: {model})", "ja": "GD と W の差（モデル：{model}）"},
     "gd.m.gd_W_error_help": {"en": "‖W_GD − W‖ / ‖W‖.", "ja": "‖W_GD − W‖ / ‖W‖。"},
-    "gd.m.model_eta": {"en": "Model's step size η (GD: {gd})", "ja": "モデルのステップ幅 η（GD：{gd}）"},
+    "gd.m.model_eta": {"en": "Model's step size η (GD: {gd})", "ja": "モデルの η（GD：{gd}）"},
     "gd.m.model_eta_help": {
         "en": "The η that best maps Σ s_t s_(t−1)ᵀ onto Γ for this context, beside the step size that is best for the "
               "task at this context length.",

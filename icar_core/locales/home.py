@@ -68,6 +68,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "このモデルの次状態の予測は勾配降下法 1 ステップと一致しています。新しい {contexts} 個の文脈で、二つの予測の向きはほぼ同じ"
               "（コサイン類似度の中央値 {cosine}）、モデルの誤差は最良の GD 1 ステップの {ratio} 倍です。",
     },
+    "verdict.gd.better": {
+        "en": "This model predicts like one step of gradient descent and a little better: the two predictions point "
+              "the same way (median cosine {cosine} over {contexts} fresh contexts), and the model's error is only "
+              "{ratio}× that of the best single GD step, because its free weights also use the previous state.",
+        "ja": "このモデルは勾配降下法 1 ステップと同じように予測し、さらに少し上回っています。新しい {contexts} 個の文脈で二つの予測の向きは"
+              "ほぼ同じ（コサイン類似度の中央値 {cosine}）で、モデルの誤差は最良の GD 1 ステップの {ratio} 倍にとどまります。"
+              "制約のない重みが直前の状態も利用しているためです。",
+    },
     "verdict.gd.bad": {
         "en": "This model does not (yet) behave like one step of gradient descent: median cosine between the two "
               "predictions {cosine} over {contexts} contexts, error {ratio}× that of the best single GD step.",

@@ -52,8 +52,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Mean squared next-state error on a fixed held-out batch, at the last logged step.",
         "ja": "固定した評価用バッチでの次の状態の平均二乗誤差（最後に記録したステップ）。",
     },
-    "training.gd_loss": {"en": "Best single GD step's loss (ratio model/GD: {ratio})",
-                         "ja": "最良の GD 1 ステップの損失（モデル/GD の比：{ratio}）"},
+    "training.gd_loss": {"en": "Best single GD step's loss (model/GD: {ratio})",
+                         "ja": "最良の GD 1 ステップの損失（比：{ratio}）"},
     "training.gd_loss_help": {
         "en": "The same held-out batch predicted by one gradient-descent step with the best step size per context "
               "length; a ratio near 1 means the model does as well as that step.",

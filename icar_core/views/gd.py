@@ -6,10 +6,7 @@ it, so the page can cache it with ``ui.cached``. No Streamlit here.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ParamSpec, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -21,27 +18,6 @@ from icar_core.data import commuting_W, rollout
 from icar_core.errors import NotApplicableError
 from icar_core.theory import gd_sums
 from icar_core.verdicts import Verdict, gd_finding
-
-_P = ParamSpec("_P")
-_R = TypeVar("_R")
-
-
-def single_torch_thread(function: Callable[_P, _R]) -> Callable[_P, _R]:
-    """Run ``function`` with one torch thread. The tensors here are small, and on a busy machine torch's
-    threads wait on each other: the snapshot measures of a run took 2.6 s with two threads, 0.04 s with one.
-    The setting is process-wide while it lasts, which can only slow other threads, never change results."""
-
-    @functools.wraps(function)
-    def limited(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        before = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
-            return function(*args, **kwargs)
-        finally:
-            torch.set_num_threads(before)
-
-    return limited
-
 
 #: Contexts behind the error-against-context-length curve, and their seed (fixed: the curve is the run's).
 CURVE_CONTEXTS = 256
@@ -71,7 +47,6 @@ def _block_coordinates(ckpt: Checkpoint, W: torch.Tensor) -> torch.Tensor:
     return Q.T @ W.double() @ Q
 
 
-@single_torch_thread
 def drawn_angles(ckpt: Checkpoint, seed: int) -> np.ndarray:
     """The rotation angle (radians, in [0, 2π)) of each 2×2 plane of the W that ``seed`` draws."""
     if not is_commuting(ckpt):
@@ -140,7 +115,6 @@ class GDContext:
     exact: bool
 
 
-@single_torch_thread
 def gd_context(ckpt: Checkpoint, seed: int, n: int, angles: tuple[float, ...] | None = None) -> GDContext:
     """Compare the model with one GD step on the context that ``seed`` (and ``angles``) give, at length ``n``."""
     require_augmented(ckpt)
@@ -166,7 +140,6 @@ def gd_context(ckpt: Checkpoint, seed: int, n: int, angles: tuple[float, ...] | 
         metrics={name: float(frame[name].iloc[0]) for name in METRICS}, exact=bool(update.exact))
 
 
-@single_torch_thread
 def error_curve(ckpt: Checkpoint, n_contexts: int = CURVE_CONTEXTS, seed: int = CURVE_SEED) -> pd.DataFrame:
     """Mean squared error against context length n (1 … T−1) of the model, the best GD step and the true W.
 
@@ -178,13 +151,11 @@ def error_curve(ckpt: Checkpoint, n_contexts: int = CURVE_CONTEXTS, seed: int = 
     return gd_curve(ckpt.model, states, W, process=ckpt.process)
 
 
-@single_torch_thread
 def verdict(ckpt: Checkpoint) -> Verdict:
     """The page's verdict: :func:`icar_core.verdicts.gd_finding` (NotApplicableError for non-augmented runs)."""
     return gd_finding(ckpt)
 
 
-@single_torch_thread
 def gauge(ckpt: Checkpoint) -> GaugeView:
     """The gauge-invariant view ``V_blk · (K_blkᵀ Q_blk)`` of a block-structured run (see ``analysis.gauge_view``)."""
     require_augmented(ckpt)

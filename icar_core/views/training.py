@@ -18,7 +18,6 @@ from icar_core.errors import NotApplicableError
 from icar_core.structure import circuit_structure, diagonal_circuit, fit_cosine, head_orthogonality, pe_profile
 from icar_core.theory import gd_predictions
 from icar_core.verdicts import GD_LOSS_TOLERANCE, Verdict
-from icar_core.views.gd import single_torch_thread
 
 #: Contexts used to measure GD agreement on every snapshot (small: about 30 snapshots are measured).
 SNAPSHOT_CONTEXTS = 128
@@ -109,7 +108,6 @@ def _snapshot_values(model: torch.nn.Module, names: tuple[str, ...], sample: _GD
     return values
 
 
-@single_torch_thread
 def structure_over_training(ckpt: Checkpoint, n_contexts: int = SNAPSHOT_CONTEXTS,
                             seed: int = SNAPSHOT_SEED) -> pd.DataFrame:
     """The structure measures of every snapshot, long form: ``step, metric, value`` (metric: a name of
