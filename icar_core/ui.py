@@ -98,7 +98,7 @@ def setup_sidebar() -> None:
     with st.sidebar:
         st.radio(t("sidebar.language"), list(LANGUAGES), format_func=LANGUAGES.get, key="lang", horizontal=True)
         picker = st.container()
-        _upload_box()
+        upload_box()
         runs = all_runs()
         with picker:
             if not runs:
@@ -124,20 +124,23 @@ def setup_sidebar() -> None:
                     st.caption(reason if reason.startswith(path.name) else f"{path.name}: {reason}")
 
 
-def _upload_box() -> None:
+def upload_box() -> None:
+    """The upload box: a valid checkpoint joins the runs and is selected; a bad one gets a sentence."""
     upload = st.file_uploader(t("sidebar.upload"), type=["pt"], help=t("sidebar.upload_help"), key="upload")
     if upload is None:
+        st.session_state.pop("upload_message", None)
         return
-    data = upload.getvalue()
     try:
-        ckpt = _load_upload(data, upload.name)
+        ckpt = _load_upload(upload.getvalue(), upload.name)
     except CheckpointError as exc:
-        st.error(t("sidebar.upload_failed", reason=str(exc)))
-        return
-    if run_id(ckpt) not in _uploaded():
-        _uploaded()[run_id(ckpt)] = ckpt
-        st.session_state["run_id"] = run_id(ckpt)
-    st.success(t("sidebar.upload_ok", name=ckpt.name))
+        st.session_state["upload_message"] = ("error", t("sidebar.upload_failed", reason=str(exc)))
+    else:
+        if run_id(ckpt) not in _uploaded():
+            _uploaded()[run_id(ckpt)] = ckpt
+            st.session_state["run_id"] = run_id(ckpt)
+        st.session_state["upload_message"] = ("success", t("sidebar.upload_ok", name=ckpt.name))
+    kind, message = st.session_state["upload_message"]
+    (st.error if kind == "error" else st.success)(message)
 
 
 def _load_upload(data: bytes, name: str) -> Checkpoint:

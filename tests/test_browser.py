@@ -46,8 +46,10 @@ CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 try:
     from playwright.sync_api import Page, sync_playwright
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
 except ImportError:  # the module is skipped below; the benchmark reports the same reason
     Page = sync_playwright = None
+    PlaywrightTimeout = TimeoutError
 
 
 def browser_missing() -> str | None:
@@ -178,10 +180,30 @@ def wait_rerun(page: Page, *, charts: bool = False, path: str | None = None, cha
     if changed_from is not None:
         conditions.append(f"({_SIGNATURE})() !== {changed_from!r}")
     ready = "() => { const w = window.__icar; return " + " && ".join(conditions) + "; }"
-    page.wait_for_function(ready, polling="raf", timeout=timeout * 1000)
     quiet = f"() => {{ const w = window.__icar; return performance.now() - w.last >= {quiet_ms} && ({ready})(); }}"
-    page.wait_for_function(quiet, polling="raf", timeout=timeout * 1000)
+    try:
+        page.wait_for_function(ready, polling="raf", timeout=timeout * 1000)
+        page.wait_for_function(quiet, polling="raf", timeout=timeout * 1000)
+    except PlaywrightTimeout as exc:
+        raise AssertionError(f"the app did not settle in {timeout:.0f} s; waited for {' && '.join(conditions)}; "
+                             f"state: {diagnose(page)}") from exc
     return page.evaluate("() => { const w = window.__icar; return (w.last - (w.t0 ?? w.armed)) / 1000; }")
+
+
+def diagnose(page: Page) -> dict:
+    """What the page looks like now (for failure messages); also saves artifacts/failure.png."""
+    with contextlib.suppress(Exception):
+        page.screenshot(path=str(ROOT / "artifacts" / "failure.png"))
+    return page.evaluate(f"""() => ({{
+        path: location.pathname, watch: window.__icar,
+        state: document.querySelector('{APP}')?.getAttribute('data-test-script-state'),
+        connection: document.querySelector('{APP}')?.getAttribute('data-test-connection-state'),
+        stale: document.querySelectorAll('{MAIN} [data-stale="true"]').length,
+        charts: document.querySelectorAll('{MAIN} {CHART}').length, drawn: ({_CHARTS_DRAWN})(),
+        title: document.querySelector('h1')?.textContent,
+        exceptions: [...document.querySelectorAll('{EXCEPTION}')].map(e => e.textContent.slice(0, 300)),
+        dialogs: [...document.querySelectorAll('{DIALOG}')].map(e => e.textContent.slice(0, 300)),
+    }})""")
 
 
 def signature(page: Page) -> str:

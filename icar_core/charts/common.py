@@ -107,7 +107,7 @@ def trajectory(states: np.ndarray, points: dict[str, np.ndarray], title: str, *,
     order = [context_label, *points]
     colors = ["#adb5bd", *CATEGORY_COLORS[2:3], *CATEGORY_COLORS[1:2], *CATEGORY_COLORS[:1], *CATEGORY_COLORS[3:]]
     color = alt.Color("series:N", title=None, sort=order, scale=alt.Scale(domain=order, range=colors[: len(order)]),
-                      legend=alt.Legend(orient="bottom", columns=2))
+                      legend=alt.Legend(orient="bottom", columns=2, labelLimit=320))
     line = alt.Chart(path).mark_line(point=True, opacity=0.7).encode(
         x=alt.X("x:Q", title=x_title), y=alt.Y("y:Q", title=y_title), order="t:Q", color=color,
         tooltip=[alt.Tooltip("t:Q", title="t"), alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f")])

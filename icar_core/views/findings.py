@@ -16,7 +16,9 @@ def shows(finding: str, ckpt: Checkpoint) -> bool:
     if finding == "heads":
         return model.kind == "multihead" and model.n_heads >= 2
     if finding == "positions":
-        return model.kind == "pe_only" or (model.kind == "multihead" and model.positional == "matrix")
+        # Finding 3 is about positional-encoding-only attention; in multi-head runs P mostly keeps the
+        # newest tokens and is shown on its page, but it is not what the finding describes.
+        return model.kind == "pe_only"
     raise ValueError(f"finding must be one of {', '.join(DEFAULT_RUNS)}; got {finding!r}")
 
 
