@@ -28,6 +28,10 @@ FORMAT = "icar-checkpoint"
 VERSION = 1
 TOP_LEVEL_KEYS = {"format", "version", "config", "model_state", "history", "snapshots", "train_state"}
 HISTORY_COLUMNS = {"step", "train_loss", "eval_loss"}
+# Caps that keep a small crafted file from costing minutes or gigabytes (the shipped runs are far below).
+MAX_PARAMETERS = 5_000_000
+MAX_SNAPSHOTS = 500
+MAX_HISTORY_ROWS = 200_000
 SUFFIX = ".pt"
 
 
@@ -64,9 +68,7 @@ class Checkpoint:
         """A fresh model (eval mode) holding the parameters of snapshot ``index``."""
         if not -len(self.snapshots) <= index < len(self.snapshots):
             raise IndexError(f"snapshot index must be in [0, {len(self.snapshots)}); got {index}")
-        model = _empty_model(self.config)
-        model.load_state_dict(self.snapshots[index][1])
-        return model.eval()
+        return _model_with(self.config, self.snapshots[index][1])
 
 
 def checkpoint_payload(config: TrainConfig, model: ICARModel, history: dict[str, list],
@@ -171,26 +173,48 @@ def _validate(payload: object, label: str, path: Path | None) -> Checkpoint:
         config = TrainConfig.from_dict(payload["config"])
     except (ValueError, TypeError) as exc:
         raise CheckpointError(f"{label}: configuration out of range: {exc}") from None
-    model = _empty_model(config)
-    _check_state(payload["model_state"], model, f"{label}: model weights")
-    model.load_state_dict(payload["model_state"])
+    shapes = _expected_shapes(config, label)
+    _check_state(payload["model_state"], shapes, f"{label}: model weights")
     snapshots = []
-    if not isinstance(payload["snapshots"], list):
-        raise CheckpointError(f"{label}: snapshots must be a list")
+    if not isinstance(payload["snapshots"], list) or len(payload["snapshots"]) > MAX_SNAPSHOTS:
+        raise CheckpointError(f"{label}: snapshots must be a list of at most {MAX_SNAPSHOTS}")
     for i, snap in enumerate(payload["snapshots"]):
         if not isinstance(snap, dict) or set(snap) != {"step", "state"} or not isinstance(snap["step"], int):
             raise CheckpointError(f"{label}: snapshot {i} is malformed")
-        _check_state(snap["state"], model, f"{label}: snapshot {i}")
+        if snapshots and snap["step"] <= snapshots[-1][0]:
+            raise CheckpointError(f"{label}: snapshot steps must increase; snapshot {i} is at step {snap['step']}")
+        _check_state(snap["state"], shapes, f"{label}: snapshot {i}")
         snapshots.append((snap["step"], snap["state"]))
     history = _check_history(payload["history"], label)
+    model = _model_with(config, payload["model_state"])
     _check_train_state(payload["train_state"], label)
-    return Checkpoint(name=config.name, config=config, model=model.eval(), history=history,
+    return Checkpoint(name=config.name, config=config, model=model, history=history,
                       snapshots=snapshots, train_state=payload["train_state"], path=path)
 
 
-def _empty_model(config: TrainConfig) -> ICARModel:
-    """A model of the run's architecture in the run's dtype, so loading keeps float64 weights exact."""
-    return build_model(config.model, config.process.d, config.process.T).to(config.torch_dtype)
+def _meta_model(config: TrainConfig) -> ICARModel:
+    """The run's architecture in the run's dtype, with no memory allocated (the ``meta`` device)."""
+    with torch.device("meta"):
+        return build_model(config.model, config.process.d, config.process.T).to(config.torch_dtype)
+
+
+def _expected_shapes(config: TrainConfig, label: str) -> dict[str, tuple[int, ...]]:
+    """Parameter shapes the config implies, checked against a size cap before anything is allocated:
+    a tiny crafted file must not make the loader build a huge model."""
+    shapes = {k: tuple(v.shape) for k, v in _meta_model(config).state_dict().items()}
+    size = sum(math.prod(shape) for shape in shapes.values())
+    if size > MAX_PARAMETERS:
+        raise CheckpointError(f"{label}: the configuration implies {size:,} parameters; icar opens runs of at "
+                              f"most {MAX_PARAMETERS:,}")
+    return shapes
+
+
+def _model_with(config: TrainConfig, state: dict[str, torch.Tensor]) -> ICARModel:
+    """A model (eval mode, CPU, the run's dtype, so float64 stays exact) holding ``state``; nothing is
+    initialised randomly first."""
+    model = _meta_model(config).to_empty(device="cpu")
+    model.load_state_dict(state)
+    return model.eval()
 
 
 def _check_train_state(state: object, label: str) -> None:
@@ -201,10 +225,9 @@ def _check_train_state(state: object, label: str) -> None:
                               "training is complete")
 
 
-def _check_state(state: object, model: ICARModel, where: str) -> None:
+def _check_state(state: object, expected: dict[str, tuple[int, ...]], where: str) -> None:
     if not isinstance(state, dict):
         raise CheckpointError(f"{where} must be a mapping of tensors")
-    expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}
     missing, extra = sorted(set(expected) - set(state)), sorted(set(map(str, state)) - set(expected))
     if missing or extra:
         raise CheckpointError(f"{where} do not fit the configuration (missing: {', '.join(missing) or 'none'}; "
@@ -224,13 +247,16 @@ def _check_history(history: object, label: str) -> pd.DataFrame:
     if not isinstance(history, dict) or not set(history) >= HISTORY_COLUMNS:
         raise CheckpointError(f"{label}: history must have the columns {', '.join(sorted(HISTORY_COLUMNS))}")
     lengths = {len(v) if isinstance(v, list) else -1 for v in history.values()}
-    if len(lengths) != 1 or -1 in lengths:
-        raise CheckpointError(f"{label}: history columns must be lists of equal length")
+    if len(lengths) != 1 or -1 in lengths or not 1 <= lengths.pop() <= MAX_HISTORY_ROWS:
+        raise CheckpointError(f"{label}: history columns must be lists of equal length, with 1 to "
+                              f"{MAX_HISTORY_ROWS:,} rows")
     for key, values in history.items():
         if not all(isinstance(x, (int, float)) and math.isfinite(x) for x in values):
             raise CheckpointError(f"{label}: history column {key!r} contains NaN, infinite or non-numeric values")
     frame = pd.DataFrame(history)
     frame["step"] = frame["step"].astype(int)
+    if not frame["step"].is_monotonic_increasing or frame["step"].duplicated().any():
+        raise CheckpointError(f"{label}: history steps must increase")
     return frame
 
 

@@ -188,6 +188,13 @@ def _orthogonality_of_vectors(vectors: np.ndarray) -> HeadOrthogonality:
                              zero_heads=tuple(int(h) for h in np.flatnonzero(zero)))
 
 
+def random_cosine_level(k: int) -> float:
+    """Mean |cosine| between two independent random directions in R^k: Γ(k/2) / (√π Γ((k+1)/2)) (≈ √(2/(πk))).
+
+    The score heads that ignore each other would get; 1 for k = 1."""
+    return math.exp(math.lgamma(k / 2) - math.lgamma((k + 1) / 2)) / math.sqrt(math.pi)
+
+
 @_single_threaded
 def head_orthogonality(model_or_vectors: nn.Module | np.ndarray) -> HeadOrthogonality | dict[str, HeadOrthogonality]:
     """Orthogonality between heads.
@@ -340,6 +347,9 @@ def positional_rows(model: nn.Module) -> tuple[np.ndarray, np.ndarray]:
             "is nothing for a PCA of positions to show.")
     encodings = _numpy(model.positional_encodings())
     first = 1 if model.config.positional == "matrix" and model.config.query == "previous" else 0
+    if encodings.shape[0] - first < 3:
+        raise NotApplicableError(f"This run has only {encodings.shape[0] - first} used positions; a PCA of "
+                                 "positions needs at least 3.")
     return encodings[first:], np.arange(first, encodings.shape[0])
 
 
@@ -388,6 +398,9 @@ def positional_pca(encodings: np.ndarray, n_components: int = 3) -> PositionalPC
                          components=pca.components_, mean=pca.mean_)
 
 
+MIN_PROFILE_LENGTH = 5  # the fewest points :func:`fit_cosine` accepts
+
+
 @_single_threaded
 def pe_profile(model: nn.Module) -> np.ndarray:
     """The last used row of the positional matrix: ``P[T−1, 0..T−2]`` (T−1,).
@@ -398,6 +411,9 @@ def pe_profile(model: nn.Module) -> np.ndarray:
     """
     P = _positional_matrix(model)
     T = P.shape[0]
+    if T - 1 < MIN_PROFILE_LENGTH:
+        raise NotApplicableError(f"This run has {T} positions; a cosine fit of the last row needs at least "
+                                 f"{MIN_PROFILE_LENGTH + 1}.")
     return P[T - 1, : T - 1].copy()
 
 
@@ -481,7 +497,7 @@ def fit_cosine(profile: np.ndarray, t: np.ndarray | None = None, *,
     """
     y = np.asarray(profile, dtype=np.float64).ravel()
     t = np.arange(len(y), dtype=np.float64) if t is None else np.asarray(t, dtype=np.float64).ravel()
-    if len(y) < 5 or t.shape != y.shape:
+    if len(y) < MIN_PROFILE_LENGTH or t.shape != y.shape:
         raise ValueError(f"need a profile of ≥ 5 values with one time each; got {len(y)} values, {len(t)} times")
     if not (np.all(np.isfinite(y)) and np.all(np.isfinite(t))) or np.any(np.diff(t) <= 0):
         raise ValueError("profile and times must be finite and times strictly increasing")

@@ -28,8 +28,14 @@ def gd_sums(states: torch.Tensor) -> torch.Tensor:
 
 
 def gd_directions(states: torch.Tensor) -> torch.Tensor:
-    """``G_n s_n`` (batch, n, d): the GD prediction of ``s_{n+1}`` for a unit step size."""
-    return torch.einsum("bnij,bnj->bni", gd_sums(states), states)
+    """``G_n s_n`` (batch, n, d): the GD prediction of ``s_{n+1}`` for a unit step size.
+
+    ``G_n s_n = Σ_{t=1..n} s_t (s_{t-1} · s_n)``: a causal attention of ``s_n`` over the previous
+    states, so no ``d×d`` matrix per position is ever stored (memory O(batch · n²), not O(batch · n · d²)).
+    """
+    scores = torch.einsum("btj,bnj->bnt", states[:, :-1], states)  # s_{t-1} · s_n for t = 1..n
+    mask = torch.ones(states.shape[1], states.shape[1] - 1, dtype=torch.bool, device=states.device).tril(-1)
+    return torch.einsum("bnt,bti->bni", scores * mask, states[:, 1:])
 
 
 def fit_gd_eta(states: torch.Tensor, per_position: bool = True) -> torch.Tensor:

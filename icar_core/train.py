@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import signal
 import sys
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -106,22 +108,54 @@ def resolve_device(name: str) -> torch.device:
     return device
 
 
-class _TerminatedError(Exception):
-    pass
+class _StopRequests:
+    """Turns Ctrl-C and SIGTERM into a request the loop honours between steps, so a checkpoint is
+    never saved half-way through an update (handlers can only be set from the main thread)."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous: dict[int, object] = {}
+
+    def __enter__(self) -> _StopRequests:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self._previous[sig] = signal.signal(sig, self._request)
+        return self
+
+    def _request(self, signum, frame) -> None:
+        self.requested = True
+
+    def __exit__(self, *exc) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
 
 
-def _raise_interrupted(signum, frame):
-    raise _TerminatedError()
+def _check_out(out: Path, resume: bool, force: bool) -> None:
+    """Fail before training, not at the first save, when ``out`` cannot or should not be written."""
+    if out.is_dir():
+        raise ValueError(f"--out {out} is a folder; give a file path such as {out / 'run.pt'}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(f"cannot create the folder {out.parent}: {exc.strerror or exc}") from None
+    if not os.access(out.parent, os.W_OK):
+        raise ValueError(f"cannot write to the folder {out.parent}")
+    if out.exists() and not resume and not force:
+        raise ValueError(f"{out} already exists; pass --force to replace it, --resume to continue it, or choose "
+                         "another --out")
 
 
 def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: bool = False,
-          progress: bool = True, save_every_s: float = 10.0) -> Checkpoint:
+          progress: bool = True, save_every_s: float = 10.0, force: bool = False) -> Checkpoint:
     """Train ``config`` and write the checkpoint to ``out``; returns the loaded checkpoint.
 
     With ``resume`` the run continues from the (interrupted) checkpoint at ``out``, whose config
-    must equal ``config``. Ctrl-C or SIGTERM save the progress before stopping.
+    must equal ``config``; an existing ``out`` is replaced only with ``force``. Ctrl-C or SIGTERM
+    stop after the current step and save the progress; a diverged run saves nothing, so the last
+    good save stays.
     """
     out = Path(out)
+    _check_out(out, resume, force)
     dev = resolve_device(device)
     dtype = config.torch_dtype
     torch.manual_seed(config.seed)
@@ -158,53 +192,55 @@ def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: boo
 
     def save(complete: bool) -> None:
         state = {"step": step, "complete": complete, "seconds": seconds,
-                 "optimizer": optimizer.state_dict(), "device": str(dev)}
+                 "optimizer": optimizer.state_dict()}
         save_checkpoint(out, checkpoint_payload(config, model, history, snapshots, state))
 
-    previous_handler = signal.signal(signal.SIGTERM, _raise_interrupted)
     bar = tqdm(total=config.steps, initial=step, desc=config.name, disable=not progress, leave=False)
     last_save = time.monotonic()
-    done = False
+    done = diverged = False
     try:
-        while True:
-            started = time.perf_counter()
-            states = fixed if fixed is not None else \
-                config.process.sample(config.batch_size, data_seed(config.seed, step), dtype)[0].to(dev)
-            if step in snap_at and not (snapshots and snapshots[-1][0] == step):
-                snapshots.append((step, _cpu_state(model)))
-            loss = prediction_loss(model, states)
-            train_loss = loss.item()
-            if not math.isfinite(train_loss):
-                raise FloatingPointError(f"training diverged at step {step} (loss {train_loss}); "
-                                         f"try a smaller --lr than {config.lr}")
-            finished = step >= config.steps or train_loss < config.stop_loss
-            if step % config.log_every == 0 or finished:
-                record(train_loss)  # every row describes the parameters after `step` updates
-                bar.set_postfix(train=f"{train_loss:.2e}", eval=f"{history['eval_loss'][-1]:.2e}",
-                                **({"gd": f"{gd_loss:.2e}"} if gd_loss is not None else {}))
-            if finished:
-                break
-            for group in optimizer.param_groups:
-                group["lr"] = learning_rate(config, step)
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            seconds += time.perf_counter() - started
-            step += 1
-            bar.update(1)
-            if time.monotonic() - last_save > save_every_s:
-                save(complete=False)
-                last_save = time.monotonic()
-        if snapshots[-1][0] != step:
+        with _StopRequests() as stop:
+            while not stop.requested:
+                started = time.perf_counter()
+                states = fixed if fixed is not None else \
+                    config.process.sample(config.batch_size, data_seed(config.seed, step), dtype)[0].to(dev)
+                if step in snap_at and not (snapshots and snapshots[-1][0] == step):
+                    snapshots.append((step, _cpu_state(model)))
+                loss = prediction_loss(model, states)
+                train_loss = loss.item()
+                if not math.isfinite(train_loss):
+                    diverged = True
+                    raise FloatingPointError(f"training diverged at step {step} (loss {train_loss}); "
+                                             f"try a smaller --lr than {config.lr}")
+                finished = step >= config.steps or train_loss < config.stop_loss
+                if step % config.log_every == 0 or finished:
+                    record(train_loss)  # every row describes the parameters after `step` updates
+                    bar.set_postfix(train=f"{train_loss:.2e}", eval=f"{history['eval_loss'][-1]:.2e}",
+                                    **({"gd": f"{gd_loss:.2e}"} if gd_loss is not None else {}))
+                if finished:
+                    done = True
+                    break
+                for group in optimizer.param_groups:
+                    group["lr"] = learning_rate(config, step)
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+                seconds += time.perf_counter() - started
+                step += 1
+                bar.update(1)
+                if time.monotonic() - last_save > save_every_s:
+                    save(complete=False)
+                    last_save = time.monotonic()
+        if done and snapshots[-1][0] != step:
             snapshots.append((step, _cpu_state(model)))
-        done = True
-    except (KeyboardInterrupt, _TerminatedError):
-        print(f"\ninterrupted at step {step}; progress saved to {out} (continue with --resume)", file=sys.stderr)
+    except KeyboardInterrupt:
+        pass  # raised inside a step (not through the handlers): nothing of this step was applied yet
     finally:
         bar.close()
-        signal.signal(signal.SIGTERM, previous_handler)
-        save(complete=done)
+        if not diverged:
+            save(complete=done)
     if not done:
+        print(f"\ninterrupted at step {step}; progress saved to {out} (continue with --resume)", file=sys.stderr)
         raise KeyboardInterrupt
     return load_checkpoint(out)
 
@@ -226,10 +262,13 @@ def _restore(config: TrainConfig, out: Path, model, optimizer, history, snapshot
         raise ValueError(f"--resume: {out} holds no optimizer state, so it cannot be continued exactly")
     model.load_state_dict(ckpt.model.state_dict())
     optimizer.load_state_dict(ckpt.train_state["optimizer"])
-    for key, values in ckpt.history.to_dict(orient="list").items():
+    step = int(ckpt.train_state["step"])
+    # Rows and snapshots are re-recorded from `step` on, so keep only those before it.
+    kept = ckpt.history[ckpt.history["step"] < step]
+    for key, values in kept.to_dict(orient="list").items():
         history[key] = [int(v) if key == "step" else float(v) for v in values]
-    snapshots.extend(ckpt.snapshots)
-    return int(ckpt.train_state["step"]), float(ckpt.train_state.get("seconds", 0.0))
+    snapshots.extend((s, state) for s, state in ckpt.snapshots if s < step)
+    return step, float(ckpt.train_state.get("seconds", 0.0))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -254,6 +293,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--d", type=int, help="state dimension")
     p.add_argument("--device", default="cpu", help="cpu, cuda, cuda:N, mps or auto (default: cpu)")
     p.add_argument("--resume", action="store_true", help="continue an interrupted run at --out")
+    p.add_argument("--force", action="store_true", help="replace an existing file at --out")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     return p
 
@@ -281,21 +321,22 @@ def main(argv: list[str] | None = None) -> int:
             raise ValueError("give exactly one of --preset NAME or --all-presets")
         if args.all_presets:
             if any(v is not None for v in (args.steps, args.seed, args.lr, args.batch_size, args.heads,
-                                           args.T, args.d, args.out, args.name)) or args.resume:
+                                           args.T, args.d, args.out, args.name)) or args.resume or args.force:
                 raise ValueError("--all-presets rebuilds the shipped runs as defined; it takes only "
                                  "--out-dir, --device and --quiet")
             for name, config in PRESETS.items():
-                ckpt = train(config, Path(args.out_dir) / f"{name}.pt", args.device, progress=not args.quiet)
+                ckpt = train(config, Path(args.out_dir) / f"{name}.pt", args.device, progress=not args.quiet,
+                             force=True)
                 print(f"{name}: {ckpt.train_state['step']} steps, eval loss {ckpt.history['eval_loss'].iloc[-1]:.3e}, "
                       f"{ckpt.train_state['seconds']:.1f} s")
             return 0
         config = config_from_args(args)
         out = Path(args.out) if args.out else CHECKPOINT_DIR / f"{config.name}.pt"
-        ckpt = train(config, out, args.device, resume=args.resume, progress=not args.quiet)
+        ckpt = train(config, out, args.device, resume=args.resume, progress=not args.quiet, force=args.force)
         print(f"saved {out}: {ckpt.train_state['step']} steps, eval loss "
               f"{ckpt.history['eval_loss'].iloc[-1]:.3e}, {ckpt.train_state['seconds']:.1f} s")
         return 0
-    except (ValueError, CheckpointError, FloatingPointError) as exc:
+    except (ValueError, CheckpointError, FloatingPointError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -13,13 +13,21 @@ import numpy as np
 from icar_core.analysis import gd_verdict
 from icar_core.checkpoints import Checkpoint
 from icar_core.errors import NotApplicableError
-from icar_core.structure import circuit_structure, diagonal_circuit, fit_cosine, head_orthogonality, pe_profile
+from icar_core.structure import (
+    circuit_structure,
+    diagonal_circuit,
+    fit_cosine,
+    head_matrices,
+    head_orthogonality,
+    pe_profile,
+    random_cosine_level,
+)
 
 # A run "implements one GD step" when its predictions point where GD's do and its loss is GD's.
 GD_COSINE_MIN = 0.99
 GD_LOSS_TOLERANCE = 0.05
-# Heads "are orthogonal" when their mean |cosine| is small.
-ORTHOGONAL_SCORE_MAX = 0.1
+# Heads "are orthogonal" when their mean |cosine| is well below that of random directions.
+ORTHOGONAL_FRACTION = 0.5
 CIRCUIT_ERROR_MAX = 0.05
 
 
@@ -36,30 +44,38 @@ def gd_finding(ckpt: Checkpoint) -> Verdict:
         raise NotApplicableError("the gradient-descent comparison is made for runs with augmented tokens")
     v = gd_verdict(ckpt.model, ckpt.process)
     values = {"cosine": f"{v.prediction_cosine:.3f}", "ratio": f"{v.loss_ratio:.3f}",
-              "percent": f"{100 * v.prediction_cosine:.1f}", "contexts": v.n_contexts}
+              "contexts": v.n_contexts, "loss_contexts": v.loss_contexts}
     if v.prediction_cosine < GD_COSINE_MIN or v.loss_ratio > 1 + GD_LOSS_TOLERANCE:
         return Verdict("verdict.gd.bad", values, False)
-    if v.loss_ratio < 1 - GD_LOSS_TOLERANCE:
+    if v.loss_ratio < 1 - GD_LOSS_TOLERANCE and ckpt.config.model.structure == "full":
         # Unconstrained weights can also use the previous token, so the model can beat one GD step
-        # while still pointing where it points.
+        # while still pointing where it points; block weights cannot.
         return Verdict("verdict.gd.better", values, True)
     return Verdict("verdict.gd.good", values, True)
 
 
 def heads_finding(ckpt: Checkpoint) -> Verdict:
-    """Finding 2: do the heads split the work (orthogonal heads, ``Bᵀ A`` a scaled identity)?"""
+    """Finding 2: do the heads split the work (``Bᵀ A`` a scaled identity or 2×2 blocks; heads less
+    alike than random directions)?"""
     if ckpt.config.model.kind != "multihead":
         raise NotApplicableError("head orthogonality is measured on multi-head runs")
     scores = head_orthogonality(ckpt.model)
     score = float(np.mean([s.score for s in scores.values()]))
+    k = int(np.prod(head_matrices(ckpt.model)[next(iter(scores))].shape[1:]))
+    random_level = random_cosine_level(k)
+    values = {"score": f"{score:.3f}", "random": f"{random_level:.3f}"}
     if ckpt.config.model.heads == "diagonal":
         shape = circuit_structure(diagonal_circuit(ckpt.model))
-        good = shape.best_rel_error <= CIRCUIT_ERROR_MAX
-        key = f"verdict.heads.{shape.best}"
-        values = {"c": f"{shape.best_c:.3f}", "error": f"{100 * shape.best_rel_error:.2f}", "score": f"{score:.3f}"}
-        return Verdict(key if good else "verdict.heads.no_structure", values, good)
-    good = score <= ORTHOGONAL_SCORE_MAX
-    return Verdict("verdict.heads.full_good" if good else "verdict.heads.full_bad", {"score": f"{score:.3f}"}, good)
+        values |= {"c": f"{shape.best_c:.3f}", "error": f"{100 * shape.best_rel_error:.2f}"}
+        if shape.best_rel_error > CIRCUIT_ERROR_MAX:
+            return Verdict("verdict.heads.no_structure", values, False)
+        if shape.best == "rotation_blocks":
+            return Verdict("verdict.heads.rotation_blocks", values, True)
+        orthogonal = score <= ORTHOGONAL_FRACTION * random_level
+        return Verdict("verdict.heads.scaled_identity" if orthogonal else "verdict.heads.identity_overlapping",
+                       values, True)
+    orthogonal = score <= ORTHOGONAL_FRACTION * random_level
+    return Verdict("verdict.heads.full_good" if orthogonal else "verdict.heads.full_bad", values, orthogonal)
 
 
 def positions_finding(ckpt: Checkpoint) -> Verdict:

@@ -1,5 +1,6 @@
 """Home: what the model does, one picture, and the paper's three findings with live verdicts."""
 
+import numpy as np
 import streamlit as st
 
 from icar_core import ui
@@ -23,7 +24,9 @@ left, right = st.columns([3, 2])
 with left:
     ui.show_chart(picture, "home-context")
 with right:
-    st.caption(ui.t("home.picture_caption", run=ckpt.name, n=len(example.states) - 1, error=f"{example.error:.2e}"))
+    length = float(np.linalg.norm(example.states, axis=1).mean())
+    st.caption(ui.t("home.picture_caption", run=ckpt.name, n=len(example.states) - 1, error=f"{example.error:.2e}",
+                    length=f"{length:.2f}"))
 
 st.header(ui.t("home.findings"))
 findings = (
@@ -39,9 +42,10 @@ for column, (finding, verdict_fn, text_key, page) in zip(st.columns(3), findings
         if run is None:
             st.info(ui.t("home.no_run_for"))
         else:
-            verdict = ui.cached(verdict_fn, run)
             st.caption(ui.t("home.verdict_run", run=run.name))
-            (st.success if verdict.good else st.warning)(ui.t(verdict.key, **verdict.values))
+            with ui.explained_errors(run):
+                verdict = ui.cached(verdict_fn, run)
+                (st.success if verdict.good else st.warning)(ui.t(verdict.key, **verdict.values))
         st.page_link(page, label=ui.t("home.open_page"), icon=":material/arrow_forward:")
 
 ui.how_to_read(ui.t("home.how"))

@@ -9,6 +9,7 @@ import math
 import os
 import pickle
 import random
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -428,3 +429,35 @@ def test_payload_is_plain_data():
     buffer = io.BytesIO()
     torch.save(payload, buffer)
     assert torch.load(io.BytesIO(buffer.getvalue()), weights_only=True)["config"] == payload["config"]
+
+
+# ---------------------------------------------------------------- size limits on crafted files
+
+def test_a_config_implying_a_huge_model_is_refused_before_allocating(tmp_path):
+    def edit(p):
+        p["config"]["process"]["d"] = 256
+        p["config"]["model"] = {"kind": "augmented", "structure": "full", "n_heads": 64}  # 113M parameters
+    tracemalloc.start()
+    message = _expect_error(_bad(tmp_path, "huge.pt", edit), "huge.pt", "parameters", "at most")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 50 * 2**20, peak  # far below the model it describes
+    assert "5,000,000" in message
+
+
+def test_too_many_snapshots_or_no_history_are_refused(tmp_path):
+    def many(p):
+        p["snapshots"] = [{"step": i, "state": p["snapshots"][0]["state"]} for i in range(501)]
+    _expect_error(_bad(tmp_path, "many.pt", many), "many.pt", "at most 500")
+
+    def unordered(p):
+        p["snapshots"] = list(reversed(p["snapshots"]))
+    _expect_error(_bad(tmp_path, "order.pt", unordered), "snapshot steps must increase")
+
+    def empty(p):
+        p["history"] = {k: [] for k in p["history"]}
+    _expect_error(_bad(tmp_path, "empty.pt", empty), "empty.pt", "1 to 200,000 rows")
+
+    def repeated(p):
+        p["history"]["step"] = [0, 0]
+    _expect_error(_bad(tmp_path, "repeat.pt", repeated), "history steps must increase")

@@ -10,7 +10,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -125,7 +124,8 @@ def test_learning_rate_schedule():
 # ---------------------------------------------------------------- interrupt and resume
 
 def _interrupt_at(monkeypatch, k: int, how: str, out: Path, seen: dict) -> None:
-    """Make the k-th training call of prediction_loss (the one at step k) interrupt the run."""
+    """Interrupt the run in the k-th training call of prediction_loss (the one at step k): a
+    KeyboardInterrupt raised there, or a SIGTERM delivered there (the run finishes step k, then stops)."""
     real = train_module.prediction_loss
     calls = {"n": 0}
 
@@ -137,9 +137,8 @@ def _interrupt_at(monkeypatch, k: int, how: str, out: Path, seen: dict) -> None:
                     seen["step_on_disk"], seen["complete_on_disk"] = on_disk.train_state["step"], on_disk.complete
                 if how == "sigterm":
                     os.kill(os.getpid(), signal.SIGTERM)
-                    time.sleep(5)  # the handler raises as soon as the signal is delivered
-                    raise AssertionError("SIGTERM did not interrupt the run")
-                raise KeyboardInterrupt
+                else:
+                    raise KeyboardInterrupt
             calls["n"] += 1
         return real(model, states)
 
@@ -165,9 +164,10 @@ def test_interrupted_run_resumes_to_the_same_result(tmp_path, monkeypatch, make_
     assert signal.getsignal(signal.SIGTERM) == handler_before  # the run restores the handler
     # with save_every_s = 0 the file on disk was saved after every step
     assert seen == {"step_on_disk": k, "complete_on_disk": False}
+    stopped_at = k + 1 if how == "sigterm" else k  # a signal lets the current step finish
     partial = load_checkpoint(out)
-    assert not partial.complete and partial.train_state["step"] == k
-    assert partial.history["step"].max() < k
+    assert not partial.complete and partial.train_state["step"] == stopped_at
+    assert partial.history["step"].max() < stopped_at
     assert not _same_state(partial.model.state_dict(), straight.model.state_dict())
 
     resumed = train(config, out, resume=True, progress=False)
@@ -373,3 +373,24 @@ def test_cli_subprocess_trains_and_writes_a_loadable_file(tmp_path):
     assert ckpt.complete and ckpt.train_state["step"] == 5
     assert ckpt.config == replace(PRESETS["augmented-commuting"], steps=5)
     assert ckpt.history["step"].iloc[-1] == 5
+
+
+def test_out_is_checked_before_training(tmp_path):
+    config = _augmented()
+    with pytest.raises(ValueError, match="is a folder"):
+        train(config, tmp_path, progress=False)
+    done = train(config, tmp_path / "run.pt", progress=False)
+    with pytest.raises(ValueError, match="already exists; pass --force"):
+        train(config, tmp_path / "run.pt", progress=False)
+    again = train(config, tmp_path / "run.pt", progress=False, force=True)
+    assert _same_state(again.model.state_dict(), done.model.state_dict())
+
+
+def test_a_diverging_run_keeps_the_last_good_save(tmp_path):
+    config = _augmented(lr=1e6, steps=200)
+    out = tmp_path / "run.pt"
+    with pytest.raises(FloatingPointError, match="try a smaller --lr"):
+        train(config, out, progress=False, save_every_s=0)
+    saved = load_checkpoint(out)  # the last finite state, not the diverged one
+    assert not saved.complete
+    assert all(torch.isfinite(v).all() for v in saved.model.state_dict().values())

@@ -102,8 +102,14 @@ def trajectory(states: np.ndarray, points: dict[str, np.ndarray], title: str, *,
 
     ``points``: label -> vector (d,), e.g. the truth and each prediction, drawn as large markers.
     """
-    path = pd.DataFrame({"x": states[:, 0], "y": states[:, 1], "t": np.arange(len(states)), "series": context_label})
-    marks = pd.DataFrame([{"x": v[0], "y": v[1], "series": label} for label, v in points.items()])
+    t = np.arange(len(states))
+    if states.shape[1] == 1:  # one coordinate: draw it against time instead
+        path = pd.DataFrame({"x": t, "y": states[:, 0], "t": t, "series": context_label})
+        marks = pd.DataFrame([{"x": len(states), "y": v[0], "series": label} for label, v in points.items()])
+        x_title, y_title = "t", x_title
+    else:
+        path = pd.DataFrame({"x": states[:, 0], "y": states[:, 1], "t": t, "series": context_label})
+        marks = pd.DataFrame([{"x": v[0], "y": v[1], "series": label} for label, v in points.items()])
     order = [context_label, *points]
     colors = ["#adb5bd", *CATEGORY_COLORS[2:3], *CATEGORY_COLORS[1:2], *CATEGORY_COLORS[:1], *CATEGORY_COLORS[3:]]
     color = alt.Color("series:N", title=None, sort=order, scale=alt.Scale(domain=order, range=colors[: len(order)]),

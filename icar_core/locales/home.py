@@ -15,9 +15,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "home.picture_caption": {
         "en": "Run “{run}”: the first two coordinates of a sequence s₀ … s_{n} (grey dots joined in order), the true next "
               "state W s_{n} (green) and the model's prediction (orange). Prediction error: {error} (squared distance; the "
-              "states have length about 1).",
+              "states here have length {length}).",
         "ja": "モデル「{run}」：系列 s₀ … s_{n} の最初の 2 座標（灰色の点を順に結んだもの）、本当の次の状態 W s_{n}（緑）、"
-              "モデルの予測（オレンジ）。予測誤差：{error}（二乗距離。状態の長さはおよそ 1）。",
+              "モデルの予測（オレンジ）。予測誤差：{error}（二乗距離。ここでの状態の長さは {length}）。",
     },
     "home.findings": {"en": "The paper's three findings, checked on the trained runs",
                       "ja": "論文の 3 つの発見を学習済みモデルで確認"},
@@ -63,50 +63,61 @@ STRINGS: dict[str, dict[str, str]] = {
     # Live verdicts (filled with numbers from the selected run).
     "verdict.gd.good": {
         "en": "This model's next-state prediction matches one step of gradient descent: the two predictions point the "
-              "same way (median cosine {cosine} over {contexts} fresh contexts) and the model's error is {ratio}× that "
-              "of the best single GD step.",
+              "same way (median cosine {cosine} over {contexts} fresh contexts) and the model's mean squared error is "
+              "{ratio}× that of the best single GD step (over {loss_contexts} contexts).",
         "ja": "このモデルの次状態の予測は勾配降下法 1 ステップと一致しています。新しい {contexts} 個の文脈で、二つの予測の向きはほぼ同じ"
-              "（コサイン類似度の中央値 {cosine}）、モデルの誤差は最良の GD 1 ステップの {ratio} 倍です。",
+              "（コサイン類似度の中央値 {cosine}）、モデルの平均二乗誤差は最良の GD 1 ステップの {ratio} 倍です（{loss_contexts} 個の文脈で計算）。",
     },
     "verdict.gd.better": {
         "en": "This model predicts like one step of gradient descent and a little better: the two predictions point "
-              "the same way (median cosine {cosine} over {contexts} fresh contexts), and the model's error is only "
-              "{ratio}× that of the best single GD step, because its free weights also use the previous state.",
+              "the same way (median cosine {cosine} over {contexts} fresh contexts), and the model's mean squared error is "
+              "only {ratio}× that of the best single GD step (over {loss_contexts} contexts), because its free weights "
+              "also use the previous state.",
         "ja": "このモデルは勾配降下法 1 ステップと同じように予測し、さらに少し上回っています。新しい {contexts} 個の文脈で二つの予測の向きは"
-              "ほぼ同じ（コサイン類似度の中央値 {cosine}）で、モデルの誤差は最良の GD 1 ステップの {ratio} 倍にとどまります。"
+              "ほぼ同じ（コサイン類似度の中央値 {cosine}）で、モデルの平均二乗誤差は最良の GD 1 ステップの {ratio} 倍にとどまります（{loss_contexts} 個の文脈で計算）。"
               "制約のない重みが直前の状態も利用しているためです。",
     },
     "verdict.gd.bad": {
         "en": "This model does not (yet) behave like one step of gradient descent: median cosine between the two "
-              "predictions {cosine} over {contexts} contexts, error {ratio}× that of the best single GD step.",
+              "predictions {cosine} over {contexts} contexts, mean squared error {ratio}× that of the best single GD step "
+              "(over {loss_contexts} contexts).",
         "ja": "このモデルは（まだ）勾配降下法 1 ステップのようには振る舞っていません。{contexts} 個の文脈で、二つの予測のコサイン類似度の"
-              "中央値は {cosine}、誤差は最良の GD 1 ステップの {ratio} 倍です。",
+              "中央値は {cosine}、平均二乗誤差は最良の GD 1 ステップの {ratio} 倍です（{loss_contexts} 個の文脈で計算）。",
     },
     "verdict.heads.scaled_identity": {
         "en": "The heads split the work: together they form Bᵀ A = {c}·I (off by {error}% of its size), and the heads' "
-              "directions barely overlap (mean |cosine| {score}).",
+              "directions barely overlap (mean |cosine| {score}; random directions would give {random}).",
         "ja": "ヘッドは仕事を分担しています。全体で Bᵀ A = {c}·I（ずれは大きさの {error}%）となり、各ヘッドの方向はほとんど重なりません"
-              "（|コサイン| の平均 {score}）。",
+              "（|コサイン| の平均 {score}。ランダムな方向なら {random}）。",
+    },
+    "verdict.heads.identity_overlapping": {
+        "en": "Together the heads form Bᵀ A = {c}·I (off by {error}% of its size), but their directions overlap about "
+              "as much as random ones (mean |cosine| {score}; random directions would give {random}).",
+        "ja": "ヘッド全体では Bᵀ A = {c}·I（ずれは大きさの {error}%）ですが、各ヘッドの方向はランダムな方向と同程度に重なっています"
+              "（|コサイン| の平均 {score}。ランダムな方向なら {random}）。",
     },
     "verdict.heads.rotation_blocks": {
         "en": "The heads combine into the paper's structure for real rotations: Bᵀ A = {c}·(I + S), 2×2 blocks of equal "
-              "entries (off by {error}%); the raw head directions overlap (mean |cosine| {score}), as the paper predicts "
-              "for this case.",
+              "entries (off by {error}%); the raw head directions overlap (mean |cosine| {score}; random directions would give "
+              "{random}), as the paper predicts for this case.",
         "ja": "ヘッドは実数の回転に対する論文の構造を作っています：Bᵀ A = {c}·(I + S)、等しい値の 2×2 ブロック（ずれ {error}%）。"
-              "論文の予測どおり、この場合は個々のヘッドの方向は重なっています（|コサイン| の平均 {score}）。",
+              "論文の予測どおり、この場合は個々のヘッドの方向は重なっています（|コサイン| の平均 {score}。ランダムな方向なら {random}）。",
     },
     "verdict.heads.no_structure": {
         "en": "Bᵀ A is not close to the paper's structure yet: the best fit ({c}) is off by {error}% (mean |cosine| "
-              "between heads {score}).",
-        "ja": "Bᵀ A はまだ論文の構造に近くありません。最良の当てはめ（{c}）のずれは {error}% です（ヘッド間の |コサイン| の平均 {score}）。",
+              "between heads {score}; random directions would give {random}).",
+        "ja": "Bᵀ A はまだ論文の構造に近くありません。最良の当てはめ（{c}）のずれは {error}% です（ヘッド間の |コサイン| の平均 {score}。ランダムな方向なら {random}）。",
     },
     "verdict.heads.full_good": {
-        "en": "The heads' circuits point in nearly independent directions (mean |cosine| {score}).",
-        "ja": "各ヘッドの回路はほぼ独立な方向を向いています（|コサイン| の平均 {score}）。",
+        "en": "The heads' circuits point in clearly different directions: mean |cosine| {score}, against {random} for "
+              "random directions.",
+        "ja": "各ヘッドの回路ははっきり異なる方向を向いています（|コサイン| の平均 {score}。ランダムな方向なら {random}）。",
     },
     "verdict.heads.full_bad": {
-        "en": "The heads' circuits overlap (mean |cosine| {score}): this run's heads are not orthogonal.",
-        "ja": "各ヘッドの回路は重なっています（|コサイン| の平均 {score}）。このモデルのヘッドは直交していません。",
+        "en": "The heads' circuits overlap about as much as random directions or more (mean |cosine| {score}; random "
+              "directions would give {random}): this run's heads are not orthogonal.",
+        "ja": "各ヘッドの回路はランダムな方向と同程度以上に重なっています（|コサイン| の平均 {score}。ランダムな方向なら {random}）。"
+              "このモデルのヘッドは直交していません。",
     },
     "verdict.positions.cosine": {
         "en": "The last row of the positional weights is a cosine wave: R² = {r2}, frequency {omega} rad per position "
