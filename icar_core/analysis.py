@@ -320,12 +320,12 @@ def gauge_view(model: ICARModel, process: ARProcess) -> GaugeView:
     preconditioner = V @ KQ
     c = float(np.trace(preconditioner) / len(preconditioner))
     rel = float(np.linalg.norm(preconditioner - c * np.eye(len(preconditioner))) / np.linalg.norm(preconditioner))
-    V_res, V_angles = _commuting_part(Q.T @ V @ Q)
-    KQ_res, KQ_angles = _commuting_part(Q.T @ KQ @ Q)
+    V_res, V_angles = commuting_part(Q.T @ V @ Q)
+    KQ_res, KQ_angles = commuting_part(Q.T @ KQ @ Q)
     return GaugeView(preconditioner, c, rel, V_res, KQ_res, V_angles, KQ_angles)
 
 
-def _commuting_part(M: np.ndarray) -> tuple[float, np.ndarray]:
+def commuting_part(M: np.ndarray) -> tuple[float, np.ndarray]:
     """Relative distance of ``M`` (in the family's basis) to block-diagonal scaled rotations, and the
     angle of each 2×2 block. Matrices commuting with every rotation-block ``W`` have exactly that form."""
     d = len(M)

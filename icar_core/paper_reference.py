@@ -36,11 +36,11 @@ from icar_core.theory import (
     minimise_paper_objective,
     paper_objective,
     paper_to_model_P,
+    state_scale,
 )
 from icar_core.validation import check_choice, check_int
 
 CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
-PROCESS_RADIUS = 1.0  # norm of s_0 in every rotation plane under s0="unit_planes"
 
 
 def reference_name(case: str) -> str:
@@ -65,12 +65,6 @@ def reference_model_config(case: str, n_heads: int | None = None) -> ModelConfig
     check_choice("case", case, PAPER_CASES)
     return ModelConfig(kind="multihead", n_heads=n_heads or PAPER_PROBLEMS[case].H, heads="diagonal",
                        positional="matrix", field="complex" if case == "unitary" else "real", query="previous")
-
-
-def state_scale(case: str) -> float:
-    """Factor on ``A`` and ``B`` that moves the paper's radius of ``s_0`` to icar's (1 or √2)."""
-    check_choice("case", case, PAPER_CASES)
-    return PAPER_PROBLEMS[case].radius / PROCESS_RADIUS
 
 
 def loss_to_model_units(case: str, objective: float, T: int) -> float:

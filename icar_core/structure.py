@@ -399,6 +399,14 @@ def positional_pca(encodings: np.ndarray, n_components: int = 3) -> PositionalPC
 
 
 MIN_PROFILE_LENGTH = 5  # the fewest points :func:`fit_cosine` accepts
+# A profile whose every |entry| is below this fraction of the largest weight is rounding noise: no shape.
+FLAT_RELATIVE = 1e-6
+
+
+def is_flat(values: np.ndarray, scale: float) -> bool:
+    """Whether every |value| is at most :data:`FLAT_RELATIVE` × ``scale`` (all of them round-off)."""
+    values = np.abs(np.asarray(values, dtype=np.float64))
+    return bool(scale <= 0 or values.size == 0 or values.max() <= FLAT_RELATIVE * scale)
 
 
 @_single_threaded

@@ -529,3 +529,13 @@ def pe_only_ridge_matching_loss(states: torch.Tensor, target_loss: float, field:
         low, high = (mid, high) if loss < target_loss else (low, mid)
     ridge = math.exp(mid)
     return _assemble(rows, ridge, rcond, states.shape[1] - 1), ridge
+
+
+# The radius of every rotation plane of s_0 in icar's paper-reference process (``s0="unit_planes"``).
+PROCESS_RADIUS = 1.0
+
+
+def state_scale(case: str) -> float:
+    """Factor on ``A`` and ``B`` that moves the paper's radius of ``s_0`` to icar's (1 or √2)."""
+    check_choice("case", case, PAPER_CASES)
+    return PAPER_PROBLEMS[case].radius / PROCESS_RADIUS

@@ -200,7 +200,7 @@ def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: boo
     done = diverged = False
     try:
         with _StopRequests() as stop:
-            while not stop.requested:
+            while True:
                 started = time.perf_counter()
                 states = fixed if fixed is not None else \
                     config.process.sample(config.batch_size, data_seed(config.seed, step), dtype)[0].to(dev)
@@ -219,6 +219,8 @@ def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: boo
                                     **({"gd": f"{gd_loss:.2e}"} if gd_loss is not None else {}))
                 if finished:
                     done = True
+                    break
+                if stop.requested:  # before the update: the saved state is exactly that of `step`
                     break
                 for group in optimizer.param_groups:
                     group["lr"] = learning_rate(config, step)

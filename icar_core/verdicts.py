@@ -19,7 +19,9 @@ from icar_core.structure import (
     fit_cosine,
     head_matrices,
     head_orthogonality,
+    is_flat,
     pe_profile,
+    positional_rows,
     random_cosine_level,
 )
 
@@ -80,7 +82,10 @@ def heads_finding(ckpt: Checkpoint) -> Verdict:
 
 def positions_finding(ckpt: Checkpoint) -> Verdict:
     """Finding 3: is the last used row of the positional matrix a cosine?"""
-    fit = fit_cosine(pe_profile(ckpt.model))
+    profile = pe_profile(ckpt.model)
+    if is_flat(profile, float(np.abs(positional_rows(ckpt.model)[0]).max())):
+        return Verdict("verdict.positions.flat", {}, None)
+    fit = fit_cosine(profile)
     values = {"r2": f"{fit.r2:.4f}", "omega": f"{fit.omega:.3f}", "period": f"{fit.period:.0f}"}
     return Verdict("verdict.positions.cosine" if fit.well_described else "verdict.positions.not_cosine",
                    values, fit.well_described)

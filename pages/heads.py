@@ -5,7 +5,14 @@ import streamlit as st
 from icar_core import ui
 from icar_core.charts.common import heatmap, heatmap_row, symmetric_max
 from icar_core.charts.heads import matrix_panel, small_multiples
-from icar_core.views.heads import head_labels, heads_reason, heads_verdict, heads_view
+from icar_core.views.heads import (
+    block_step,
+    head_labels,
+    heads_reason,
+    heads_verdict,
+    heads_view,
+    preconditioner_caption,
+)
 
 ckpt = ui.require_run(ui.t("heads.title"), ui.t("heads.lead"))
 ui.stop_if_not_applicable(ckpt, heads_reason(ckpt), "heads", ui.t("heads.title"), ui.t("heads.lead"),
@@ -66,7 +73,8 @@ else:
             c, error = view.preconditioner_fit[head]
             st.metric(ui.t("heads.metric.preconditioner"), f"{c:.3f}·I",
                       help=ui.t("heads.metric.preconditioner_help"))
-            st.caption(ui.t("heads.preconditioner_caption", c=f"{c:.3f}", error=f"{100 * error:.2f}"))
+            key, values = preconditioner_caption(ui.cached(block_step, ckpt), (c, error))
+            st.caption(ui.t(key, **values))
     else:
         panels = {heads[h]: matrix.values[h] for h in range(view.n_heads)}
         chart = small_multiples(panels, ui.t("heads.chart.all", matrix=name), columns=4,

@@ -6,18 +6,19 @@ import streamlit as st
 from icar_core import ui
 from icar_core.charts.common import heatmap_row, trajectory
 from icar_core.charts.gd import SERIES_COLORS, error_curve_chart, error_curve_frame
+from icar_core.verdicts import gd_finding
 from icar_core.views.findings import run_for_finding
 from icar_core.views.gd import (
     CURVE_CONTEXTS,
     error_curve,
     gauge,
+    gauge_text_key,
     gd_context,
     is_commuting,
     radians,
     slider_degrees,
     structure_of,
 )
-from icar_core.views.gd import verdict as gd_verdict
 
 t = ui.t
 
@@ -37,7 +38,7 @@ if ckpt is None:
     ui.how_to_read(t("gd.how"))
     st.stop()
 
-verdict = ui.cached(gd_verdict, ckpt)
+verdict = ui.cached(gd_finding, ckpt)  # the same cache entry as the Home page's verdict
 text = t(verdict.key, **verdict.values)
 ui.page_header(t("gd.title"), t("gd.lead"), t("gd.verdict_for", run=ckpt.name, text=text), verdict.good)
 if ckpt is not selected:
@@ -85,8 +86,7 @@ def comparison() -> None:
     if structure == "block":
         st.caption(t("gd.block_previous_zero"))
     else:
-        share = 100 * np.linalg.norm(context.gamma_previous) / max(np.linalg.norm(context.gamma), 1e-300)
-        st.info(t("gd.full_split", share=f"{share:.0f}"))
+        st.info(t("gd.full_split", share=f"{100 * context.metrics['previous_block_share']:.0f}"))
 
     # ---------------------------------------------------------------- metrics
     st.subheader(t("gd.metrics"))
@@ -101,7 +101,8 @@ def comparison() -> None:
     ]
     for row in rows:
         for column, (name, values) in zip(st.columns(4), row, strict=False):
-            column.metric(t(f"gd.m.{name}", **values), fmt(m[name]), help=t(f"gd.m.{name}_help"))
+            column.metric(t(f"gd.m.{name}", **values), fmt(m[name]),
+                          help=t(f"gd.m.{name}_help", length=f"{context.state_length:.3g}"))
 
     # ---------------------------------------------------------------- error curve and trajectory
     curve = ui.cached(error_curve, ckpt)
@@ -142,10 +143,11 @@ if structure == "block":
                                       title=t("gd.gauge_title")), "gd-gauge")
         right.metric(t("gd.gauge.c"), fmt(view.c), help=t("gd.gauge.c_help"))
         right.metric(t("gd.gauge.error"), fmt(view.rel_error), help=t("gd.gauge.error_help"))
-        st.markdown(t("gd.gauge.text",
+        st.markdown(t(gauge_text_key(view),
                       v_angles=", ".join(f"{np.degrees(a):+.1f}°" for a in view.V_angles),
                       kq_angles=", ".join(f"{np.degrees(a):+.1f}°" for a in view.KQ_angles),
-                      v_res=f"{100 * view.V_commutator:.1f}", kq_res=f"{100 * view.KQ_commutator:.1f}"))
+                      v_res=f"{100 * view.V_commutator:.1f}", kq_res=f"{100 * view.KQ_commutator:.1f}",
+                      c=f"{view.c:.3f}", error=f"{100 * view.rel_error:.1f}"))
 else:
     st.info(t("gd.gauge_full"))
 

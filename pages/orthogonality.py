@@ -7,14 +7,9 @@ import streamlit as st
 from icar_core import ui
 from icar_core.charts.common import heatmap_row
 from icar_core.charts.heads import cosine_matrices
+from icar_core.structure import random_cosine_level
 from icar_core.verdicts import CIRCUIT_ERROR_MAX, heads_finding
-from icar_core.views.heads import (
-    head_labels,
-    orthogonality_reason,
-    orthogonality_view,
-    paper_head_score,
-    random_cosine_level,
-)
+from icar_core.views.heads import head_labels, orthogonality_reason, orthogonality_view, paper_head_score
 
 TEMPLATES = {"scaled_identity": "c·I", "rotation_blocks": "c·(I + S)"}
 

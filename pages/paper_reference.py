@@ -8,7 +8,7 @@ from icar_core.charts.paper import curves, used_entries_row
 from icar_core.theory import PAPER_CASES
 from icar_core.views import paper as pv
 
-folder = str(pv.REFERENCE_DIR)
+folder = str(pv.TENSORS_DIR)
 have_reference = pv.reference_available(folder)
 runs = {case: pv.reference_run(case, ui.all_runs()) for case in PAPER_CASES}
 reps = {case: None if run is None else ui.cached(pv.reproduction, run, case, folder) for case, run in runs.items()}

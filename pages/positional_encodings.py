@@ -9,7 +9,10 @@ from icar_core import ui
 from icar_core.charts.positions import long_profiles, mu_profiles, pca_path, positional_heatmap, profiles
 from icar_core.views.positions import (
     colour_limit,
+    flat_values,
     least_squares_reference,
+    least_squares_text,
+    pca_text_key,
     positional_view,
     positions_reason,
     positions_verdict,
@@ -46,51 +49,68 @@ else:
 
 # ---------------------------------------------------------------- PCA
 st.subheader(ui.t("positions.pca.title"))
-ratios = view.pca.explained_variance_ratio
-cols = st.columns(len(ratios) + 1)
-for k, ratio in enumerate(ratios):
-    cols[k].metric(ui.t("positions.metric.pc", k=k + 1), f"{100 * ratio:.1f}%", help=ui.t("positions.metric.pc_help"))
-cols[-1].metric(ui.t("positions.metric.pc_total", k=len(ratios)), f"{100 * view.pca.cumulative_ratio:.1f}%")
-chart = pca_path(view.pca.coordinates, view.positions, ui.t("positions.pca.chart"),
-                 x_title=ui.t("positions.axis.pc", k=1), y_title=ui.t("positions.axis.pc", k=2),
-                 position_title=ui.t("positions.axis.position"))
-left, right = st.columns([3, 2])
-with left:
-    ui.show_chart(chart, f"positions-pca-{ckpt.name}")
-w = view.winding
-shape_values = {"turns": f"{w.turns:.2f}", "agreement": f"{100 * w.agreement:.0f}", "share": f"{100 * w.share:.0f}",
-                "share3": f"{100 * view.pca.cumulative_ratio:.0f}"}
-with right:
-    st.metric(ui.t("positions.metric.turns"), f"{w.turns:.2f}", help=ui.t("positions.metric.turns_help"))
-    st.metric(ui.t("positions.metric.agreement"), f"{100 * w.agreement:.0f}%",
-              help=ui.t("positions.metric.agreement_help"))
-    st.markdown(ui.t("positions.pca.circle" if w.circle else "positions.pca.no_circle", **shape_values))
+if view.flat:
+    # Every weight on an earlier token is round-off: a PCA or a winding of it would describe noise.
+    st.info(ui.t("positions.flat", **flat_values(view)))
+else:
+    if view.source == "matrix":
+        st.caption(ui.t("positions.pca.caption_matrix", first=int(view.positions[0]), last=int(view.positions[-1])))
+    else:
+        st.caption(ui.t("positions.pca.caption_embedding", count=len(view.positions)))
+    ratios = view.pca.explained_variance_ratio
+    cols = st.columns(len(ratios) + 1)
+    for k, ratio in enumerate(ratios):
+        cols[k].metric(ui.t("positions.metric.pc", k=k + 1), f"{100 * ratio:.1f}%",
+                       help=ui.t("positions.metric.pc_help"))
+    cols[-1].metric(ui.t("positions.metric.pc_total", k=len(ratios)), f"{100 * view.pca.cumulative_ratio:.1f}%")
+    chart = pca_path(view.pca.coordinates, view.positions, ui.t("positions.pca.chart"),
+                     x_title=ui.t("positions.axis.pc", k=1), y_title=ui.t("positions.axis.pc", k=2),
+                     position_title=ui.t("positions.axis.position"))
+    left, right = st.columns([3, 2])
+    with left:
+        ui.show_chart(chart, f"positions-pca-{ckpt.name}")
+    w = view.winding
+    shape_values = {"turns": f"{w.turns:.2f}", "agreement": f"{100 * w.agreement:.0f}",
+                    "share": f"{100 * w.share:.0f}", "share3": f"{100 * view.pca.cumulative_ratio:.0f}"}
+    with right:
+        st.metric(ui.t("positions.metric.turns"), f"{w.turns:.2f}", help=ui.t("positions.metric.turns_help"))
+        st.metric(ui.t("positions.metric.agreement"), f"{100 * w.agreement:.0f}%",
+                  help=ui.t("positions.metric.agreement_help"))
+        text = ui.t(pca_text_key(w), **shape_values)
+        if not w.circle and view.profile is not None and not view.profile_flat:
+            text += " " + ui.t("positions.pca.rows_below")
+        st.markdown(text)
 
 # ---------------------------------------------------------------- the last row and its cosine fit
 if view.profile is not None:
-    fit = view.fit
     st.subheader(ui.t("positions.profile.title"))
-    cols = st.columns(3)
-    cols[0].metric(ui.t("positions.metric.r2"), f"{fit.r2:.4f}", help=ui.t("positions.metric.r2_help"))
-    if fit.well_described:
-        cols[1].metric(ui.t("positions.metric.omega"), f"{fit.omega:.4f}", help=ui.t("positions.metric.omega_help"))
-        cols[2].metric(ui.t("positions.metric.period"), f"{fit.period:.1f}")
+    if view.profile_flat:
+        # Round-off has no shape: drawing or fitting it would invent one.
+        st.info(ui.t("positions.profile.flat", n=int(view.positions[-1]), **flat_values(view)))
     else:
-        cols[1].metric(ui.t("positions.metric.omega"), ui.t("positions.not_claimed"),
-                       help=ui.t("positions.metric.omega_help"))
-    t = np.arange(len(view.profile))
-    series = {ui.t("positions.series.trained"): view.profile,
-              ui.t("positions.series.fit" if fit.well_described else "positions.series.poor_fit"): fit.predict(t)}
-    chart = profiles(long_profiles(series), ui.t("positions.profile.chart", n=int(view.positions[-1])),
-                     x_title=ui.t("positions.axis.key"), y_title=value_title, dashed=list(series)[1:])
-    ui.show_chart(chart, f"positions-profile-{ckpt.name}")
-    if fit.well_described:
-        st.markdown(ui.t("positions.profile.cosine", r2=f"{fit.r2:.4f}", omega=f"{fit.omega:.4f}",
-                         period=f"{fit.period:.1f}"))
-    elif fit.omega_at_lower_bound:
-        st.markdown(ui.t("positions.profile.drift", r2=f"{fit.r2:.4f}"))
-    else:
-        st.markdown(ui.t("positions.profile.not_cosine", r2=f"{fit.r2:.4f}"))
+        fit = view.fit
+        cols = st.columns(3)
+        cols[0].metric(ui.t("positions.metric.r2"), f"{fit.r2:.4f}", help=ui.t("positions.metric.r2_help"))
+        if fit.well_described:
+            cols[1].metric(ui.t("positions.metric.omega"), f"{fit.omega:.4f}",
+                           help=ui.t("positions.metric.omega_help"))
+            cols[2].metric(ui.t("positions.metric.period"), f"{fit.period:.1f}")
+        else:
+            cols[1].metric(ui.t("positions.metric.omega"), ui.t("positions.not_claimed"),
+                           help=ui.t("positions.metric.omega_help"))
+        t = np.arange(len(view.profile))
+        series = {ui.t("positions.series.trained"): view.profile,
+                  ui.t("positions.series.fit" if fit.well_described else "positions.series.poor_fit"): fit.predict(t)}
+        chart = profiles(long_profiles(series), ui.t("positions.profile.chart", n=int(view.positions[-1])),
+                         x_title=ui.t("positions.axis.key"), y_title=value_title, dashed=list(series)[1:])
+        ui.show_chart(chart, f"positions-profile-{ckpt.name}")
+        if fit.well_described:
+            st.markdown(ui.t("positions.profile.cosine", r2=f"{fit.r2:.4f}", omega=f"{fit.omega:.4f}",
+                             period=f"{fit.period:.1f}"))
+        elif fit.omega_at_lower_bound:
+            st.markdown(ui.t("positions.profile.drift", r2=f"{fit.r2:.4f}"))
+        else:
+            st.markdown(ui.t("positions.profile.not_cosine", r2=f"{fit.r2:.4f}"))
 
 if pe_only:
     # ------------------------------------------------------------ least-squares references
@@ -115,9 +135,7 @@ if pe_only:
     chart = profiles(long_profiles(series), ui.t("positions.ls.chart"), x_title=ui.t("positions.axis.key"),
                      y_title=value_title, dashed=list(series)[1:])
     ui.show_chart(chart, f"positions-least-squares-{ckpt.name}")
-    st.markdown(ui.t("positions.ls.meaning", cosine=f"{ref.ridge_cosine:.4f}", loss=f"{ref.trained_loss:.3g}",
-                     lam=f"{ref.ridge_lambda:.3g}", min_cosine=f"{ref.min_norm_cosine:.3f}",
-                     min_loss=f"{ref.min_norm_loss:.1e}"))
+    st.markdown(" ".join(ui.t(key, **values) for key, values in least_squares_text(ref)))
 
     # ------------------------------------------------------------ the authors' row for this μ
     mine = ui.cached(profile_summary, ckpt)

@@ -5,10 +5,19 @@ import html
 import streamlit as st
 
 from icar_core import ui
-from icar_core.charts.common import heatmap, heatmap_row, line_chart, trajectory
+from icar_core.charts.common import heatmap_row, line_chart, trajectory
 from icar_core.verdicts import gd_finding, heads_finding, positions_finding
 from icar_core.views.findings import run_for_finding
-from icar_core.views.tour import STEP_FINDING, STEPS, estimate_step, gd_step, heads_step, positions_step, task_step
+from icar_core.views.tour import (
+    STEP_FINDING,
+    STEPS,
+    estimate_step,
+    gd_agreement,
+    gd_step,
+    heads_step,
+    positions_step,
+    task_step,
+)
 
 STATE = "tour_step"
 VERDICTS = {"gd": gd_finding, "heads": heads_finding, "positions": positions_finding}
@@ -68,33 +77,41 @@ with ui.explained_errors(run):
         metric = (ui.t("tour.estimate.metric"), ui.t("tour.estimate.value", error=error, baseline=baseline))
     elif step == "gd":
         data = ui.cached(gd_step, run)
-        values = ui.cached(gd_finding, run).values
+        # The header's verdict (same cache entry): its median cosine, shown as a cosine and as an angle.
+        key, values = gd_agreement(ui.cached(gd_finding, run).values)
         chart = heatmap_row({ui.t("tour.panel.model"): data.model, ui.t("tour.panel.gd"): data.gd,
                              ui.t("tour.panel.truth"): data.truth}, title=ui.t("tour.gd.chart"),
                             x_title=ui.t("tour.axis.input"), y_title=ui.t("tour.axis.output"),
                             value_title=ui.t("tour.axis.value"), size=220)
-        second = ui.t("tour.gd.s2", contexts=values["contexts"], percent=values["percent"])
-        metric = (ui.t("tour.gd.metric"), ui.t("tour.gd.value", percent=values["percent"], contexts=values["contexts"]))
+        second = ui.t(key, **values)
+        metric = (ui.t("tour.gd.metric"), ui.t("tour.gd.value", **values))
     elif step == "heads":
         data = ui.cached(heads_step, run)
         labels = [str(h + 1) for h in range(data.n_heads)]
-        chart = heatmap(data.cosines, ui.t("tour.heads.chart"), row_labels=labels, col_labels=labels,
-                        x_title=ui.t("tour.axis.head"), y_title=ui.t("tour.axis.head"),
-                        value_title=ui.t("tour.axis.overlap"), size=380, domain_max=1.0)
-        score = f"{data.score:.2f}"
-        second = ui.t("tour.heads.s2", heads=data.n_heads, score=score)
+        # Every circuit the score averages over (the verdict's number), on one colour scale.
+        chart = heatmap_row({ui.t(f"tour.circuit.{name}"): cosines for name, cosines in data.cosines.items()},
+                            title=ui.t("tour.heads.chart"), row_labels=labels, col_labels=labels,
+                            x_title=ui.t("tour.axis.head"), y_title=ui.t("tour.axis.head"),
+                            value_title=ui.t("tour.axis.overlap"), size=220)
+        score = f"{data.score:.3f}"
+        circuits = ui.t("tour.heads.and").join(ui.t(f"tour.circuit.{name}") for name in data.cosines)
+        second = ui.t("tour.heads.s2", heads=data.n_heads, score=score, circuits=circuits)
         metric = (ui.t("tour.heads.metric"), ui.t("tour.heads.value", score=score))
     else:
         data = ui.cached(positions_step, run)
         frame = data.frame(ui.t("tour.series.learned"), ui.t("tour.series.cosine"))
         chart = line_chart(frame, "x", "y", ui.t("tour.positions.chart"), color="series", points=True,
                            x_title=ui.t("tour.axis.position"), y_title=ui.t("tour.axis.weight"), width=440, height=340)
-        r2 = f"{100 * data.r2:.0f}"
-        second = ui.t("tour.positions.s2" if data.well_described else "tour.positions.s2_not",
-                      r2=r2, period=f"{data.period:.0f}")
-        metric = (ui.t("tour.positions.metric"), ui.t("tour.positions.value", r2=r2))
+        if data.flat:
+            second = ui.t("tour.positions.s2_flat")
+            metric = (ui.t("tour.positions.metric"), ui.t("tour.positions.value_flat"))
+        else:
+            r2 = f"{100 * data.r2:.0f}"
+            second = ui.t("tour.positions.s2" if data.well_described else "tour.positions.s2_not",
+                          r2=r2, period=f"{data.period:.0f}")
+            metric = (ui.t("tour.positions.metric"), ui.t("tour.positions.value", r2=r2))
 
-    if step == "gd":  # three panels need the full width: the sentences go below the chart
+    if step in ("gd", "heads"):  # several panels need the full width: the sentences go below the chart
         ui.show_chart(chart, f"tour-{index + 1}-{step}")
         text, numbers = st.columns([3, 2])
     else:

@@ -6,6 +6,7 @@ from icar_core import ui
 from icar_core.charts.training import loss_chart, structure_chart
 from icar_core.views.training import (
     SNAPSHOT_CONTEXTS,
+    closed_form_objective,
     config_rows,
     loss_curves,
     loss_long,
@@ -48,21 +49,29 @@ else:
     names = [runs[i].name for i in chosen]
     # Legend labels: the run's name, or its full label where two chosen runs share a name (an uploaded copy).
     shown = {runs[i].name if names.count(runs[i].name) == 1 else ui.run_label(runs[i]): runs[i] for i in chosen}
-    chart = loss_chart(loss_long(shown, curves), t("training.loss_title"), x_title=t("training.loss_x"),
-                       y_title=t("training.loss_y"), run_title=t("training.run_legend"),
-                       curve_title=t("training.curve_legend"), curve_order=list(curves.values()))
+    # A paper-reference run's "training loss" is the paper's closed-form objective: it gets its own label.
+    objective = t("training.curve.objective")
+    order = list(curves.values())
+    if show_train and any(closed_form_objective(c) for c in shown.values()):
+        order.append(objective)
+    chart = loss_chart(loss_long(shown, curves, objective_label=objective), t("training.loss_title"),
+                       x_title=t("training.loss_x"), y_title=t("training.loss_y"), run_title=t("training.run_legend"),
+                       curve_title=t("training.curve_legend"), curve_order=order)
     ui.show_chart(chart, "training-losses")
     with_gd = sum("gd_loss" in c.history for c in shown.values())
     st.caption(t("training.loss_caption", count=len(shown), with_gd=with_gd))
+    for name, run in shown.items():
+        if closed_form_objective(run):
+            st.caption(t("training.objective_note", run=name, eval=run.config.eval_size))
 
 history = loss_curves(ckpt)
 columns = st.columns(3)
 columns[0].metric(t("training.final_loss", first=fmt(history["eval_loss"].iloc[0])), fmt(history["eval_loss"].iloc[-1]),
-                  help=t("training.final_loss_help"))
+                  help=t("training.final_loss_help", contexts=ckpt.config.eval_size))
 if "gd_loss" in history:
     gd = history["gd_loss"].iloc[-1]
     columns[1].metric(t("training.gd_loss", ratio=f"{history['eval_loss'].iloc[-1] / gd:.3f}"), fmt(gd),
-                      help=t("training.gd_loss_help"))
+                      help=t("training.gd_loss_help", contexts=ckpt.config.eval_size))
 columns[2].metric(t("training.steps", total=ckpt.config.steps), str(int(history["step"].iloc[-1])))
 
 # ---------------------------------------------------------------- structure during training
@@ -71,7 +80,7 @@ with ui.explained_errors(ckpt):
     structure = ui.cached(structure_over_training, ckpt)
     st.caption(t("training.structure_caption", count=len(ckpt.snapshots), run=ckpt.name))
     names = list(dict.fromkeys(structure["metric"]))
-    labels = {name: t(f"training.metric.{name}") for name in names}
+    labels = {name: t(f"training.metric.{name}", contexts=SNAPSHOT_CONTEXTS) for name in names}
     ui.show_chart(structure_chart(structure.assign(metric=structure["metric"].map(labels)),
                                   t("training.structure_title"), x_title=t("training.structure_x"),
                                   y_title=t("training.structure_y"), metric_title=t("training.structure_legend")),

@@ -5,6 +5,8 @@ One AppTest per run, reused across the tests of that run (each run of the app co
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import torch
@@ -19,6 +21,7 @@ from icar_core.views.gd import (
     draw_context,
     drawn_angles,
     error_curve,
+    gauge_text_key,
     gd_context,
     radians,
     slider_degrees,
@@ -101,6 +104,13 @@ def test_block_run_shows_the_comparison(block_page, block_run):
     assert metrics[translate("gd.gauge.c")] == pytest.approx(view.c, rel=1e-3)
     assert metrics[translate("gd.gauge.error")] == pytest.approx(view.rel_error, rel=1e-3)
     assert any(f"{np.degrees(view.V_angles[0]):+.1f}°" in md.value for md in at.markdown)
+    # This run passes the gauge check, so the page may state "one GD step up to a symmetry".
+    assert gauge_text_key(view) == "gd.gauge.text"
+    assert any("**one GD step up to a symmetry of the commuting family**" in md.value for md in at.markdown)
+    # The error metric's help gives this context's state length instead of assuming 1.
+    help_text = next(m.proto.help for m in at.metric if m.label.startswith("Model's error"))
+    assert translate("gd.m.model_error_help", length=f"{context.state_length:.3g}") == help_text
+    assert context.state_length == pytest.approx(np.median(np.linalg.norm(context.states, axis=1)))
     # Error against context length: the model, GD and truth lines are gd_curve's.
     curve = error_curve(block_run)
     lines = next(frame for datasets in chart_data(at) for frame in datasets if "series" in frame and "n" in frame)
@@ -113,6 +123,20 @@ def test_block_run_shows_the_comparison(block_page, block_run):
     verdict = gd_finding(block_run)
     assert translate(verdict.key, **verdict.values) in at.success[0].value
     assert any(c.value == translate("gd.block_previous_zero") for c in at.caption)
+
+
+def test_gauge_text_only_when_its_numbers_hold(block_run):
+    """The "rotations with opposite angles, product c·I" paragraph needs all of its numbers; otherwise another."""
+    view = gauge_view(block_run.model, block_run.process)
+    assert gauge_text_key(view) == "gd.gauge.text"
+    for change in ({"rel_error": 0.2}, {"V_commutator": 0.1}, {"KQ_commutator": 0.06},
+                   {"KQ_angles": view.KQ_angles + 0.1}, {"KQ_angles": -view.KQ_angles}):
+        assert gauge_text_key(dataclasses.replace(view, **change)) == "gd.gauge.text_not", change
+    # Opposite angles are compared modulo a full turn.
+    assert gauge_text_key(dataclasses.replace(view, KQ_angles=view.KQ_angles + 2 * np.pi)) == "gd.gauge.text"
+    values = {"v_angles": "", "kq_angles": "", "v_res": "", "kq_res": "", "c": "", "error": ""}
+    claim = "**one GD step up to a symmetry of the commuting family**"
+    assert claim in translate("gd.gauge.text", **values) and claim not in translate("gd.gauge.text_not", **values)
 
 
 def test_controls_move_the_numbers(block_page, block_run):
@@ -154,6 +178,7 @@ def test_full_run_shows_the_previous_block_and_says_why():
     infos = [i.value for i in at.info]
     assert translate("gd.gauge_full") in infos
     share = 100 * np.linalg.norm(context.gamma_previous) / np.linalg.norm(context.gamma)
+    assert context.metrics["previous_block_share"] == pytest.approx(share / 100)  # compare_with_gd's column
     assert translate("gd.full_split", share=f"{share:.0f}") in infos
     assert any(c.value == translate("gd.no_angles") for c in at.caption)
     assert len(at.slider) == 1  # only the context length: Haar W have no plane angles

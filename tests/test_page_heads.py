@@ -7,15 +7,30 @@ One AppTest per (page, run), reused by the tests of that pair (each run of the a
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
 from icar_core.checkpoints import load_checkpoint
 from icar_core.i18n import translate
-from icar_core.structure import circuit_structure, diagonal_circuit, head_matrices, head_orthogonality, plane_swap
+from icar_core.structure import (
+    circuit_structure,
+    diagonal_circuit,
+    head_matrices,
+    head_orthogonality,
+    plane_swap,
+    random_cosine_level,
+)
 from icar_core.verdicts import heads_finding
-from icar_core.views.heads import random_cosine_level
+from icar_core.views.heads import (
+    BlockStep,
+    block_step,
+    block_verdict_key,
+    heads_verdict,
+    orthogonality_reason,
+    preconditioner_caption,
+)
 from tests.apptest_utils import ROOT, chart_data, no_exception, open_page, run_id
 
 HEADS = "pages/heads.py"
@@ -98,10 +113,32 @@ def test_heads_block_run_shows_each_matrix_with_token_blocks(block_heads):
     c = np.trace(P) / P.shape[0]
     assert f"{c:.3f}·I" in verdict_text(at)
 
+    ckpt = load("augmented-commuting")
+    step = block_step(ckpt)
+    assert step.heads == 1 and np.allclose(step.total, P) and step.one_step
+    verdict = heads_verdict(ckpt)
+    assert verdict.key == "heads.verdict.block" and translate(verdict.key, **verdict.values) in verdict_text(at)
+
     at.selectbox(key="heads.matrix").set_value("preconditioner").run()
     no_exception(at)
     assert contains(panels(at), P)
     assert metrics(at)[translate("heads.metric.preconditioner")] == f"{c:.3f}·I"
+    key, values = preconditioner_caption(step, (c, np.linalg.norm(P - c * np.eye(len(P))) / np.linalg.norm(P)))
+    assert key == "heads.preconditioner_caption"
+    assert translate(key, **values) in [caption.value for caption in at.caption]
+
+
+def test_one_gd_step_needs_the_summed_product_and_commutation():
+    """The "one GD step" texts appear only when both conditions hold; each failing one has its own text."""
+    def step(error, commutator, heads=3):
+        return BlockStep(np.eye(2), 1.0, error, commutator, heads)
+    assert block_verdict_key(step(0.01, 0.01)) == "heads.verdict.block"
+    assert block_verdict_key(step(0.2, 0.01)) == "heads.verdict.block_bad"
+    assert block_verdict_key(step(0.01, 0.2)) == "heads.verdict.block_noncommuting"
+    for failing in (step(0.2, 0.01), step(0.01, 0.2)):
+        key, values = preconditioner_caption(failing, (1.0, 0.01))
+        assert key == "heads.preconditioner_caption_not" and values["heads"] == "3"
+        assert "so the step size is proportional" not in translate(key, **values)
 
 
 def test_heads_full_multihead_one_head_and_all_heads():
@@ -225,6 +262,16 @@ def test_orthogonality_full_heads_compare_circuits_without_C():
     assert float(shown[translate("orth.metric.circuit_score", circuit="W_OV")]) == pytest.approx(
         scores["W_OV"].score, abs=1e-3)
     assert translate("orth.full_heads_note") in " ".join(c.value for c in at.caption)
+
+
+def test_orthogonality_reason_fits_the_run():
+    def run(kind, heads):
+        return SimpleNamespace(config=SimpleNamespace(model=SimpleNamespace(kind=kind, n_heads=heads)))
+    assert orthogonality_reason(run("augmented", 1)) == "orth.na.augmented"
+    assert orthogonality_reason(run("augmented", 4)) == "orth.na.augmented_heads"
+    assert "single head" not in translate("orth.na.augmented_heads")
+    assert orthogonality_reason(run("multihead", 1)) == "orth.na.single_head"
+    assert orthogonality_reason(run("multihead", 2)) is None
 
 
 def test_orthogonality_single_head_run_says_why_in_japanese():

@@ -166,7 +166,7 @@ def test_page_in_japanese_with_a_run_it_does_not_describe(runs):
 
 def test_page_without_reference_data_or_runs(monkeypatch, tmp_path):
     """No shared/ folder: a sentence says so; no runs either: a sentence per case, and no chart at all."""
-    monkeypatch.setattr(pv, "REFERENCE_DIR", tmp_path / "missing")
+    monkeypatch.setattr(pv, "TENSORS_DIR", tmp_path / "missing")
     at = open_page(PAGE)
     no_exception(at)
     infos = [box.value for box in at.info]

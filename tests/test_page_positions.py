@@ -16,10 +16,19 @@ import torch
 from icar_core.checkpoints import list_checkpoints, load_checkpoint
 from icar_core.config import data_seed
 from icar_core.i18n import translate
-from icar_core.structure import fit_cosine, pe_profile, positional_pca, positional_rows
+from icar_core.structure import fit_cosine, is_flat, pe_profile, positional_pca, positional_rows
 from icar_core.theory import pe_only_least_squares, pe_only_loss, pe_only_ridge_matching_loss
 from icar_core.verdicts import positions_finding
 from icar_core.views.findings import run_for_finding
+from icar_core.views.positions import (
+    LeastSquaresReference,
+    Winding,
+    least_squares_reference,
+    least_squares_text,
+    pca_text_key,
+    positional_view,
+    positions_verdict,
+)
 from tests.apptest_utils import ROOT, chart_data, no_exception, open_page
 
 PAGE = "pages/positional_encodings.py"
@@ -48,9 +57,17 @@ def cosine(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def assert_pca_and_profile(at, model) -> None:
-    """The PCA percentages and points, and the last row's fit, as icar_core.structure computes them."""
+    """The PCA percentages and points, and the last row's fit, as icar_core.structure computes them. For a
+    positional matrix the PCA leaves out the newest-token entries P[n, n], like the profile and the authors' rows,
+    and the caption says so."""
     rows, positions = positional_rows(model)
-    pca = positional_pca(rows, n_components=3)
+    matrix = model.config.positional == "matrix"
+    earlier = rows.copy()
+    if matrix:
+        earlier[np.arange(len(positions)), positions] = 0.0
+        assert translate("positions.pca.caption_matrix", first=int(positions[0]), last=int(positions[-1])) in \
+            [c.value for c in at.caption]
+    pca = positional_pca(earlier, n_components=3)
     shown = metrics(at)
     for k, ratio in enumerate(pca.explained_variance_ratio):
         assert shown[translate("positions.metric.pc", k=k + 1)] == f"{100 * ratio:.1f}%"
@@ -195,3 +212,61 @@ def test_augmented_run_says_why_and_offers_a_run_with_positions_in_japanese():
     no_exception(at)
     assert at.get("vega_lite_chart")
     assert translate("positions.metric.r2", "ja") in metrics(at)
+
+
+# ------------------------------------------------------------------------------------------- branches and flat rows
+
+
+def test_flat_row_says_flat_instead_of_fitting():
+    """The paper's unitary optimum keeps only the newest token: the earlier entries are round-off (~1e-12), so
+    nothing is fitted, no PCA is drawn, and the verdict says why."""
+    name = "paper-reference-unitary"
+    if not (ROOT / "checkpoints" / f"{name}.pt").exists():
+        pytest.skip("the paper-reference runs are not built")
+    ckpt = load(name)
+    view = positional_view(ckpt)
+    assert view.flat and view.profile_flat and view.fit is None
+    assert np.abs(view.profile).max() < 1e-6 * view.scale
+    verdict = positions_verdict(ckpt)
+    assert verdict.key == "positions.verdict.flat" and verdict.good is None
+    at = open_page(PAGE, run=name)
+    no_exception(at)
+    texts = boxes(at)
+    assert translate(verdict.key, **verdict.values) in texts
+    assert translate("positions.flat", **verdict.values) in texts
+    assert "Flat — no shape to fit" in texts
+    shown = metrics(at)
+    assert translate("positions.metric.r2") not in shown and translate("positions.metric.pc", k=1) not in shown
+    assert len(at.get("vega_lite_chart")) == 1  # only the heatmap of P itself
+
+
+def test_is_flat_threshold():
+    assert is_flat(np.full(5, 1e-16), 0.8) and is_flat(np.zeros(3), 0.0)
+    assert not is_flat(np.array([0.0, 1e-4]), 0.5)
+
+
+def test_pca_text_says_only_when_the_share_is_low():
+    def w(share, circle=True):
+        return Winding(turns=1.0, agreement=1.0, max_step=0.2, share=share, circle=circle)
+    assert pca_text_key(w(0.46)) == "positions.pca.circle"  # "only 46% of the variance"
+    assert pca_text_key(w(0.9)) == "positions.pca.circle_most"
+    assert pca_text_key(w(0.9, circle=False)) == "positions.pca.no_circle"
+    assert "only" in translate("positions.pca.circle", turns="1", agreement="100", share="46", share3="70")
+    assert "only" not in translate("positions.pca.circle_most", turns="1", agreement="100", share="90", share3="95")
+
+
+def test_least_squares_text_branches_on_the_cosines():
+    def ref(ridge_cosine, min_norm_cosine):
+        row = np.ones(3)
+        return LeastSquaresReference(row, row, row, 1e-3, 0.1, 1e-20, ridge_cosine, 0.01, min_norm_cosine, 5.0)
+    assert [k for k, _ in least_squares_text(ref(0.995, 0.05))] == [
+        "positions.ls.intro", "positions.ls.ridge", "positions.ls.min_norm"]
+    assert [k for k, _ in least_squares_text(ref(0.95, 0.95))] == [
+        "positions.ls.intro", "positions.ls.ridge_not", "positions.ls.min_norm_close"]
+    assert "behaves like ridge" not in translate("positions.ls.ridge_not", **least_squares_text(ref(0.95, 0.95))[1][1])
+
+
+def test_pe_page_states_the_least_squares_sentences_it_can_back(pe_page):
+    text = " ".join(md.value for md in pe_page.markdown)
+    sentences = least_squares_text(least_squares_reference(load(PE_RUN)))
+    assert " ".join(translate(key, **values) for key, values in sentences) in text

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pytest
+import torch
 from apptest_utils import ROOT, chart_data, no_exception, open_page
 
-from icar_core.checkpoints import list_checkpoints
+from icar_core.analysis import compare_with_gd
+from icar_core.checkpoints import list_checkpoints, load_checkpoint
 from icar_core.i18n import translate
-from icar_core.verdicts import gd_finding
+from icar_core.structure import head_orthogonality
+from icar_core.verdicts import gd_finding, heads_finding
 from icar_core.views import findings
 from icar_core.views.findings import run_for_finding
-from icar_core.views.tour import STEP_FINDING, STEPS, estimate_step, gd_step, heads_step, positions_step, task_step
+from icar_core.views.tour import (
+    STEP_FINDING,
+    STEPS,
+    TOUR_SEED,
+    estimate_step,
+    gd_agreement,
+    gd_step,
+    heads_step,
+    positions_step,
+    task_step,
+)
 
 PAGE = "pages/tour.py"
 SELECTED = "augmented-commuting"
@@ -40,10 +55,10 @@ def expected_metric(step, run):
         return t("tour.estimate.metric"), t("tour.estimate.value", error=f"{data.error_percent:.0f}",
                                              baseline=f"{data.baseline_percent:.0f}")
     if step == "gd":
-        values = gd_finding(run).values
-        return t("tour.gd.metric"), t("tour.gd.value", percent=values["percent"], contexts=values["contexts"])
+        _, values = gd_agreement(gd_finding(run).values)
+        return t("tour.gd.metric"), t("tour.gd.value", **values)
     if step == "heads":
-        return t("tour.heads.metric"), t("tour.heads.value", score=f"{heads_step(run).score:.2f}")
+        return t("tour.heads.metric"), t("tour.heads.value", score=f"{heads_step(run).score:.3f}")
     return t("tour.positions.metric"), t("tour.positions.value", r2=f"{100 * positions_step(run).r2:.0f}")
 
 
@@ -59,8 +74,9 @@ def check_chart(step, run, frames):
         want = sorted(tuple(np.round(m.ravel(), 6)) for m in (data.model, data.gd, data.truth))
         assert got == want
     elif step == "heads":
-        (frame,) = frames
-        np.testing.assert_allclose(frame.sort_values(["i", "j"])["value"].to_numpy(), heads_step(run).cosines.ravel())
+        got = sorted(tuple(np.round(f.sort_values(["i", "j"])["value"].to_numpy(), 9)) for f in frames)
+        want = sorted(tuple(np.round(c.ravel(), 9)) for c in heads_step(run).cosines.values())
+        assert got == want and len(got) == 2
     else:
         (frame,) = frames
         data = positions_step(run)
@@ -84,6 +100,11 @@ def test_walk_through_all_steps_and_back(shipped):
         run = step_run(step, shipped)
         assert t("tour.from_run", run=run.name) in [c.value for c in at.caption]
         assert [(m.label, m.value) for m in at.metric] == [expected_metric(step, run)]
+        if step == "gd":  # the sentence is the header verdict's cosine, shown as a cosine and an angle
+            key, values = gd_agreement(gd_finding(run).values)
+            assert html.escape(t(key, **values)) in " ".join(md.value for md in at.markdown)
+        if step == "heads":  # the step's number is the header verdict's (the mean over both circuits)
+            assert heads_finding(run).values["score"] == f"{heads_step(run).score:.3f}"
         charts = chart_data(at)
         assert len(charts) == 1
         check_chart(step, run, charts[0])
@@ -110,3 +131,41 @@ def test_missing_run_is_a_sentence(monkeypatch):
     no_exception(at)
     assert t("tour.no_run", needs=t("tour.needs.gd")) in [box.value for box in at.info]
     assert not chart_data(at)
+
+
+def test_gd_step_is_compare_with_gd_on_a_full_run(single_thread):
+    """With unconstrained weights the prediction also reads s_{n-1}: the step's cosine is the real prediction's
+    (compare_with_gd's prediction_cosine on the same context), not that of Γ s_n alone."""
+    ckpt = load_checkpoint(ROOT / "checkpoints" / "augmented-orthogonal.pt")
+    states, W = ckpt.process.sample(1, TOUR_SEED, torch.float64)
+    frame = compare_with_gd(ckpt.model, states, W, process=ckpt.process)
+    step = gd_step(ckpt)
+    assert step.cosine == pytest.approx(frame["prediction_cosine"].iloc[0], abs=1e-12)
+    # Γ s_n alone points elsewhere than the full prediction: the step must not use it.
+    gamma_only = step.model @ states[0, -2].numpy()
+    gd = step.gd @ states[0, -2].numpy()
+    assert abs(gamma_only @ gd / np.linalg.norm(gamma_only) / np.linalg.norm(gd) - step.cosine) > 1e-3
+
+
+def test_gd_sentence_branches_on_the_cosine():
+    key, values = gd_agreement({"cosine": "0.998", "contexts": 512})
+    assert key == "tour.gd.s2" and values == {"cosine": "0.998", "angle": "4", "contexts": "512"}
+    key, values = gd_agreement({"cosine": "0.900", "contexts": 512})
+    assert key == "tour.gd.s2_not" and values["angle"] == "26"  # a cosine of 0.9 is 26° apart, not "90%"
+
+
+def test_heads_step_scores_every_circuit(shipped):
+    run = next(r for r in shipped if r.name == "multihead-diagonal-commuting")
+    scores = head_orthogonality(run.model)
+    data = heads_step(run)
+    assert set(data.cosines) == {"A", "B"} and data.n_heads == run.config.model.n_heads
+    assert data.score == pytest.approx(np.mean([s.score for s in scores.values()]))
+
+
+def test_flat_positions_are_not_fitted():
+    path = ROOT / "checkpoints" / "paper-reference-unitary.pt"
+    if not path.exists():
+        pytest.skip("the paper-reference runs are not built")
+    data = positions_step(load_checkpoint(path))
+    assert data.flat and data.fitted is None and not data.well_described and np.isnan(data.r2)
+    assert set(data.frame("learned", "cosine")["series"]) == {"learned"}

@@ -5,11 +5,14 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
+import torch
 from apptest_utils import ROOT
 
+from icar_core.analysis import compare_with_gd
 from icar_core.checkpoints import load_checkpoint
 from icar_core.i18n import translate
-from icar_core.views.report import build_report
+from icar_core.views import cosine_degrees
+from icar_core.views.report import build_report, report_sections
 
 VOID = {"meta", "br", "img", "hr", "input", "link", "area", "base", "col", "embed", "source", "track", "wbr"}
 
@@ -99,3 +102,29 @@ def test_languages_differ(runs):
     en, ja = build_report(ckpt, "en"), build_report(ckpt, "ja")
     assert translate("report.config.heading", "en") in en and translate("report.config.heading", "ja") in ja
     assert translate("report.config.heading", "ja") not in en
+
+
+def test_gd_section_uses_the_real_prediction():
+    """For a full-structure run the report's cosine is compare_with_gd's on the same context (not Γ s_n alone)."""
+    ckpt = load_checkpoint(ROOT / "checkpoints" / "augmented-orthogonal.pt")
+    states, W = ckpt.process.sample(1, 0, torch.float64)
+    cosine = float(compare_with_gd(ckpt.model, states, W, process=ckpt.process)["prediction_cosine"].iloc[0])
+    text = dict((heading, text) for heading, text, _ in report_sections(ckpt))[translate("report.gd.heading")]
+    assert text == translate("report.gd.text", n=ckpt.process.T, cosine=f"{cosine:.3f}",
+                             angle=f"{cosine_degrees(cosine):.1f}")
+
+
+def test_flat_positions_and_closed_form_loss_are_named():
+    path = ROOT / "checkpoints" / "paper-reference-unitary.pt"
+    if not path.exists():
+        pytest.skip("the paper-reference runs are not built")
+    ckpt = load_checkpoint(path)
+    sections = report_sections(ckpt)
+    by_heading = {heading: (text, chart) for heading, text, chart in sections}
+    text, chart = by_heading[translate("report.positions.heading")]
+    assert text == translate("report.positions.flat") and chart is None
+    verdict_text = by_heading[translate("home.finding3.title")][0]
+    assert verdict_text.startswith("The last row of P is flat")
+    assert translate("report.config.objective") in by_heading[translate("report.config.heading")][0]
+    loss_chart = by_heading[translate("report.loss.heading")][1]
+    assert translate("report.series.objective") in loss_chart.to_json()

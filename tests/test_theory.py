@@ -20,7 +20,6 @@ from icar_core.paper_reference import (
     main,
     paper_model,
     reference_process,
-    state_scale,
 )
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
@@ -206,7 +205,7 @@ def test_closed_forms_against_sampled_sequences(case, early_steps):
         # 1e-12: the closed form cancels O(1) terms down to ~1e-13 at the unitary optimum.
         assert abs(expected - mean) < 5 * se + 1e-12, f"{case}/{label}: exact {expected} vs sampled {mean} ± {se}"
         if label == paper_is_off_at:
-            paper = theory.paper_objective(case, A, B, P).item() / (T - 1) / state_scale(case) ** 2
+            paper = theory.paper_objective(case, A, B, P).item() / (T - 1) / theory.state_scale(case) ** 2
             assert abs(paper - mean) > 20 * se, f"{case}/{label}: the paper's form unexpectedly matches the samples"
 
 

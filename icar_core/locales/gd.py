@@ -87,8 +87,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "gd.m.model_error": {"en": "Model's error (GD: {gd})", "ja": "モデルの誤差（GD：{gd}）"},
     "gd.m.model_error_help": {
-        "en": "Squared distance between the model's prediction and the true next state W sₙ (states have length ≈ 1); in brackets, the same for one GD step.",
-        "ja": "モデルの予測と本当の次の状態 W sₙ との二乗距離（状態の長さはおよそ 1）。括弧内は GD 1 ステップの同じ値。",
+        "en": "Squared distance between the model's prediction and the true next state W sₙ (the states of this context have length ≈ {length}); in brackets, the same for one GD step.",
+        "ja": "モデルの予測と本当の次の状態 W sₙ との二乗距離（この文脈の状態の長さはおよそ {length}）。括弧内は GD 1 ステップの同じ値。",
     },
     "gd.m.gd_error": {"en": "GD step's error (model: {model})", "ja": "GD の誤差（モデル：{model}）"},
     "gd.m.gd_error_help": {
@@ -185,6 +185,18 @@ STRINGS: dict[str, dict[str, str]] = {
               "（値：{v_angles}、キー・クエリ：{kq_angles}。単位は度、平面ごと。そのような回転から外れた部分はそれぞれ {v_res}% と"
               " {kq_res}%）。二つの回転は打ち消し合うので、積は c·I になります：**可換な W の族の対称性を除けば、勾配降下 1 ステップ**"
               "そのものです。上の Γ が W_GD と少し違っても予測が一致するのはこのためです。",
+    },
+    "gd.gauge.text_not": {
+        "en": "Plane by plane, the value block V_blk turns by {v_angles} and the key-query block K_blkᵀQ_blk by "
+              "{kq_angles} (degrees; the part of each that is not a rotation in the planes: {v_res}% and {kq_res}%); "
+              "their product is {c}·I off by {error}%. Reading this as one GD step up to a symmetry of the commuting "
+              "family needs opposite angles (sum within 0.05 rad ≈ 3°) and all three parts below 5%. That does not hold for this run, "
+              "so its update is not one GD step in that sense — judge it by the prediction-level numbers above.",
+        "ja": "平面ごとに、値ブロック V_blk は {v_angles}、キー・クエリブロック K_blkᵀQ_blk は {kq_angles} 回転します"
+              "（単位は度。平面内の回転から外れた部分はそれぞれ {v_res}% と {kq_res}%）。積は {c}·I からのずれが {error}% です。"
+              "これを「可換な W の族の対称性を除いた勾配降下 1 ステップ」と読むには、角度が逆向き（和が 0.05 ラジアン ≈ 3° 以内）で、3 つの部分がすべて "
+              "5% 未満である必要があります。このモデルではそれが成り立たないため、その意味での 1 ステップではありません。"
+              "上の予測レベルの数値で判断してください。",
     },
     "gd.gauge_full": {
         "en": "This run has unconstrained weights (structure “full”), so there is no value/key/query block split to "

@@ -29,20 +29,33 @@ STRINGS: dict[str, dict[str, str]] = {
               "（大きさ {norm}、全ヘッドにわたるその回路の合計の {share}%）。",
     },
     "heads.verdict.block": {
-        "en": "This run has the paper's block structure ({heads} head(s)): its value and key–query blocks combine "
-              "into {c}·I (off by {error}% of its size), which is one gradient-descent step with a single step size. "
-              "Strongest circuit: {circuit} of head {head} (size {norm}).",
-        "ja": "このモデルは論文のブロック構造を持ちます（ヘッド {heads} 個）。値のブロックとキー・クエリのブロックを合わせると "
-              "{c}·I（ずれは大きさの {error}%）になり、これは一つのステップ幅による勾配降下法 1 ステップにあたります。"
+        "en": "This run has the paper's block structure ({heads} head(s)). Summed over the heads, its value and "
+              "key–query blocks combine into V·KᵀQ = {c}·I (off by {error}% of its size), and every head's blocks "
+              "commute with the rules W (the part that does not is at most {commutator}%): together that makes the "
+              "layer one gradient-descent step with a single step size. Strongest circuit: {circuit} of head {head} "
+              "(size {norm}).",
+        "ja": "このモデルは論文のブロック構造を持ちます（ヘッド {heads} 個）。全ヘッドについて足し合わせると、値ブロックとキー・"
+              "クエリブロックの積は V·KᵀQ = {c}·I（ずれは大きさの {error}%）になり、各ヘッドのブロックは規則 W と可換です"
+              "（可換でない部分は最大 {commutator}%）。この二つがそろうと、層は一つのステップ幅による勾配降下法 1 ステップになります。"
               "最も強い回路：ヘッド {head} の {circuit}（大きさ {norm}）。",
     },
     "heads.verdict.block_bad": {
-        "en": "This run has the paper's block structure ({heads} head(s)), but its value and key–query blocks do not "
-              "combine into a multiple of the identity yet: nearest {c}·I, off by {error}%. Strongest circuit: "
-              "{circuit} of head {head} (size {norm}).",
-        "ja": "このモデルは論文のブロック構造を持ちます（ヘッド {heads} 個）が、値とキー・クエリのブロックを合わせてもまだ"
-              "単位行列の定数倍になっていません：最も近い {c}·I からのずれは {error}% です。最も強い回路：ヘッド {head} の "
-              "{circuit}（大きさ {norm}）。",
+        "en": "This run has the paper's block structure ({heads} head(s)), but summed over the heads its value and "
+              "key–query blocks do not combine into a multiple of the identity: nearest {c}·I, off by {error}% (one "
+              "gradient-descent step needs less than {max}%). Strongest circuit: {circuit} of head {head} (size {norm}).",
+        "ja": "このモデルは論文のブロック構造を持ちます（ヘッド {heads} 個）が、全ヘッドについて足し合わせても値とキー・クエリの"
+              "ブロックの積は単位行列の定数倍になっていません：最も近い {c}·I からのずれは {error}% です（勾配降下法 1 ステップには "
+              "{max}% 未満が必要）。最も強い回路：ヘッド {head} の {circuit}（大きさ {norm}）。",
+    },
+    "heads.verdict.block_noncommuting": {
+        "en": "This run has the paper's block structure ({heads} head(s)). Summed over the heads, V·KᵀQ = {c}·I (off "
+              "by {error}%), but the value and key–query blocks do not commute with the rules W (up to {commutator}% "
+              "does not; one gradient-descent step needs less than {max}%), so the product alone does not make the "
+              "layer one GD step. Strongest circuit: {circuit} of head {head} (size {norm}).",
+        "ja": "このモデルは論文のブロック構造を持ちます（ヘッド {heads} 個）。全ヘッドについて足し合わせると V·KᵀQ = {c}·I"
+              "（ずれは {error}%）ですが、値とキー・クエリのブロックが規則 W と可換ではありません（可換でない部分が最大 "
+              "{commutator}%。勾配降下法 1 ステップには {max}% 未満が必要）。そのため積だけでは層が GD 1 ステップとは言えません。"
+              "最も強い回路：ヘッド {head} の {circuit}（大きさ {norm}）。",
     },
     # Metrics.
     "heads.metric.heads": {"en": "Heads", "ja": "ヘッドの数"},
@@ -69,10 +82,23 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "このヘッドの積 V·KᵀQ に最も近い c·I（c は対角成分の平均）。",
     },
     "heads.preconditioner_caption": {
-        "en": "This head's V·KᵀQ differs from {c}·I by {error}% of its size. A multiple of the identity means the "
-              "head applies one gradient-descent step with step size proportional to {c}.",
-        "ja": "このヘッドの V·KᵀQ と {c}·I の差は大きさの {error}% です。単位行列の定数倍であれば、このヘッドは {c} に比例する"
-              "ステップ幅で勾配降下法を 1 ステップ適用していることになります。",
+        "en": "This head's V·KᵀQ differs from {c}·I by {error}% of its size. What makes the layer one "
+              "gradient-descent step is the sum of V·KᵀQ over all {heads} head(s) — here {sum_c}·I, off by "
+              "{sum_error}% — together with value and key–query blocks that commute with the rules W (the part that "
+              "does not: at most {commutator}%). Both are below {max}%, so the step size is proportional to {sum_c}.",
+        "ja": "このヘッドの V·KᵀQ と {c}·I の差は大きさの {error}% です。層を勾配降下法 1 ステップにするのは、全 {heads} 個の"
+              "ヘッドにわたる V·KᵀQ の和（ここでは {sum_c}·I、ずれ {sum_error}%）と、規則 W と可換な値・キー・クエリのブロック"
+              "（可換でない部分は最大 {commutator}%）の両方です。どちらも {max}% 未満なので、ステップ幅は {sum_c} に比例します。",
+    },
+    "heads.preconditioner_caption_not": {
+        "en": "This head's V·KᵀQ differs from {c}·I by {error}% of its size. One gradient-descent step needs the sum of "
+              "V·KᵀQ over all {heads} head(s) to be a multiple of the identity (here {sum_c}·I, off by {sum_error}%) "
+              "and value and key–query blocks that commute with the rules W (here up to {commutator}% does not), each "
+              "below {max}%: that does not hold for this run.",
+        "ja": "このヘッドの V·KᵀQ と {c}·I の差は大きさの {error}% です。勾配降下法 1 ステップには、全 {heads} 個のヘッドにわたる"
+              " V·KᵀQ の和が単位行列の定数倍であること（ここでは {sum_c}·I、ずれ {sum_error}%）と、値・キー・クエリのブロックが規則 W "
+              "と可換であること（ここでは可換でない部分が最大 {commutator}%）が、どちらも {max}% 未満で必要です。このモデルでは"
+              "成り立っていません。",
     },
     # Controls and charts.
     "heads.pick_matrix": {"en": "Matrix", "ja": "行列"},
@@ -88,8 +114,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "heads.matrix.W_Q": {"en": "W_Q — query weights", "ja": "W_Q — クエリの重み"},
     "heads.matrix.W_K": {"en": "W_K — key weights", "ja": "W_K — キーの重み"},
     "heads.matrix.W_V": {"en": "W_V — value weights", "ja": "W_V — 値（バリュー）の重み"},
-    "heads.matrix.preconditioner": {"en": "V·KᵀQ — the blocks combined (one GD step if c·I)",
-                                    "ja": "V·KᵀQ — ブロックの積（c·I なら勾配降下 1 ステップ）"},
+    "heads.matrix.preconditioner": {"en": "V·KᵀQ — the blocks combined (compared with c·I)",
+                                    "ja": "V·KᵀQ — ブロックの積（c·I と比較）"},
     "heads.matrix.Q_blk": {"en": "Q block — query reads sₜ", "ja": "Q ブロック — クエリが sₜ を読む"},
     "heads.matrix.K_blk": {"en": "K block — key reads sₜ₋₁", "ja": "K ブロック — キーが sₜ₋₁ を読む"},
     "heads.matrix.V_blk": {"en": "V block — value reads sₜ", "ja": "V ブロック — 値が sₜ を読む"},

@@ -64,25 +64,25 @@ STRINGS: dict[str, dict[str, str]] = {
     "verdict.gd.good": {
         "en": "This model's next-state prediction matches one step of gradient descent: the two predictions point the "
               "same way (median cosine {cosine} over {contexts} fresh contexts) and the model's mean squared error is "
-              "{ratio}× that of the best single GD step (over {loss_contexts} contexts).",
+              "{ratio}× that of the best single GD step (at the last position, over {loss_contexts} contexts).",
         "ja": "このモデルの次状態の予測は勾配降下法 1 ステップと一致しています。新しい {contexts} 個の文脈で、二つの予測の向きはほぼ同じ"
-              "（コサイン類似度の中央値 {cosine}）、モデルの平均二乗誤差は最良の GD 1 ステップの {ratio} 倍です（{loss_contexts} 個の文脈で計算）。",
+              "（コサイン類似度の中央値 {cosine}）、モデルの平均二乗誤差は最良の GD 1 ステップの {ratio} 倍です（最後の位置、{loss_contexts} 個の文脈で計算）。",
     },
     "verdict.gd.better": {
         "en": "This model predicts like one step of gradient descent and a little better: the two predictions point "
               "the same way (median cosine {cosine} over {contexts} fresh contexts), and the model's mean squared error is "
-              "only {ratio}× that of the best single GD step (over {loss_contexts} contexts), because its free weights "
+              "only {ratio}× that of the best single GD step (at the last position, over {loss_contexts} contexts), because its free weights "
               "also use the previous state.",
         "ja": "このモデルは勾配降下法 1 ステップと同じように予測し、さらに少し上回っています。新しい {contexts} 個の文脈で二つの予測の向きは"
-              "ほぼ同じ（コサイン類似度の中央値 {cosine}）で、モデルの平均二乗誤差は最良の GD 1 ステップの {ratio} 倍にとどまります（{loss_contexts} 個の文脈で計算）。"
+              "ほぼ同じ（コサイン類似度の中央値 {cosine}）で、モデルの平均二乗誤差は最良の GD 1 ステップの {ratio} 倍にとどまります（最後の位置、{loss_contexts} 個の文脈で計算）。"
               "制約のない重みが直前の状態も利用しているためです。",
     },
     "verdict.gd.bad": {
         "en": "This model does not (yet) behave like one step of gradient descent: median cosine between the two "
               "predictions {cosine} over {contexts} contexts, mean squared error {ratio}× that of the best single GD step "
-              "(over {loss_contexts} contexts).",
+              "(at the last position, over {loss_contexts} contexts).",
         "ja": "このモデルは（まだ）勾配降下法 1 ステップのようには振る舞っていません。{contexts} 個の文脈で、二つの予測のコサイン類似度の"
-              "中央値は {cosine}、平均二乗誤差は最良の GD 1 ステップの {ratio} 倍です（{loss_contexts} 個の文脈で計算）。",
+              "中央値は {cosine}、平均二乗誤差は最良の GD 1 ステップの {ratio} 倍です（最後の位置、{loss_contexts} 個の文脈で計算）。",
     },
     "verdict.heads.scaled_identity": {
         "en": "The heads split the work: together they form Bᵀ A = {c}·I (off by {error}% of its size), and the heads' "
@@ -123,6 +123,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The last row of the positional weights is a cosine wave: R² = {r2}, frequency {omega} rad per position "
               "(one period ≈ {period} positions).",
         "ja": "位置の重みの最後の行はコサイン波です：R² = {r2}、周波数は 1 位置あたり {omega} ラジアン（1 周期 ≈ {period} 位置）。",
+    },
+    "verdict.positions.flat": {
+        "en": "The last row of the positional weights is flat (every entry is rounding noise next to the largest "
+              "weight), so there is no shape to fit.",
+        "ja": "位置の重みの最後の行は平らです（どの値も最大の重みに比べて丸め誤差程度）。当てはめる形がありません。",
     },
     "verdict.positions.not_cosine": {
         "en": "The last row of the positional weights is not well described by a single cosine (R² = {r2}), so no "

@@ -16,6 +16,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "it is an augmented-token run with a single head, and orthogonality compares two or more heads",
         "ja": "ヘッドが 1 つだけの拡張トークンのモデルで、直交性は 2 つ以上のヘッドを比べるものです",
     },
+    "orth.na.augmented_heads": {
+        "en": "it is an augmented-token run: the paper measures head orthogonality on runs with plain tokens, and an "
+              "augmented run's heads are compared with one gradient-descent step instead (page “Model vs gradient descent”)",
+        "ja": "拡張トークンのモデルです。論文はヘッドの直交性を通常のトークンのモデルで測っており、拡張トークンのモデルのヘッドは"
+              "代わりに勾配降下法 1 ステップと比べます（「モデルと勾配降下法」のページ）",
+    },
     "orth.na.single_head": {
         "en": "it has a single head, and orthogonality compares two or more heads",
         "ja": "ヘッドが 1 つだけで、直交性は 2 つ以上のヘッドを比べるものです",

@@ -171,12 +171,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.config.text": {
         "en": "Model: {kind}; {model}. Task: states of dimension d = {d}, sequences of T = {T} steps, W drawn as "
               "“{w_dist}” (μ = {mu}, noise σ = {noise}). Training: {steps} steps of {optimizer}, learning rate {lr}, "
-              "batch {batch}, seed {seed}; {status}. Final training loss {loss}.",
+              "batch {batch}, seed {seed}; {status}. Final {loss_name} {loss}.",
         "ja": "モデル：{kind}。{model}。課題：状態の次元 d = {d}、系列の長さ T = {T} ステップ、W の分布「{w_dist}」"
               "（μ = {mu}、ノイズ σ = {noise}）。学習：{optimizer} で {steps} ステップ、学習率 {lr}、バッチ {batch}、"
-              "シード {seed}。{status}。最終的な学習損失 {loss}。",
+              "シード {seed}。{status}。最終的な{loss_name} {loss}。",
     },
     "report.config.model": {"en": "H = {heads} head(s), {settings}", "ja": "ヘッド数 H = {heads}、{settings}"},
+    "report.config.train_loss": {"en": "training loss", "ja": "学習損失"},
+    "report.config.objective": {"en": "value of the paper's closed-form objective (the training loss of this run, in "
+                                      "icar's loss units)",
+                                "ja": "論文の閉じた形の目的関数の値（このモデルの学習損失。icar の損失の単位）"},
     "report.config.complete": {"en": "training finished", "ja": "学習は完了しています"},
     "report.config.partial": {"en": "training stopped early (partial run)", "ja": "学習は途中で止まっています（途中のモデル）"},
     "report.verdicts.none": {
@@ -197,14 +201,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.axis.loss": {"en": "loss (log scale)", "ja": "損失（対数目盛）"},
     "report.series.train": {"en": "training loss", "ja": "学習損失"},
     "report.series.eval": {"en": "evaluation loss", "ja": "評価損失"},
+    "report.series.objective": {"en": "training loss = the paper's closed-form objective",
+                                "ja": "学習損失 = 論文の閉じた形の目的関数"},
     "report.series.gd": {"en": "one GD step (reference)", "ja": "勾配降下 1 ステップ（基準）"},
     "report.gd.heading": {"en": "The model's estimate of W against one gradient step", "ja": "モデルによる W の推定と勾配降下 1 ステップ"},
     "report.gd.text": {
         "en": "On one context of {n} states: the model's estimate of the rule W (its in-context update), one gradient-"
-              "descent step η Σ sₜ sₜ₋₁ᵀ with the task's best step size, and the true W, on one colour scale. The two "
-              "predictions agree with cosine {cosine} on this context.",
+              "descent step η Σ sₜ sₜ₋₁ᵀ with the task's best step size, and the true W, on one colour scale. On this context "
+              "the model's prediction and the GD step's have cosine {cosine}, an angle of {angle}° (1 = 0° = the same "
+              "direction).",
         "ja": "{n} 個の状態からなる一つの文脈で、モデルによる規則 W の推定（文脈内の更新）、最良の学習率での勾配降下 1 ステップ "
-              "η Σ sₜ sₜ₋₁ᵀ、本当の W を同じ色の目盛で並べました。この文脈での二つの予測のコサイン類似度は {cosine} です。",
+              "η Σ sₜ sₜ₋₁ᵀ、本当の W を同じ色の目盛で並べました。この文脈でのモデルの予測と GD ステップの予測のコサイン類似度は {cosine}、角度は {angle}° です（1 = 0° で同じ向き）。",
     },
     "report.gd.chart": {"en": "Three estimates of W on one context", "ja": "一つの文脈での W の 3 つの推定"},
     "report.panel.model": {"en": "model's estimate", "ja": "モデルの推定"},
@@ -225,6 +232,12 @@ STRINGS: dict[str, dict[str, str]] = {
               "cosine wave: R² = {r2} (1 = the cosine explains the whole shape), period ≈ {period} positions.",
         "ja": "最後の位置から予測するときにモデルが過去の各位置に与える重みと、最もよく合う一つのコサイン波です。"
               "R² = {r2}（1 ならコサインで形がすべて説明できる）、周期 ≈ {period} 位置。",
+    },
+    "report.positions.flat": {
+        "en": "Apart from the newest token, the last row of the positional weights is flat: every entry is round-off "
+              "next to the largest weight. There is no shape to fit, so no cosine is fitted or drawn.",
+        "ja": "最新のトークンを除くと、位置の重みの最後の行は平坦です。どの成分も最大の重みに比べれば丸め誤差です。当てはめる形が"
+              "ないため、コサインの当てはめも図も示しません。",
     },
     "report.positions.chart": {"en": "Last row of the positional weights", "ja": "位置の重みの最後の行"},
     "report.axis.position": {"en": "earlier position t", "ja": "過去の位置 t"},

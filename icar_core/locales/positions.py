@@ -16,6 +16,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "augmented-token runs have no learned positional weights (every earlier token counts equally)",
         "ja": "拡張トークンのモデルには学習された位置の重みがありません（過去のトークンはすべて同じ重みです）",
     },
+    "positions.na.too_short": {
+        "en": "its contexts are too short: a PCA of positions needs at least 4 positions and a cosine fit of a row at least 6",
+        "ja": "文脈が短すぎます。位置の主成分分析には 4 位置以上、行のコサイン当てはめには 6 位置以上が必要です",
+    },
     "positions.na.none": {
         "en": "this run was trained without positional weights (every earlier token counts equally)",
         "ja": "このモデルは位置の重みなしで学習されています（過去のトークンはすべて同じ重みです）",
@@ -38,6 +42,20 @@ STRINGS: dict[str, dict[str, str]] = {
               "the same way.",
         "ja": "学習された位置埋め込みには円やらせんは見られません。第 1・第 2 主成分（分散の {share}%）の平面で、位置は中心の"
               "まわりを {turns} 周しかせず、同じ向きに回るステップは {agreement}% です。",
+    },
+    "positions.verdict.flat": {
+        "en": "The last row of P is flat apart from the newest token: its largest weight on an earlier token is {max}, "
+              "round-off next to P's largest entry {scale}. There is no shape to fit, so no cosine is claimed — in "
+              "that row the run weighs only the newest token.",
+        "ja": "P の最後の行は、最新のトークンを除けば平坦です。過去のトークンへの重みの最大値は {max} で、P の最大成分 {scale} "
+              "に比べれば丸め誤差にすぎません。当てはめる形がないため、コサインは主張しません。その行でモデルは最新の"
+              "トークンだけに重みを置いています。",
+    },
+    "positions.flat": {
+        "en": "Every weight on an earlier token is round-off (at most {max}, next to P's largest entry {scale}): P only "
+              "weighs the newest token, so its rows have no shape, and there is nothing for a PCA or a circle to show.",
+        "ja": "過去のトークンへの重みはすべて丸め誤差です（最大 {max}。P の最大成分は {scale}）。P は最新のトークンだけに重みを"
+              "置いているため行には形がなく、主成分分析や円で示せるものはありません。",
     },
     # The encodings.
     "positions.P.title": {"en": "The positional weights P", "ja": "位置の重み P"},
@@ -66,6 +84,17 @@ STRINGS: dict[str, dict[str, str]] = {
               "どれだけ注目するかを決めます。",
     },
     # PCA.
+    "positions.pca.caption_matrix": {
+        "en": "PCA of rows n = {first} … {last} of P without their newest-token entries P[n, n] (set to 0, like the "
+              "entries above the diagonal) — the same entries as the last row below and the authors' saved rows; the "
+              "heatmap above shows every entry.",
+        "ja": "P の行 n = {first} … {last} から最新トークンの成分 P[n, n] を除いた（対角より上の成分と同じく 0 とした）主成分分析"
+              "です。下の最後の行や著者らの保存した行と同じ成分を使っています。上のヒートマップにはすべての成分を表示しています。",
+    },
+    "positions.pca.caption_embedding": {
+        "en": "PCA of the {count} learned positional embedding vectors, one per position.",
+        "ja": "位置ごとに一つ、学習された {count} 個の位置埋め込みベクトルの主成分分析です。",
+    },
     "positions.pca.title": {"en": "Is there a circle? The positions in their two main directions",
                             "ja": "円はあるか？ 主な 2 方向で見た位置"},
     "positions.pca.chart": {"en": "Positions in the PCA plane, joined in order",
@@ -98,14 +127,24 @@ STRINGS: dict[str, dict[str, str]] = {
               "います。ただしこの図が表すのは分散の {share}% だけ（最初の 3 成分で {share3}%）なので、位置ベクトルの一部の"
               "見え方にすぎません。",
     },
+    "positions.pca.circle_most": {
+        "en": "**A circle or spiral appears:** the positions wind {turns} turns around the centre, {agreement}% of "
+              "the steps turning the same way, and the picture holds {share}% of the variance (the first three "
+              "components {share3}%) — most of how the positional vectors vary.",
+        "ja": "**円またはらせんが現れています：** 位置は中心のまわりを {turns} 周し、{agreement}% のステップが同じ向きに回って"
+              "います。この図は分散の {share}%（最初の 3 成分で {share3}%）を表しており、位置ベクトルのばらつきの大部分です。",
+    },
     "positions.pca.no_circle": {
         "en": "**No clear circle or spiral:** the positions wind {turns} turns around the centre and {agreement}% of "
               "the steps turn the same way (a circle needs at least half a turn and 90%, without jumps across the "
-              "centre). The picture holds {share}% of the variance (first three components: {share3}%). A circle is "
-              "not automatic — the paper's trigonometry lives in the rows' shape below.",
+              "centre). The picture holds {share}% of the variance (first three components: {share3}%).",
         "ja": "**はっきりした円やらせんはありません：** 位置は中心のまわりを {turns} 周し、同じ向きに回るステップは {agreement}% です"
               "（円と呼ぶには、中心を飛び越えずに半周以上、90% 以上が必要です）。この図は分散の {share}% を表します（最初の 3 成分で"
-              " {share3}%）。円は自動的には現れません。論文の三角関数は下の行の形に現れます。",
+              " {share3}%）。",
+    },
+    "positions.pca.rows_below": {
+        "en": "A circle is not automatic — the paper's trigonometry lives in the rows' shape below.",
+        "ja": "円は自動的には現れません。論文の三角関数は下の行の形に現れます。",
     },
     # The last row.
     "positions.profile.title": {"en": "The last row: is it a cosine wave?", "ja": "最後の行：コサイン波か？"},
@@ -136,6 +175,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "**Not a cosine wave:** the best single cosine explains only R² = {r2} of this row, so no frequency is "
               "claimed.",
         "ja": "**コサイン波ではありません：** 最もよく合う一つのコサインでもこの行の R² = {r2} しか説明できないため、周波数は主張しません。",
+    },
+    "positions.profile.flat": {
+        "en": "**Flat — no shape to fit:** apart from the newest token (left out, as in the authors' rows), row "
+              "n = {n} of P is at most {max}, round-off next to P's largest entry {scale}. Fitting a cosine to it would "
+              "describe rounding noise, so none is fitted.",
+        "ja": "**平坦で、当てはめる形がありません：** 最新のトークン（著者らの行と同じく除外）を除くと、P の行 n = {n} の値は最大 "
+              "{max} で、P の最大成分 {scale} に比べれば丸め誤差です。これにコサインを当てはめても丸め誤差を表すだけなので、"
+              "当てはめは行いません。",
     },
     "positions.profile.drift": {
         "en": "**Not a cosine wave:** the row drifts more slowly than any cosine that fits in the window (the best "
@@ -170,17 +217,35 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "‖trained − reference‖ / ‖reference‖: 0% is identical.",
         "ja": "‖学習結果 − 参照解‖ / ‖参照解‖。0% は同一です。",
     },
-    "positions.ls.meaning": {
-        "en": "The model is linear in P, so the best P for the run's own training sequences can be computed exactly. "
-              "The ridge solution that reaches the same training loss ({loss}, at λ = {lam}) has cosine {cosine} "
-              "with the trained row: gradient descent from zero, stopped early, behaves like ridge regression. The "
-              "exact interpolant (λ = 0) fits the sequences perfectly (loss {min_loss}) but has a completely "
-              "different, huge row (cosine {min_cosine}): the smooth shape comes from stopping early, not from the "
-              "task alone.",
-        "ja": "モデルは P について線形なので、モデル自身の学習系列に対する最適な P は厳密に計算できます。同じ学習損失（{loss}、λ = {lam}）"
-              "に達するリッジ解と学習した行のコサインは {cosine} です。ゼロから始めて早めに止めた勾配降下法は、リッジ回帰のように"
-              "振る舞います。厳密な補間解（λ = 0）は系列に完全に当てはまります（損失 {min_loss}）が、行はまったく異なる巨大なもの"
-              "（コサイン {min_cosine}）です。滑らかな形は課題そのものではなく、早めに止めることから生まれます。",
+    "positions.ls.intro": {
+        "en": "The model is linear in P, so the best P for the run's own training sequences can be computed exactly.",
+        "ja": "モデルは P について線形なので、モデル自身の学習系列に対する最適な P は厳密に計算できます。",
+    },
+    "positions.ls.ridge": {
+        "en": "The ridge solution that reaches the same training loss ({loss}, at λ = {lam}) has cosine {cosine} with "
+              "the trained row (at least {threshold}): gradient descent from zero, stopped early, behaves like ridge "
+              "regression.",
+        "ja": "同じ学習損失（{loss}、λ = {lam}）に達するリッジ解と学習した行のコサインは {cosine} です（{threshold} 以上）。"
+              "ゼロから始めて早めに止めた勾配降下法は、リッジ回帰のように振る舞います。",
+    },
+    "positions.ls.ridge_not": {
+        "en": "The ridge solution that reaches the same training loss ({loss}, at λ = {lam}) has cosine {cosine} with "
+              "the trained row, below {threshold}: this trained row is not close to ridge regression.",
+        "ja": "同じ学習損失（{loss}、λ = {lam}）に達するリッジ解と学習した行のコサインは {cosine} で、{threshold} を下回ります。"
+              "この学習した行はリッジ回帰の解に近いとは言えません。",
+    },
+    "positions.ls.min_norm": {
+        "en": "The exact interpolant (λ = 0) fits the sequences perfectly (loss {min_loss}) but has a different row "
+              "(cosine {min_cosine} with the trained one): the trained shape is not the task's exact solution — it "
+              "comes from stopping early.",
+        "ja": "厳密な補間解（λ = 0）は系列に完全に当てはまります（損失 {min_loss}）が、行は異なります（学習した行とのコサイン "
+              "{min_cosine}）。学習した形は課題の厳密解ではなく、早めに止めることから生まれます。",
+    },
+    "positions.ls.min_norm_close": {
+        "en": "The exact interpolant (λ = 0) fits the sequences perfectly (loss {min_loss}) and its row is close to the "
+              "trained one (cosine {min_cosine}): here the task's exact solution already has this shape.",
+        "ja": "厳密な補間解（λ = 0）は系列に完全に当てはまり（損失 {min_loss}）、その行は学習した行に近い（コサイン "
+              "{min_cosine}）です。ここでは課題の厳密解がすでにこの形をしています。",
     },
     # The authors.
     "positions.paper.title": {"en": "Our run against the authors' run", "ja": "私たちの学習結果と著者らの学習結果"},

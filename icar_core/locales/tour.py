@@ -66,20 +66,29 @@ STRINGS: dict[str, dict[str, str]] = {
                       "ja": "3 · その推測は勾配降下法の 1 ステップ"},
     "tour.gd.s1": {
         "en": "Gradient descent is the standard way to fit a rule to examples: start from a blank guess and correct it "
-              "once in the direction that most reduces the mistakes on the context — the model's estimate of W (left) "
-              "looks like exactly one such correction (middle).",
+              "once in the direction that most reduces the mistakes on the context. The paper finds that the model's "
+              "estimate of W (left) is one such correction (middle); the number below says how close this run comes.",
         "ja": "勾配降下法は、規則を例に合わせる標準的な方法です。白紙の推測から始め、文脈での誤りが最も減る方向に 1 回だけ修正します。"
-              "モデルによる W の推定（左）は、まさにその 1 回の修正（中央）と同じ形をしています。",
+              "論文によれば、モデルによる W の推定（左）はその 1 回の修正（中央）にあたります。このモデルがどれだけ近いかは下の数値で示します。",
     },
     "tour.gd.s2": {
-        "en": "Over {contexts} new sequences, the model's predictions point the same way as one gradient step's to "
-              "{percent}% (100% = the same direction).",
-        "ja": "新しい {contexts} 個の系列で、モデルの予測は勾配降下 1 ステップの予測と {percent}% 同じ向きを指しています"
-              "（100% で完全に同じ向き）。",
+        "en": "Over {contexts} new sequences, the model's predictions point almost the same way as one gradient step's: "
+              "median cosine {cosine}, an angle of about {angle}° between them (cosine 1 = 0° = the same direction).",
+        "ja": "新しい {contexts} 個の系列で、モデルの予測は勾配降下 1 ステップの予測とほぼ同じ向きを指しています。コサインの中央値は "
+              "{cosine}、二つの間の角度はおよそ {angle}° です（コサイン 1 = 0° で完全に同じ向き）。",
+    },
+    "tour.gd.s2_not": {
+        "en": "Over {contexts} new sequences, the model's predictions do not yet point the same way as one gradient "
+              "step's: median cosine {cosine}, an angle of about {angle}° between them (cosine 1 = 0° = the same "
+              "direction).",
+        "ja": "新しい {contexts} 個の系列で、モデルの予測はまだ勾配降下 1 ステップの予測と同じ向きを指していません。コサインの"
+              "中央値は {cosine}、二つの間の角度はおよそ {angle}° です（コサイン 1 = 0° で完全に同じ向き）。",
     },
     "tour.gd.chart": {"en": "Three versions of the rule W for this sequence", "ja": "この系列に対する規則 W の 3 つの姿"},
-    "tour.gd.metric": {"en": "Same direction as one gradient step", "ja": "勾配降下 1 ステップとの向きの一致"},
-    "tour.gd.value": {"en": "{percent}% ({contexts} sequences)", "ja": "{percent}%（{contexts} 系列）"},
+    "tour.gd.metric": {"en": "Prediction cosine with one gradient step (median)",
+                       "ja": "勾配降下 1 ステップとの予測のコサイン（中央値）"},
+    "tour.gd.value": {"en": "{cosine} (≈ {angle}° apart; {contexts} sequences)",
+                      "ja": "{cosine}（角度 ≈ {angle}°、{contexts} 系列）"},
     "tour.panel.model": {"en": "the model's estimate", "ja": "モデルの推定"},
     "tour.panel.gd": {"en": "one gradient step", "ja": "勾配降下 1 ステップ"},
     "tour.panel.truth": {"en": "the true rule W", "ja": "本当の規則 W"},
@@ -89,20 +98,27 @@ STRINGS: dict[str, dict[str, str]] = {
     # Step 4: heads
     "tour.heads.title": {"en": "4 · The heads split the work", "ja": "4 · ヘッドが仕事を分担する"},
     "tour.heads.s1": {
-        "en": "A layer can have several “heads”, parallel parts that each look at the context in their own way; after "
-              "training each head takes its own direction, so they do not repeat each other's work.",
+        "en": "A layer can have several “heads”, parallel parts that each look at the context in their own way; the "
+              "paper finds that after training each head takes its own direction, so they do not repeat each other's "
+              "work.",
         "ja": "層には複数の「ヘッド」を持たせられます。ヘッドは文脈をそれぞれ独自の見方で読む並列の部品です。学習後は各ヘッドが"
-              "自分の方向を受け持つため、互いの仕事を繰り返しません。",
+              "自分の方向を受け持ち、互いの仕事を繰り返さないことを論文は示しています。",
     },
     "tour.heads.s2": {
-        "en": "Across this run's {heads} heads, two heads point the same way by {score} on average (0 = completely "
-              "separate directions, 1 = the same direction).",
-        "ja": "このモデルの {heads} 個のヘッドでは、2 つのヘッドの向きの重なりは平均で {score} です"
-              "（0 は完全に別々の方向、1 は同じ方向）。",
+        "en": "Across this run's {heads} heads, two heads point the same way by {score} on average (mean |cosine| over "
+              "every pair of heads, for both parts of a head: {circuits}; 0 = completely separate directions, 1 = the "
+              "same direction).",
+        "ja": "このモデルの {heads} 個のヘッドでは、2 つのヘッドの向きの重なりは平均で {score} です（ヘッドのすべての組について"
+              "の |コサイン| の平均を、ヘッドの 2 つの部分 {circuits} でさらに平均したもの。0 は完全に別々の方向、1 は同じ方向）。",
     },
-    "tour.heads.chart": {"en": "How much each pair of heads points the same way",
-                         "ja": "ヘッドの各組がどれだけ同じ方向を向いているか"},
-    "tour.heads.metric": {"en": "Mean overlap between heads", "ja": "ヘッド間の重なりの平均"},
+    "tour.heads.chart": {"en": "How much each pair of heads points the same way, for both parts of a head",
+                         "ja": "ヘッドの各組がどれだけ同じ方向を向いているか（ヘッドの 2 つの部分それぞれ）"},
+    "tour.heads.and": {"en": " and ", "ja": "と"},
+    "tour.circuit.A": {"en": "what a head compares (A)", "ja": "ヘッドが比べるもの（A）"},
+    "tour.circuit.B": {"en": "what a head writes (B)", "ja": "ヘッドが書き込むもの（B）"},
+    "tour.circuit.W_QK": {"en": "where a head looks (W_QK)", "ja": "ヘッドが見る場所（W_QK）"},
+    "tour.circuit.W_OV": {"en": "what a head copies (W_OV)", "ja": "ヘッドが写すもの（W_OV）"},
+    "tour.heads.metric": {"en": "Mean overlap between heads (both parts)", "ja": "ヘッド間の重なりの平均（両方の部分）"},
     "tour.heads.value": {"en": "{score} (0 = separate)", "ja": "{score}（0 は別々）"},
     "tour.axis.head": {"en": "head", "ja": "ヘッド"},
     "tour.axis.overlap": {"en": "overlap (cosine)", "ja": "重なり（コサイン）"},
@@ -124,9 +140,16 @@ STRINGS: dict[str, dict[str, str]] = {
               "(yet) clearly there.",
         "ja": "このモデルでは、一つのコサイン波で説明できるのは重みの形の {r2}% だけで、ここでは波は（まだ）はっきり表れていません。",
     },
+    "tour.positions.s2_flat": {
+        "en": "In this run the weights on earlier positions are all zero up to rounding: the newest token carries "
+              "all the weight, so there is no wave to measure.",
+        "ja": "このモデルでは、過去の位置への重みは丸め誤差を除いてすべてゼロです。最新のトークンがすべての重みを担っており、測るべき波は"
+              "ありません。",
+    },
     "tour.positions.chart": {"en": "Weight given to each earlier position", "ja": "過去の各位置に与える重み"},
     "tour.positions.metric": {"en": "Shape explained by one cosine (R²)", "ja": "一つのコサインで説明できる形（R²）"},
     "tour.positions.value": {"en": "{r2}% (100% = all)", "ja": "{r2}%（100% ですべて）"},
+    "tour.positions.value_flat": {"en": "none: the weights are flat", "ja": "なし：重みが平坦"},
     "tour.axis.position": {"en": "earlier position", "ja": "過去の位置"},
     "tour.axis.weight": {"en": "weight", "ja": "重み"},
     "tour.series.learned": {"en": "learned weights", "ja": "学習した重み"},
@@ -137,14 +160,14 @@ STRINGS: dict[str, dict[str, str]] = {
               "**Gradient descent.** Fitting a rule by repeatedly nudging it to reduce its mistakes; here a single nudge "
               "from a blank start. **Head.** One of several parallel parts of the attention layer. **Overlap (cosine).** "
               "How much two directions agree: 1 the same, 0 unrelated, −1 opposite. **Cosine wave / R².** R² is the share "
-              "of a shape that a fitted curve explains (100% = all of it). **Percent agreement in step 3.** The cosine "
-              "between the two predictions, as a percentage. Every number is computed now from the run named under the "
+              "of a shape that a fitted curve explains (100% = all of it). **Cosine and angle in step 3.** The cosine "
+              "of the angle between the two predictions: 1 is 0°, 0.99 is about 8°, 0.9 already about 26°. Every number is computed now from the run named under the "
               "chart; the other pages show the details.",
         "ja": "**点・状態。** 数の短い並び（ベクトル）で、図にはその最初の 2 つを描いています。**規則 W・回転。** W はどの点も同じ"
               "角度だけ回し、長さは変えません。**文脈。** モデルがそれまでに見た点です。**勾配降下法。** 誤りが減るように規則を少しずつ"
               "直して合わせる方法で、ここでは白紙から 1 回だけ直したものです。**ヘッド。** アテンション層の並列の部品の一つです。"
               "**重なり（コサイン）。** 2 つの方向がどれだけ一致するか：1 は同じ、0 は無関係、−1 は逆向き。**コサイン波・R²。** R² は"
-              "当てはめた曲線で説明できる形の割合です（100% ですべて）。**ステップ 3 の一致率。** 二つの予測のコサインを百分率にしたもの"
-              "です。どの数値も図の下に書かれたモデルからいま計算しており、詳細は他のページで見られます。",
+              "当てはめた曲線で説明できる形の割合です（100% ですべて）。**ステップ 3 のコサインと角度。** 二つの予測の間の角度のコサインです。"
+              "1 は 0°、0.99 はおよそ 8°、0.9 ではすでにおよそ 26° です。どの数値も図の下に書かれたモデルからいま計算しており、詳細は他のページで見られます。",
     },
 }

@@ -8,8 +8,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "一つまたは複数のモデルの損失曲線、学習中に論文の構造が重みの中にどう現れたか、そして各モデルの設定を示します。",
     },
     "training.verdict.gd": {
-        "en": "Run “{run}”: final held-out loss {final} after {steps} steps (best single GD step: {gd}; ratio {ratio}).",
-        "ja": "モデル「{run}」：{steps} ステップ後の評価用データでの最終損失は {final}（最良の GD 1 ステップ：{gd}、比 {ratio}）。",
+        "en": "Run “{run}”: final held-out loss {final} after {steps} steps, on its {contexts} held-out sequences "
+              "averaged over all positions (best single GD step on the same: {gd}; ratio {ratio}).",
+        "ja": "モデル「{run}」：{steps} ステップ後の評価用データでの最終損失は {final}（評価用の {contexts} 系列、全位置の平均。"
+              "同じデータでの最良の GD 1 ステップ：{gd}、比 {ratio}）。",
     },
     "training.verdict.fell": {
         "en": "Run “{run}”: held-out loss fell from {start} to {final} in {steps} steps ({factor}× lower).",
@@ -41,6 +43,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "training.curve.eval_loss": {"en": "held-out loss", "ja": "評価用データでの損失"},
     "training.curve.train_loss": {"en": "training loss", "ja": "学習データでの損失"},
     "training.curve.gd_loss": {"en": "best single GD step (reference)", "ja": "最良の GD 1 ステップ（基準）"},
+    "training.curve.objective": {"en": "training loss = the paper's closed-form objective",
+                                 "ja": "学習損失 = 論文の閉じた形の目的関数"},
+    "training.objective_note": {
+        "en": "“{run}” was not trained on sampled batches: its training loss is the paper's closed-form objective "
+              "(Sander et al., Figure 3) in icar's loss units, minimised directly; its held-out loss is the usual "
+              "prediction loss on {eval} sampled sequences.",
+        "ja": "「{run}」はサンプルしたバッチで学習していません。その学習損失は論文の閉じた形の目的関数（Sander ら、図 3）を icar の"
+              "損失の単位に直したもので、これを直接最小化しています。評価用データでの損失は、{eval} 個のサンプル系列での通常の予測損失です。",
+    },
     "training.loss_caption": {
         "en": "The dashed reference line is the loss of one gradient-descent step with the best step size for each "
               "context length; only runs with augmented tokens have it ({with_gd} of the {count} runs shown).",
@@ -49,16 +60,19 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "training.final_loss": {"en": "Final held-out loss (first logged: {first})", "ja": "評価用データでの最終損失（最初の記録：{first}）"},
     "training.final_loss_help": {
-        "en": "Mean squared next-state error on a fixed held-out batch, at the last logged step.",
-        "ja": "固定した評価用バッチでの次の状態の平均二乗誤差（最後に記録したステップ）。",
+        "en": "Mean squared next-state error on the run's fixed held-out batch ({contexts} sequences, averaged over "
+              "all positions), at the last logged step.",
+        "ja": "このモデルの固定した評価用バッチ（{contexts} 系列、全位置の平均）での次の状態の平均二乗誤差（最後に記録したステップ）。",
     },
-    "training.gd_loss": {"en": "Best single GD step's loss (model/GD: {ratio})",
-                         "ja": "最良の GD 1 ステップの損失（比：{ratio}）"},
+    "training.gd_loss": {"en": "Best single GD step's loss, held-out, all positions (model/GD: {ratio})",
+                         "ja": "最良の GD 1 ステップの損失・評価用データ・全位置（比：{ratio}）"},
     "training.gd_loss_help": {
-        "en": "The same held-out batch predicted by one gradient-descent step with the best step size per context "
-              "length; a ratio near 1 means the model does as well as that step.",
-        "ja": "同じ評価用バッチを、文脈の長さごとに最良のステップ幅をとった勾配降下 1 ステップで予測したときの損失です。比が 1 に近ければ、"
-              "モデルはそのステップと同じくらいよく予測しています。",
+        "en": "The same held-out batch ({contexts} sequences, averaged over all positions) predicted by one "
+              "gradient-descent step with the best step size per context length; a ratio near 1 means the model does "
+              "as well as that step. The Home page's ratio is another measurement: fresh contexts, last position only.",
+        "ja": "同じ評価用バッチ（{contexts} 系列、全位置の平均）を、文脈の長さごとに最良のステップ幅をとった勾配降下 1 ステップで予測した"
+              "ときの損失です。比が 1 に近ければ、モデルはそのステップと同じくらいよく予測しています。ホームページの比は別の測定"
+              "（新しい文脈、最後の位置のみ）です。",
     },
     "training.steps": {"en": "Steps trained (planned: {total})", "ja": "学習したステップ数（予定：{total}）"},
     # Structure during training
@@ -72,8 +86,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "training.structure_x": {"en": "training step (symmetric log scale)", "ja": "学習ステップ（対称対数目盛）"},
     "training.structure_y": {"en": "value", "ja": "値"},
     "training.structure_legend": {"en": "measure", "ja": "指標"},
-    "training.metric.prediction_cosine": {"en": "GD agreement: prediction cosine", "ja": "GD との一致：予測のコサイン類似度"},
-    "training.metric.loss_ratio": {"en": "Loss ÷ best GD step's loss", "ja": "損失 ÷ 最良の GD 1 ステップの損失"},
+    "training.metric.prediction_cosine": {"en": "GD agreement: prediction cosine ({contexts} contexts, last position)",
+                                          "ja": "GD との一致：予測のコサイン類似度（{contexts} 文脈、最後の位置）"},
+    "training.metric.loss_ratio": {"en": "Loss ÷ best GD step's loss ({contexts} contexts, last position)",
+                                   "ja": "損失 ÷ 最良の GD 1 ステップの損失（{contexts} 文脈、最後の位置）"},
     "training.metric.orthogonality": {"en": "Head overlap: mean |cosine|", "ja": "ヘッドの重なり：|コサイン| の平均"},
     "training.metric.circuit_error": {"en": "Bᵀ A: distance to the paper's shape", "ja": "Bᵀ A：論文の形との距離"},
     "training.metric.pe_r2": {"en": "Positional row: cosine-fit R²", "ja": "位置の行：コサイン当てはめの R²"},
@@ -84,9 +100,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "新しい {contexts} 個の文脈（最大の長さ）で、モデルと最良の GD 1 ステップの予測のコサイン類似度の中央値。1 なら同じ向き。",
     },
     "training.metric_help.loss_ratio": {
-        "en": "The model's mean squared error over that of the best GD step, on the same {contexts} contexts; 1 = as "
-              "good as one GD step.",
-        "ja": "同じ {contexts} 個の文脈で、モデルの平均二乗誤差を最良の GD 1 ステップのもので割った値。1 なら GD 1 ステップと同等。",
+        "en": "The model's mean squared error over that of the best GD step, on the same {contexts} fresh contexts at "
+              "the last position (not the held-out set above, which averages all positions); 1 = as good as one GD "
+              "step.",
+        "ja": "同じ {contexts} 個の新しい文脈の最後の位置で、モデルの平均二乗誤差を最良の GD 1 ステップのもので割った値"
+              "（全位置を平均する上の評価用データとは別の測定）。1 なら GD 1 ステップと同等。",
     },
     "training.metric_help.orthogonality": {
         "en": "Mean |cosine| between the heads' parameter vectors: 0 = the heads use independent directions.",
@@ -98,8 +116,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "C = Bᵀ A と、最も近い c·I または c·(I + S)（よく合う方）との相対距離。0 なら論文の最適解そのものです。",
     },
     "training.metric_help.pe_r2": {
-        "en": "How much of the last used row of the positional matrix one cosine wave explains (1 = all of it).",
-        "ja": "位置行列の最後に使われる行のうち、一つのコサイン波で説明できる割合（1 ならすべて）。",
+        "en": "How much of the last used row of the positional matrix one cosine wave explains (1 = all of it); "
+              "snapshots where that row is flat round-off (no shape to fit) have no point.",
+        "ja": "位置行列の最後に使われる行のうち、一つのコサイン波で説明できる割合（1 ならすべて）。その行が丸め誤差だけで平坦な"
+              "（当てはめる形がない）スナップショットには点がありません。",
     },
     # Configuration
     "training.config": {"en": "Configuration of “{run}”", "ja": "「{run}」の設定"},

@@ -17,7 +17,6 @@ from icar_core.checkpoints import Checkpoint
 from icar_core.data import commuting_W, rollout
 from icar_core.errors import NotApplicableError
 from icar_core.theory import gd_sums
-from icar_core.verdicts import Verdict, gd_finding
 
 #: Contexts behind the error-against-context-length curve, and their seed (fixed: the curve is the run's).
 CURVE_CONTEXTS = 256
@@ -25,7 +24,14 @@ CURVE_SEED = 2025
 
 #: The metrics the page shows for one context, in :func:`icar_core.analysis.compare_with_gd`'s names.
 METRICS = ("model_error", "gd_error", "prediction_diff", "prediction_cosine", "sensitivity_cosine", "sensitivity_l2",
-           "update_rel_error", "update_cosine", "model_W_error", "gd_W_error", "model_eta", "gd_eta")
+           "update_rel_error", "update_cosine", "model_W_error", "gd_W_error", "model_eta", "gd_eta",
+           "previous_block_share")
+
+# The gauge view "is one GD step up to a symmetry of the commuting family" only when the product V·KᵀQ is
+# c·I, each block is a rotation inside every plane (their non-rotation parts small) and the two rotations
+# cancel (opposite angles, plane by plane).
+GAUGE_ERROR_MAX = 0.05
+GAUGE_ANGLE_TOLERANCE = 0.05  # radians
 
 
 def require_augmented(ckpt: Checkpoint) -> None:
@@ -98,7 +104,9 @@ class GDContext:
     states (n+1, d): ``s_0 … s_n``; truth: ``s_{n+1}``; W: the true rule; gamma: the model's update (the block
     of its context matrix acting on ``s_n``, exact for augmented runs); gamma_previous: the block acting on
     ``s_{n-1}``; W_GD = eta · Σ s_t s_{t-1}ᵀ with eta the task's best step size for this context length;
-    model_prediction, gd_prediction (d,); metrics: :data:`METRICS` for this context; exact: closed form.
+    model_prediction, gd_prediction (d,); metrics: :data:`METRICS` for this context; exact: closed form;
+    state_length: the median length ‖s_t‖ of the context's states (the scale of the squared errors: 1 for
+    unit starting states, √(d/2) for ``unit_planes``).
     """
 
     n: int
@@ -113,6 +121,7 @@ class GDContext:
     gd_prediction: np.ndarray
     metrics: dict[str, float]
     exact: bool
+    state_length: float
 
 
 def gd_context(ckpt: Checkpoint, seed: int, n: int, angles: tuple[float, ...] | None = None) -> GDContext:
@@ -137,7 +146,8 @@ def gd_context(ckpt: Checkpoint, seed: int, n: int, angles: tuple[float, ...] | 
         gamma=np.asarray(update.current[0, n], dtype=np.float64),
         gamma_previous=np.asarray(update.previous[0, n], dtype=np.float64),
         W_GD=W_GD, eta=eta, model_prediction=model_prediction, gd_prediction=W_GD @ s_n,
-        metrics={name: float(frame[name].iloc[0]) for name in METRICS}, exact=bool(update.exact))
+        metrics={name: float(frame[name].iloc[0]) for name in METRICS}, exact=bool(update.exact),
+        state_length=float(np.median(np.linalg.norm(inputs[0].numpy(), axis=1))))
 
 
 def error_curve(ckpt: Checkpoint, n_contexts: int = CURVE_CONTEXTS, seed: int = CURVE_SEED) -> pd.DataFrame:
@@ -151,15 +161,24 @@ def error_curve(ckpt: Checkpoint, n_contexts: int = CURVE_CONTEXTS, seed: int = 
     return gd_curve(ckpt.model, states, W, process=ckpt.process)
 
 
-def verdict(ckpt: Checkpoint) -> Verdict:
-    """The page's verdict: :func:`icar_core.verdicts.gd_finding` (NotApplicableError for non-augmented runs)."""
-    return gd_finding(ckpt)
-
-
 def gauge(ckpt: Checkpoint) -> GaugeView:
     """The gauge-invariant view ``V_blk · (K_blkᵀ Q_blk)`` of a block-structured run (see ``analysis.gauge_view``)."""
     require_augmented(ckpt)
     return gauge_view(ckpt.model, ckpt.process)
+
+
+def gauge_is_one_step(view: GaugeView) -> bool:
+    """Whether the gauge view supports "one GD step up to a symmetry of the commuting family": the product is
+    c·I and both blocks are rotations in every plane (relative errors below :data:`GAUGE_ERROR_MAX`), with
+    opposite angles (their sum within :data:`GAUGE_ANGLE_TOLERANCE` rad of 0 in every plane)."""
+    small = max(view.rel_error, view.V_commutator, view.KQ_commutator) < GAUGE_ERROR_MAX
+    sums = np.angle(np.exp(1j * (np.asarray(view.V_angles) + np.asarray(view.KQ_angles))))
+    return bool(small and np.all(np.abs(sums) <= GAUGE_ANGLE_TOLERANCE))
+
+
+def gauge_text_key(view: GaugeView) -> str:
+    """``gd.gauge.text`` when :func:`gauge_is_one_step`, else ``gd.gauge.text_not`` (numbers, no conclusion)."""
+    return "gd.gauge.text" if gauge_is_one_step(view) else "gd.gauge.text_not"
 
 
 def structure_of(ckpt: Checkpoint) -> str:

@@ -8,12 +8,13 @@ coordinate labels such as ``sₜ[2]`` or ``head 3`` are mathematics and stay as 
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import torch
 
+from icar_core.analysis import commuting_part
 from icar_core.checkpoints import Checkpoint
 from icar_core.errors import NotApplicableError
 from icar_core.structure import (
@@ -28,13 +29,15 @@ from icar_core.structure import (
     token_block_labels,
 )
 from icar_core.verdicts import Verdict, heads_finding
-
-REFERENCE_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
+from icar_core.views import REFERENCE_DIR
 
 # Readable names of the augmented token blocks of structure.token_block_labels.
 BLOCK_NAMES = {"0": "0", "s_t": "sₜ", "s_{t-1}": "sₜ₋₁"}
-# The preconditioner of a block run "is one GD step" when it is c·I to within this relative error.
+# A block run's layer "is one GD step" when, summed over the heads, V·KᵀQ is c·I to within this relative
+# error AND every head's value block V and key-query block KᵀQ commute with the W family to within
+# COMMUTATOR_MAX (then Σ_h V_h G K_hᵀQ_h = G · Σ_h V_h K_hᵀQ_h = c·G for the context sum G).
 PRECONDITIONER_ERROR_MAX = 0.05
+COMMUTATOR_MAX = 0.05
 # Matrices shown first in the selector: the circuits, then the raw weights, then the blocks.
 MATRIX_ORDER = ("W_QK", "W_OV", "W_Q", "W_K", "W_V", "preconditioner", "Q_blk", "K_blk", "V_blk")
 
@@ -188,7 +191,7 @@ def orthogonality_reason(ckpt: Checkpoint) -> str | None:
     if model.kind == "pe_only":
         return "orth.na.pe_only"
     if model.kind == "augmented":
-        return "orth.na.augmented"
+        return "orth.na.augmented" if model.n_heads < 2 else "orth.na.augmented_heads"
     if model.n_heads < 2:
         return "orth.na.single_head"
     return None
@@ -251,13 +254,6 @@ def orthogonality_view(ckpt: Checkpoint) -> OrthogonalityView:
                              coordinate_labels(C.shape[0], ckpt.config.model.field == "complex"))
 
 
-def random_cosine_level(k: int) -> float:
-    """Mean |cosine| between two independent random directions in R^k: Γ(k/2) / (√π Γ((k+1)/2)) (≈ √(2/(πk))).
-
-    The level a score of heads that ignore each other would have; 1 for k = 1."""
-    return math.exp(math.lgamma(k / 2) - math.lgamma((k + 1) / 2)) / math.sqrt(math.pi)
-
-
 @functools.cache
 def paper_head_score(case: str, reference_dir: Path = REFERENCE_DIR) -> float | None:
     """Mean |cosine| between the rows of the authors' ``A`` for ``case`` (``unitary`` | ``orthogonal``),
@@ -271,9 +267,82 @@ def paper_head_score(case: str, reference_dir: Path = REFERENCE_DIR) -> float | 
 # ------------------------------------------------------------------------------------------- verdicts
 
 
+@dataclass(frozen=True)
+class BlockStep:
+    """Whether a block-structured augmented run's layer is one gradient-descent step, and the numbers behind it.
+
+    The layer's update is Γ = Σ_h V_h G (K_hᵀQ_h) with G = Σ_t c s_t s_{t-1}ᵀ. It equals c·G — one GD step —
+    when every V_h and K_hᵀQ_h commute with the W family (then Γ = G · Σ_h V_h K_hᵀQ_h) and the *sum over heads*
+    Σ_h V_h K_hᵀQ_h is c·I. total: that sum (d, d); c, rel_error: its nearest c·I; commutator: the largest
+    relative non-commuting part of any head's V or KᵀQ (rotation-block family: the part that is not a scaled
+    rotation in each plane of the run's basis; other families: the part that is not a multiple of I, the only
+    matrices commuting with every orthogonal W); heads: H.
+    """
+
+    total: np.ndarray
+    c: float
+    rel_error: float
+    commutator: float
+    heads: int
+
+    @property
+    def product_ok(self) -> bool:
+        return self.rel_error <= PRECONDITIONER_ERROR_MAX
+
+    @property
+    def commutes(self) -> bool:
+        return self.commutator <= COMMUTATOR_MAX
+
+    @property
+    def one_step(self) -> bool:
+        return self.product_ok and self.commutes
+
+
+def _non_commuting(M: np.ndarray, basis: np.ndarray | None) -> float:
+    if basis is None:
+        return scaled_identity_fit(M)[1]
+    return commuting_part(basis.T @ M @ basis)[0]
+
+
+def block_step(ckpt: Checkpoint) -> BlockStep:
+    """:class:`BlockStep` of a block-structured augmented run (NotApplicableError for other runs)."""
+    model = ckpt.config.model
+    if model.kind != "augmented" or model.structure != "block":
+        raise NotApplicableError("the one-GD-step check of V·KᵀQ needs an augmented run with block structure")
+    raw = head_matrices(ckpt.model)
+    V = raw["V_blk"]
+    KQ = np.transpose(raw["K_blk"], (0, 2, 1)) @ raw["Q_blk"]
+    total = raw["preconditioner"].sum(axis=0)
+    c, rel_error = scaled_identity_fit(total)
+    process = ckpt.process
+    basis = process.basis_matrix(torch.float64).numpy() if process.w_dist == "commuting" else None
+    commutator = max(_non_commuting(M, basis) for M in (*V, *KQ))
+    return BlockStep(total, float(c), float(rel_error), float(commutator), int(V.shape[0]))
+
+
+def block_verdict_key(step: BlockStep) -> str:
+    """``heads.verdict.block`` only when the layer is one GD step (:attr:`BlockStep.one_step`);
+    ``heads.verdict.block_bad`` when the summed product is not c·I; ``heads.verdict.block_noncommuting`` when it
+    is, but the blocks do not commute with the W family."""
+    if step.one_step:
+        return "heads.verdict.block"
+    return "heads.verdict.block_bad" if not step.product_ok else "heads.verdict.block_noncommuting"
+
+
+def preconditioner_caption(step: BlockStep, head_fit: tuple[float, float]) -> tuple[str, dict[str, str]]:
+    """The caption under one head's V·KᵀQ: that head's c·I fit, and what one GD step needs (the sum over heads
+    and the commutation) — ``heads.preconditioner_caption`` when it holds, else ``heads.preconditioner_caption_not``."""
+    c, error = head_fit
+    values = {"c": f"{c:.3f}", "error": f"{100 * error:.2f}", "heads": str(step.heads),
+              "sum_c": f"{step.c:.3f}", "sum_error": f"{100 * step.rel_error:.2f}",
+              "commutator": f"{100 * step.commutator:.2f}", "max": f"{100 * PRECONDITIONER_ERROR_MAX:g}"}
+    return ("heads.preconditioner_caption" if step.one_step else "heads.preconditioner_caption_not"), values
+
+
 def heads_verdict(ckpt: Checkpoint) -> Verdict:
     """The Heads page's live verdict: Finding 2's verdict for diagonal multi-head runs; otherwise the number
-    of heads and the strongest circuit (and, for block runs, how close each preconditioner is to c·I)."""
+    of heads and the strongest circuit (and, for block runs, whether the layer is one GD step: the sum over
+    heads of V·KᵀQ against c·I, and how far the blocks are from commuting with the W family)."""
     view = heads_view(ckpt)
     if view.head_type == "diagonal" and view.n_heads >= 2:
         return heads_finding(ckpt)
@@ -281,8 +350,9 @@ def heads_verdict(ckpt: Checkpoint) -> Verdict:
     values = {"heads": view.n_heads, "circuit": s.circuit, "head": s.head + 1, "norm": f"{s.norm:.3f}",
               "share": f"{100 * s.share:.0f}"}
     if view.preconditioner_fit:
-        c, error = view.preconditioner_fit[s.head]
-        good = all(e <= PRECONDITIONER_ERROR_MAX for _, e in view.preconditioner_fit)
-        key = "heads.verdict.block" if good else "heads.verdict.block_bad"
-        return Verdict(key, values | {"c": f"{c:.3f}", "error": f"{100 * error:.2f}"}, good)
+        step = block_step(ckpt)
+        return Verdict(block_verdict_key(step),
+                       values | {"c": f"{step.c:.3f}", "error": f"{100 * step.rel_error:.2f}",
+                                 "commutator": f"{100 * step.commutator:.2f}",
+                                 "max": f"{100 * PRECONDITIONER_ERROR_MAX:g}"}, step.one_step)
     return Verdict("heads.verdict.one" if view.n_heads == 1 else "heads.verdict.many", values, None)

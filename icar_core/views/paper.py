@@ -24,13 +24,12 @@ import torch
 
 from icar_core.checkpoints import Checkpoint
 from icar_core.errors import NotApplicableError
-from icar_core.paper_reference import state_scale
 from icar_core.structure import circuit_structure, diagonal_circuit, head_orthogonality
-from icar_core.theory import PAPER_CASES, model_to_paper_P, paper_objective
+from icar_core.theory import PAPER_CASES, model_to_paper_P, paper_objective, state_scale
+from icar_core.views import REFERENCE_DIR
 
-ROOT = Path(__file__).resolve().parents[2]
-#: Where the authors' arrays live: the repository root's parent / shared / reference (see its README).
-REFERENCE_DIR = ROOT.parent / "shared" / "reference" / "paper_tensors"
+#: Where the authors' Figure-3 arrays live: ``paper_tensors`` in the shared reference folder (see its README).
+TENSORS_DIR = REFERENCE_DIR / "paper_tensors"
 RUN_NAMES = {"unitary": "paper-reference-unitary", "orthogonal": "paper-reference-orthogonal"}
 #: The structure of ``C = Bᵀ A`` that the paper's optimum has in each case (names of structure.CircuitStructure).
 EXPECTED_STRUCTURE = {"unitary": "scaled_identity", "orthogonal": "rotation_blocks"}
@@ -111,13 +110,13 @@ def check_case(case: str) -> None:
         raise ValueError(f"case must be one of {', '.join(PAPER_CASES)}; got {case!r}")
 
 
-def reference_available(folder: str | Path = REFERENCE_DIR) -> bool:
+def reference_available(folder: str | Path = TENSORS_DIR) -> bool:
     """Whether the authors' arrays for both cases are in ``folder``."""
     folder = Path(folder)
     return all((folder / f"{name}_{case}.npy").is_file() for case in PAPER_CASES for name in "ABP")
 
 
-def authors_params(case: str, folder: str | Path = REFERENCE_DIR) -> PaperParams | None:
+def authors_params(case: str, folder: str | Path = TENSORS_DIR) -> PaperParams | None:
     """The authors' optimised ``A, B, P`` for ``case``, read from ``folder``; None when they are not there."""
     check_case(case)
     folder = Path(folder)
@@ -146,7 +145,7 @@ def run_params(ckpt: Checkpoint) -> PaperParams:
     """The run's ``A, B`` and ``P`` in the paper's convention and units.
 
     ``P`` goes through theory.model_to_paper_P. ``A`` and ``B`` are divided by
-    paper_reference.state_scale: icar's sequences have radius 1 in every rotation plane where the
+    theory.state_scale: icar's sequences have radius 1 in every rotation plane where the
     paper's orthogonal objective assumes √2, so icar's model holds them √2 larger (C twice as large).
     """
     case = run_case(ckpt)
@@ -195,7 +194,7 @@ def _agree(ours: PaperSummary, theirs: PaperSummary, case: str) -> bool:
                 and ours.loss <= LOSS_MAX and theirs.loss <= LOSS_MAX)
 
 
-def reproduction(ckpt: Checkpoint, case: str, folder: str = str(REFERENCE_DIR)) -> Reproduction:
+def reproduction(ckpt: Checkpoint, case: str, folder: str = str(TENSORS_DIR)) -> Reproduction:
     """Compare the run ``ckpt`` (a solution of ``case``) with the authors' arrays in ``folder``."""
     actual = run_case(ckpt)
     if actual != case:
@@ -213,7 +212,7 @@ def reproduction(ckpt: Checkpoint, case: str, folder: str = str(REFERENCE_DIR)) 
                         agrees=agrees, structure_ok=bool(structure_ok))
 
 
-def authors_summary(case: str, folder: str = str(REFERENCE_DIR)) -> PaperSummary | None:
+def authors_summary(case: str, folder: str = str(TENSORS_DIR)) -> PaperSummary | None:
     """The authors' solution alone (when icar's run is missing); None without the arrays."""
     reference = authors_params(case, folder)
     return None if reference is None else summarise(reference, case)

@@ -1,6 +1,12 @@
 """The Positional-encodings page (Finding 3): the positional matrix P or the learned embeddings, their PCA
 and whether it winds like a circle, the last row's cosine fit, the PE-only least-squares references, the
-μ = 50…300 runs side by side and the authors' rows — plain functions of a Checkpoint (no Streamlit)."""
+μ = 50…300 runs side by side and the authors' rows — plain functions of a Checkpoint (no Streamlit).
+
+For a positional matrix, the PCA, the last row and the authors' rows all leave out the newest-token entries
+``P[n, n]`` (the authors saved their P with them masked to 0): the shape they show is that of the weights on
+*earlier* tokens. When those are round-off next to the largest entry of P (a run that keeps only the newest
+token, such as the paper's unitary optimum), there is no shape: the page says so instead of fitting noise.
+"""
 
 from __future__ import annotations
 
@@ -18,14 +24,15 @@ from icar_core.structure import (
     CosineFit,
     PositionalPCA,
     fit_cosine,
+    is_flat,
     pe_profile,
     positional_pca,
     positional_rows,
 )
 from icar_core.theory import pe_only_least_squares, pe_only_loss, pe_only_ridge_matching_loss
 from icar_core.verdicts import Verdict, positions_finding
+from icar_core.views import REFERENCE_DIR, cosine, relative_error
 
-REFERENCE_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
 #: The authors' PE-only runs (``pe_eps_mu_{μ}.npy``): row 28, entries 0..28, is their last used row.
 PAPER_MUS = (50, 100, 200, 300)
 PAPER_ROW = 28
@@ -38,6 +45,14 @@ WINDING_MIN_TURNS = 0.5
 WINDING_MIN_AGREEMENT = 0.9
 WINDING_MAX_STEP = 2 * math.pi / 3
 WINDING_MIN_SHARE = 0.3
+#: The two components drawn are a "partial view" (the text says "only …%") below this share of the variance.
+PCA_SHARE_MOST = 0.8
+
+
+#: The trained row "behaves like ridge" when its cosine with the ridge reference is at least this; the λ = 0
+#: interpolant "has a different shape" when its cosine with the trained row is below MIN_NORM_COSINE_DIFFERENT.
+RIDGE_COSINE_MIN = 0.99
+MIN_NORM_COSINE_DIFFERENT = 0.9
 
 
 # ------------------------------------------------------------------------------------------- applicability
@@ -50,6 +65,12 @@ def positions_reason(ckpt: Checkpoint) -> str | None:
         return "positions.na.augmented"
     if model.kind == "multihead" and model.positional == "none":
         return "positions.na.none"
+    try:  # too few positions for a PCA, or for a cosine fit of the last row
+        positional_rows(ckpt.model)
+        if has_matrix(ckpt):
+            pe_profile(ckpt.model)
+    except NotApplicableError:
+        return "positions.na.too_short"
     return None
 
 
@@ -57,6 +78,22 @@ def has_matrix(ckpt: Checkpoint) -> bool:
     """Whether the run learns a positional matrix P (PE-only runs, multihead runs with positional='matrix')."""
     model = ckpt.config.model
     return model.kind == "pe_only" or (model.kind == "multihead" and model.positional == "matrix")
+
+
+def earlier_entries(rows: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """The rows of P with the newest-token entries ``P[n, n]`` set to 0, like the entries above the diagonal:
+    the weights on earlier tokens only (what the last-row profile and the authors' saved rows hold)."""
+    rows = np.array(rows, dtype=np.float64)
+    rows[np.arange(len(positions)), positions] = 0.0
+    return rows
+
+
+def profile_is_flat(ckpt: Checkpoint) -> bool:
+    """Whether the last used row of P (structure.pe_profile, the newest token left out) is round-off next to
+    the largest |entry| of P (:func:`is_flat`). NotApplicableError for runs without P."""
+    profile = pe_profile(ckpt.model)
+    rows, _ = positional_rows(ckpt.model)
+    return is_flat(profile, float(np.abs(rows).max()))
 
 
 # ------------------------------------------------------------------------------------------- PCA and winding
@@ -99,10 +136,14 @@ def winding(coordinates: np.ndarray, explained_variance_ratio: np.ndarray) -> Wi
 class PositionalView:
     """Everything the page shows for one run.
 
-    source: ``matrix`` (P) or ``embedding``; encodings (N, D): the rows the PCA uses (P's used rows, masked
-    above the diagonal, or the embedding vectors) at ``positions`` (N,); mask (N, D): True where an entry of
-    P exists (t ≤ n) — all True for embeddings; pca, winding: see above; profile, fit: the last used row of
-    P and its cosine fit (None for embeddings).
+    source: ``matrix`` (P) or ``embedding``; encodings (N, D): the rows of P the page draws (masked above the
+    diagonal, newest-token entries included) or the embedding vectors, at ``positions`` (N,); mask (N, D):
+    True where an entry of P exists (t ≤ n) — all True for embeddings; pca, winding: see above, of the rows
+    *without* the newest-token entries (:func:`earlier_entries`) for P, of the vectors for embeddings;
+    profile, fit: the last used row of P and its cosine fit (None for embeddings, and fit None when flat);
+    scale: the largest |entry| of P (of the embeddings); earlier_max: the largest |entry| on an earlier token;
+    flat: every entry on an earlier token is round-off (:func:`is_flat`) — no shape for the PCA or the fit;
+    profile_flat: the last row alone is round-off — no shape to fit.
     """
 
     source: str
@@ -113,18 +154,31 @@ class PositionalView:
     winding: Winding
     profile: np.ndarray | None
     fit: CosineFit | None
+    scale: float = 0.0
+    earlier_max: float = 0.0
+    flat: bool = False
+    profile_flat: bool = False
 
 
 def positional_view(ckpt: Checkpoint) -> PositionalView:
-    """P (or the embeddings), its PCA and winding, and the last row's cosine fit."""
+    """P (or the embeddings), its PCA and winding, and the last row's cosine fit (none when it is flat)."""
     rows, positions = positional_rows(ckpt.model)  # NotApplicableError when there is nothing positional
-    pca = positional_pca(rows, n_components=3)
-    turn = winding(pca.coordinates, pca.explained_variance_ratio)
+    scale = float(np.abs(rows).max())
     if not has_matrix(ckpt):
-        return PositionalView("embedding", rows, positions, np.ones(rows.shape, dtype=bool), pca, turn, None, None)
+        pca = positional_pca(rows, n_components=3)
+        turn = winding(pca.coordinates, pca.explained_variance_ratio)
+        return PositionalView("embedding", rows, positions, np.ones(rows.shape, dtype=bool), pca, turn, None, None,
+                              scale=scale, earlier_max=scale)
     mask = np.arange(rows.shape[1])[None, :] <= positions[:, None]
+    earlier = earlier_entries(rows, positions)
+    pca = positional_pca(earlier, n_components=3)
+    turn = winding(pca.coordinates, pca.explained_variance_ratio)
     profile = pe_profile(ckpt.model)
-    return PositionalView("matrix", rows, positions, mask, pca, turn, profile, fit_cosine(profile))
+    profile_flat = is_flat(profile, scale)
+    return PositionalView("matrix", rows, positions, mask, pca, turn, profile,
+                          None if profile_flat else fit_cosine(profile), scale=scale,
+                          earlier_max=float(np.abs(earlier).max()), flat=is_flat(earlier, scale),
+                          profile_flat=profile_flat)
 
 
 def colour_limit(view: PositionalView, include_diagonal: bool = True) -> float:
@@ -132,22 +186,43 @@ def colour_limit(view: PositionalView, include_diagonal: bool = True) -> float:
     False, matrices only) without the newest-token entries ``P[n, n]``, which are much larger than the rest
     in PE-only runs and would wash out the other rows' shape."""
     keep = view.mask.copy()
-    if not include_diagonal and view.source == "matrix":
+    # Without the diagonal a flat P would be coloured by its round-off: keep the diagonal's scale then.
+    if not include_diagonal and view.source == "matrix" and not view.flat:
         keep &= np.arange(view.encodings.shape[1])[None, :] != view.positions[:, None]
     values = np.abs(view.encodings[keep])
     return float(values.max()) if values.size and values.max() > 0 else 1e-12
 
 
+def flat_values(view: PositionalView) -> dict[str, str]:
+    """The numbers a "flat — no shape" sentence shows: the largest |entry| on an earlier token (of the last row
+    when only it is flat) and the largest |entry| of P."""
+    largest = view.earlier_max if view.flat or view.profile is None else float(np.abs(view.profile).max())
+    return {"max": f"{largest:.1e}", "scale": f"{view.scale:.3g}"}
+
+
 def positions_verdict(ckpt: Checkpoint) -> Verdict:
-    """Finding 3's verdict (the last row's cosine fit) for runs with P; for embedding runs, whether the PCA
-    of the embeddings winds like a circle or spiral."""
+    """Finding 3's verdict (the last row's cosine fit) for runs with P — or, when that row is round-off,
+    ``positions.verdict.flat`` (no shape, nothing fitted); for embedding runs, whether the PCA of the
+    embeddings winds like a circle or spiral."""
     if has_matrix(ckpt):
+        view = positional_view(ckpt)
+        if view.profile_flat:
+            return Verdict("positions.verdict.flat", flat_values(view), None)
         return positions_finding(ckpt)
     view = positional_view(ckpt)
     w = view.winding
     values = {"turns": f"{w.turns:.2f}", "agreement": f"{100 * w.agreement:.0f}", "share": f"{100 * w.share:.0f}",
               "share3": f"{100 * view.pca.cumulative_ratio:.0f}"}
     return Verdict("positions.verdict.circle" if w.circle else "positions.verdict.no_circle", values, w.circle)
+
+
+def pca_text_key(w: Winding) -> str:
+    """The PCA paragraph: a circle or not, and — for a circle — whether the two components drawn hold only a
+    part of the variance (below :data:`PCA_SHARE_MOST`: ``positions.pca.circle``, which says "only") or most of
+    it (``positions.pca.circle_most``)."""
+    if not w.circle:
+        return "positions.pca.no_circle"
+    return "positions.pca.circle" if w.share < PCA_SHARE_MOST else "positions.pca.circle_most"
 
 
 # ------------------------------------------------------------------------------------------- PE-only references
@@ -160,16 +235,6 @@ def training_batch(ckpt: Checkpoint) -> torch.Tensor:
     fresh batches gets a fresh batch of the same size from that seed.
     """
     return ckpt.config.training_batch().double()
-
-
-def _cosine(a: np.ndarray, b: np.ndarray) -> float:
-    denominator = float(np.linalg.norm(a) * np.linalg.norm(b))
-    return float(a @ b) / denominator if denominator > 0 else 0.0
-
-
-def _relative_error(trained: np.ndarray, reference: np.ndarray) -> float:
-    norm = float(np.linalg.norm(reference))
-    return float(np.linalg.norm(trained - reference)) / norm if norm > 0 else math.inf
 
 
 @dataclass(frozen=True)
@@ -208,9 +273,24 @@ def least_squares_reference(ckpt: Checkpoint) -> LeastSquaresReference:
     trained, ridge_row, min_row = (M[T - 1, : T - 1].numpy().copy() for M in (P, P_ridge, P_min))
     return LeastSquaresReference(
         trained=trained, ridge=ridge_row, min_norm=min_row, trained_loss=trained_loss, ridge_lambda=float(ridge),
-        min_norm_loss=pe_only_loss(states, P_min, field), ridge_cosine=_cosine(trained, ridge_row),
-        ridge_rel_error=_relative_error(trained, ridge_row), min_norm_cosine=_cosine(trained, min_row),
-        min_norm_rel_error=_relative_error(trained, min_row))
+        min_norm_loss=pe_only_loss(states, P_min, field), ridge_cosine=cosine(trained, ridge_row),
+        ridge_rel_error=relative_error(trained, ridge_row), min_norm_cosine=cosine(trained, min_row),
+        min_norm_rel_error=relative_error(trained, min_row))
+
+
+def least_squares_text(ref: LeastSquaresReference) -> list[tuple[str, dict[str, str]]]:
+    """The paragraph under the least-squares chart as (text key, values) sentences, each chosen by the number
+    it relies on: "behaves like ridge regression" only when the ridge cosine reaches :data:`RIDGE_COSINE_MIN`
+    (``positions.ls.ridge`` / ``positions.ls.ridge_not``); "a completely different row, the shape comes from
+    stopping early" only when the λ = 0 interpolant's cosine is below :data:`MIN_NORM_COSINE_DIFFERENT`
+    (``positions.ls.min_norm`` / ``positions.ls.min_norm_close``)."""
+    values = {"cosine": f"{ref.ridge_cosine:.4f}", "loss": f"{ref.trained_loss:.3g}", "lam": f"{ref.ridge_lambda:.3g}",
+              "min_cosine": f"{ref.min_norm_cosine:.3f}", "min_loss": f"{ref.min_norm_loss:.1e}",
+              "threshold": f"{RIDGE_COSINE_MIN:g}"}
+    ridge = "positions.ls.ridge" if ref.ridge_cosine >= RIDGE_COSINE_MIN else "positions.ls.ridge_not"
+    interpolant = "positions.ls.min_norm" if ref.min_norm_cosine < MIN_NORM_COSINE_DIFFERENT \
+        else "positions.ls.min_norm_close"
+    return [("positions.ls.intro", values), (ridge, values), (interpolant, values)]
 
 
 # ------------------------------------------------------------------------------------------- μ and the authors
@@ -255,4 +335,4 @@ def profile_summary(ckpt: Checkpoint, reference_dir: str = str(REFERENCE_DIR)) -
     paper = paper_row(ckpt.process.mu, len(profile), Path(reference_dir)) if ckpt.config.model.kind == "pe_only" \
         else None
     return ProfileSummary(ckpt.name, float(ckpt.process.mu), profile, fit_cosine(profile), paper,
-                          None if paper is None else _cosine(profile, paper))
+                          None if paper is None else cosine(profile, paper))

@@ -2,7 +2,8 @@
 
 ``build_report(ckpt, lang)`` returns a whole HTML page whose charts are inline SVG
 (charts.export.html_report), so it opens offline with no script. No Streamlit here: the sidebar's
-download button calls it through ``ui.cached``.
+download button calls it directly, only when clicked (``on_click="ignore"`` with a callable ``data``), so it
+is not cached; the analyses it reuses (e.g. the GD comparison behind ``gd_finding``) keep their own caches.
 """
 
 from __future__ import annotations
@@ -18,16 +19,30 @@ from icar_core.checkpoints import Checkpoint
 from icar_core.errors import NotApplicableError
 from icar_core.i18n import translate
 from icar_core.structure import circuit_structure, diagonal_circuit
-from icar_core.verdicts import gd_finding, heads_finding, positions_finding
+from icar_core.verdicts import Verdict, gd_finding, heads_finding, positions_finding
+from icar_core.views import cosine_degrees
+from icar_core.views.positions import flat_values, has_matrix, positional_view
 from icar_core.views.tour import gd_step, positions_step
+from icar_core.views.training import closed_form_objective
 
 #: Losses at or below this are drawn at it on the log-scale loss chart (exact zeros of closed-form runs).
 LOSS_FLOOR = 1e-16
+
+
+def _positions_finding(ckpt: Checkpoint) -> Verdict:
+    """Finding 3's verdict — or, when the last row of P is round-off, that it is flat (nothing was fitted)."""
+    if has_matrix(ckpt):
+        view = positional_view(ckpt)
+        if view.profile_flat:
+            return Verdict("positions.verdict.flat", flat_values(view), None)
+    return positions_finding(ckpt)
+
+
 #: finding -> (verdict function, heading key)
 FINDINGS = (
     (gd_finding, "home.finding1.title"),
     (heads_finding, "home.finding2.title"),
-    (positions_finding, "home.finding3.title"),
+    (_positions_finding, "home.finding3.title"),
 )
 # Model settings worth naming per kind (the rest are defaults that do not apply to it).
 _SETTINGS = {
@@ -47,7 +62,8 @@ def _configuration(ckpt: Checkpoint, tr: Callable[..., str]) -> Section:
               d=process.d, T=process.T, w_dist=process.w_dist, mu=f"{process.mu:g}", noise=f"{process.noise:g}",
               steps=config.steps, optimizer=config.optimizer, lr=f"{config.lr:g}", batch=config.batch_size,
               seed=config.seed, status=tr("report.config.complete" if ckpt.complete else "report.config.partial"),
-              loss=f"{loss:.3g}")
+              loss=f"{loss:.3g}",
+              loss_name=tr("report.config.objective" if closed_form_objective(ckpt) else "report.config.train_loss"))
     return tr("report.config.heading"), text, None
 
 
@@ -77,8 +93,8 @@ def loss_frame(ckpt: Checkpoint, labels: dict[str, str]) -> pd.DataFrame:
 
 
 def _loss(ckpt: Checkpoint, tr: Callable[..., str]) -> Section:
-    labels = {"train_loss": tr("report.series.train"), "eval_loss": tr("report.series.eval"),
-              "gd_loss": tr("report.series.gd")}
+    train = tr("report.series.objective" if closed_form_objective(ckpt) else "report.series.train")
+    labels = {"train_loss": train, "eval_loss": tr("report.series.eval"), "gd_loss": tr("report.series.gd")}
     chart = line_chart(loss_frame(ckpt, labels), "x", "y", tr("report.loss.chart"), color="series",
                        x_title=tr("report.axis.step"), y_title=tr("report.axis.loss"), log_y=True)
     gd = tr("report.loss.gd") if "gd_loss" in ckpt.history else ""
@@ -90,7 +106,8 @@ def _gd(ckpt: Checkpoint, tr: Callable[..., str]) -> Section:
     chart = heatmap_row({tr("report.panel.model"): step.model, tr("report.panel.gd"): step.gd,
                          tr("report.panel.truth"): step.truth}, title=tr("report.gd.chart"),
                         x_title=tr("report.axis.input"), y_title=tr("report.axis.output"))
-    text = tr("report.gd.text", n=ckpt.process.T, cosine=f"{step.cosine:.3f}")
+    text = tr("report.gd.text", n=ckpt.process.T, cosine=f"{step.cosine:.3f}",
+              angle=f"{cosine_degrees(step.cosine):.1f}")
     return tr("report.gd.heading"), text, chart
 
 
@@ -106,6 +123,8 @@ def _circuit(ckpt: Checkpoint, tr: Callable[..., str]) -> Section:
 
 def _positions(ckpt: Checkpoint, tr: Callable[..., str]) -> Section:
     step = positions_step(ckpt)
+    if step.flat:  # round-off has no shape: no chart of it, and nothing fitted
+        return tr("report.positions.heading"), tr("report.positions.flat"), None
     chart = line_chart(step.frame(tr("report.series.learned"), tr("report.series.cosine")), "x", "y",
                        tr("report.positions.chart"), color="series", points=True,
                        x_title=tr("report.axis.position"), y_title=tr("report.axis.weight"))

@@ -8,29 +8,25 @@ matrix. Every function takes the run first and plain inputs after it, so the pag
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import torch
 
-from icar_core.analysis import best_gd_eta, model_update
 from icar_core.checkpoints import Checkpoint
-from icar_core.errors import NotApplicableError
 from icar_core.structure import fit_cosine, head_orthogonality, pe_profile
-from icar_core.theory import gd_sums
+from icar_core.verdicts import GD_COSINE_MIN
+from icar_core.views import angle_degrees, cosine_degrees, relative_error
 from icar_core.views.context import example_context
+from icar_core.views.gd import gd_context
+from icar_core.views.positions import profile_is_flat
 
 STEPS = ("task", "estimate", "gd", "heads", "positions")
 #: The finding whose run each step is computed from.
 STEP_FINDING = {"task": "gd", "estimate": "gd", "gd": "gd", "heads": "heads", "positions": "positions"}
 #: The seed of the example context every step draws (the same sequence through steps 1-3).
 TOUR_SEED = 0
-
-
-def _angle_degrees(a: np.ndarray, b: np.ndarray) -> float:
-    cos = float(a @ b / max(np.linalg.norm(a) * np.linalg.norm(b), 1e-300))
-    return float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
 
 
 @dataclass(frozen=True)
@@ -47,7 +43,7 @@ class TaskStep:
 def task_step(ckpt: Checkpoint, seed: int = TOUR_SEED) -> TaskStep:
     example = example_context(ckpt, seed)
     path = np.vstack([example.states, example.truth])[:, :2]
-    turns = [_angle_degrees(path[k], path[k + 1]) for k in range(len(path) - 1)]
+    turns = [angle_degrees(path[k], path[k + 1]) for k in range(len(path) - 1)]
     return TaskStep(example.states, example.truth, float(np.mean(turns)))
 
 
@@ -66,17 +62,18 @@ class EstimateStep:
 
 def estimate_step(ckpt: Checkpoint, seed: int = TOUR_SEED) -> EstimateStep:
     example = example_context(ckpt, seed)
-    length = max(np.linalg.norm(example.truth), 1e-300)
-    error = 100 * np.linalg.norm(example.prediction - example.truth) / length
-    baseline = 100 * np.linalg.norm(example.states[-1] - example.truth) / length
+    error = 100 * relative_error(example.prediction, example.truth)
+    baseline = 100 * relative_error(example.states[-1], example.truth)
     return EstimateStep(example.states, example.truth, example.prediction, float(error), float(baseline))
 
 
 @dataclass(frozen=True)
 class GDStep:
-    """Step 3, on the step-1 sequence at its last position n: ``model`` = the model's estimate of W
-    (Gamma_model, exact for augmented runs), ``gd`` = one gradient step η_n Σ s_t s_{t-1}ᵀ with the task's
-    best η_n, ``truth`` = W; ``cosine``: cosine between the model's and the GD step's predictions here."""
+    """Step 3, on the step-1 sequence at its last position n — :func:`icar_core.views.gd.gd_context`'s numbers:
+    ``model`` = the model's estimate of W (Gamma_model, the block acting on s_n, exact for augmented runs),
+    ``gd`` = one gradient step η_n Σ s_t s_{t-1}ᵀ with the task's best η_n, ``truth`` = W; ``cosine``: cosine
+    between the model's real prediction (which for unconstrained weights also reads s_{n-1}) and the GD step's
+    prediction here (``compare_with_gd``'s prediction_cosine)."""
 
     model: np.ndarray
     gd: np.ndarray
@@ -85,59 +82,67 @@ class GDStep:
 
 
 def gd_step(ckpt: Checkpoint, seed: int = TOUR_SEED) -> GDStep:
-    if ckpt.config.model.kind != "augmented":
-        raise NotApplicableError("the gradient-step picture is made for runs with augmented tokens")
-    states, W = ckpt.process.sample(1, seed, torch.float64)
-    inputs = states[:, :-1]
-    n = inputs.shape[1] - 1
-    gamma = model_update(ckpt.model, inputs).current[0, n].astype(np.float64)
-    gd = best_gd_eta(ckpt.process)[n] * gd_sums(inputs)[0, n].numpy()
-    s_n = inputs[0, n].numpy()
-    model_pred, gd_pred = gamma @ s_n, gd @ s_n
-    cosine = float(model_pred @ gd_pred / max(np.linalg.norm(model_pred) * np.linalg.norm(gd_pred), 1e-300))
-    return GDStep(gamma, gd, W[0].numpy(), cosine)
+    context = gd_context(ckpt, seed, ckpt.process.T - 1)  # NotApplicableError for runs without augmented tokens
+    return GDStep(context.gamma, context.W_GD, context.W, context.metrics["prediction_cosine"])
+
+
+def gd_agreement(values: Mapping[str, object]) -> tuple[str, dict[str, str]]:
+    """The step-3 sentence from the values of :func:`icar_core.verdicts.gd_finding` (so the page needs no
+    second, differently cached verdict): the text key — ``tour.gd.s2`` when the median prediction cosine
+    reaches :data:`~icar_core.verdicts.GD_COSINE_MIN`, else ``tour.gd.s2_not`` — and its values: the cosine as
+    the verdict shows it, the angle it stands for (degrees; from that shown cosine) and the number of contexts."""
+    cosine = float(values["cosine"])
+    key = "tour.gd.s2" if cosine >= GD_COSINE_MIN else "tour.gd.s2_not"
+    return key, {"cosine": str(values["cosine"]), "angle": f"{cosine_degrees(cosine):.0f}",
+                 "contexts": str(values["contexts"])}
 
 
 @dataclass(frozen=True)
 class HeadsStep:
-    """Step 4. ``cosines`` (H, H): how much each pair of heads points the same way (the first circuit of
-    structure.head_orthogonality: ``A`` for diagonal heads, ``W_QK`` for full ones); ``score``: mean |cosine|
-    between different heads."""
+    """Step 4. ``cosines``: circuit name -> (H, H) cosines between the heads (structure.head_orthogonality: ``A``
+    and ``B`` for diagonal heads, ``W_QK`` and ``W_OV`` for full ones); ``score``: mean |cosine| between
+    different heads, averaged over the circuits — the number of the verdict (verdicts.heads_finding)."""
 
-    circuit: str
-    cosines: np.ndarray
+    cosines: dict[str, np.ndarray]
     score: float
 
     @property
     def n_heads(self) -> int:
-        return len(self.cosines)
+        return len(next(iter(self.cosines.values())))
 
 
 def heads_step(ckpt: Checkpoint) -> HeadsStep:
     scores = head_orthogonality(ckpt.model)
-    circuit = next(iter(scores))
-    return HeadsStep(circuit, scores[circuit].cosines, scores[circuit].score)
+    return HeadsStep({name: s.cosines for name, s in scores.items()},
+                     float(np.mean([s.score for s in scores.values()])))
 
 
 @dataclass(frozen=True)
 class PositionsStep:
     """Step 5. ``profile``: the last used row of the positional weights (structure.pe_profile) against
     position, and ``fitted`` its best single cosine (structure.fit_cosine); r2, period (positions),
-    well_described as in structure.CosineFit."""
+    well_described as in structure.CosineFit. ``flat``: the row is round-off next to the largest weight
+    (views.positions.profile_is_flat) — there is no shape, so nothing is fitted (``fitted`` None, r2 and
+    period NaN, well_described False)."""
 
     profile: np.ndarray
-    fitted: np.ndarray
+    fitted: np.ndarray | None
     r2: float
     period: float
     well_described: bool
+    flat: bool = False
 
     def frame(self, learned: str, cosine: str) -> pd.DataFrame:
         t = np.arange(len(self.profile), dtype=float)
-        return pd.concat([pd.DataFrame({"x": t, "y": self.profile, "series": learned}),
-                          pd.DataFrame({"x": t, "y": self.fitted, "series": cosine})], ignore_index=True)
+        parts = [pd.DataFrame({"x": t, "y": self.profile, "series": learned})]
+        if self.fitted is not None:
+            parts.append(pd.DataFrame({"x": t, "y": self.fitted, "series": cosine}))
+        return pd.concat(parts, ignore_index=True)
 
 
 def positions_step(ckpt: Checkpoint) -> PositionsStep:
     profile = pe_profile(ckpt.model)
+    if profile_is_flat(ckpt):
+        return PositionsStep(profile, None, float("nan"), float("nan"), False, flat=True)
     fit = fit_cosine(profile)
     return PositionsStep(profile, fit.predict(np.arange(len(profile))), fit.r2, fit.period, fit.well_described)

@@ -12,11 +12,18 @@ import numpy as np
 import pandas as pd
 import torch
 
-from icar_core.analysis import best_gd_eta
+from icar_core.analysis import compare_with_gd
 from icar_core.checkpoints import Checkpoint
 from icar_core.errors import NotApplicableError
-from icar_core.structure import circuit_structure, diagonal_circuit, fit_cosine, head_orthogonality, pe_profile
-from icar_core.theory import gd_predictions
+from icar_core.structure import (
+    circuit_structure,
+    diagonal_circuit,
+    fit_cosine,
+    head_orthogonality,
+    is_flat,
+    pe_profile,
+    positional_rows,
+)
 from icar_core.verdicts import GD_LOSS_TOLERANCE, Verdict
 
 #: Contexts used to measure GD agreement on every snapshot (small: about 30 snapshots are measured).
@@ -27,22 +34,34 @@ SNAPSHOT_SEED = 77
 STRUCTURE_METRICS = ("prediction_cosine", "loss_ratio", "orthogonality", "circuit_error", "pe_r2")
 
 
+def closed_form_objective(ckpt: Checkpoint) -> bool:
+    """Whether the run was optimised on the paper's closed-form objective rather than on sampled batches (the
+    paper-reference runs, see icar_core.paper_reference): its ``train_loss`` is that objective in icar's loss
+    units, not a batch loss."""
+    return "paper_objective" in ckpt.train_state
+
+
 def loss_curves(ckpt: Checkpoint) -> pd.DataFrame:
     """The run's logged losses: columns ``step, train_loss, eval_loss`` and ``gd_loss`` where logged."""
     columns = [c for c in ("step", "train_loss", "eval_loss", "gd_loss") if c in ckpt.history]
     return ckpt.history[columns].copy()
 
 
-def loss_long(runs: dict[str, Checkpoint], curve_labels: dict[str, str], run_column: str = "run") -> pd.DataFrame:
+def loss_long(runs: dict[str, Checkpoint], curve_labels: dict[str, str], run_column: str = "run",
+              objective_label: str | None = None) -> pd.DataFrame:
     """Every selected run's curves in long form: ``step, loss, run, curve``.
 
     ``runs``: label -> checkpoint; ``curve_labels``: history column (``train_loss``, ``eval_loss``,
     ``gd_loss``) -> label; only the columns named there are kept (a run without ``gd_loss`` has no GD line).
+    ``objective_label``: the label of ``train_loss`` for runs optimised on the paper's closed-form objective
+    (:func:`closed_form_objective`), whose "training loss" is that objective (default: the same label).
     """
     frames = []
     for label, ckpt in runs.items():
         history = loss_curves(ckpt)
         for column, curve in curve_labels.items():
+            if column == "train_loss" and objective_label is not None and closed_form_objective(ckpt):
+                curve = objective_label
             if column in history:
                 frames.append(pd.DataFrame({"step": history["step"].to_numpy(), "loss": history[column].to_numpy(),
                                             run_column: label, "curve": curve}))
@@ -68,43 +87,45 @@ def structure_metrics_of(ckpt: Checkpoint) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class _GDSample:
-    """Fresh contexts and the best GD step's prediction of their last state (the same for every snapshot)."""
+    """Fresh contexts and their rules, the same for every snapshot."""
 
-    inputs: torch.Tensor  # s_0 … s_{n-1} (batch, n, d)
-    targets: np.ndarray  # s_n (batch, d)
-    gd_predictions: np.ndarray  # η_{n-1} G_{n-1} s_{n-1} (batch, d)
+    states: torch.Tensor  # s_0 … s_n (batch, n+1, d): the model predicts s_n from s_0 … s_{n-1}
+    W: torch.Tensor  # (batch, d, d)
 
 
 def _gd_sample(ckpt: Checkpoint, n_contexts: int, seed: int) -> _GDSample:
-    states, _ = ckpt.process.sample(n_contexts, seed, torch.float64)
-    inputs = states[:, :-1]
-    eta = best_gd_eta(ckpt.process)
-    gd = gd_predictions(inputs, torch.tensor(np.array(eta)))[:, -1]
-    return _GDSample(inputs, states[:, -1].numpy(), gd.numpy())
+    states, W = ckpt.process.sample(n_contexts, seed, torch.float64)
+    return _GDSample(states, W)
 
 
-def _gd_agreement(model: torch.nn.Module, sample: _GDSample) -> dict[str, float]:
-    """Median prediction cosine and loss ratio against the best GD step, at the last position (the same
-    definitions as :func:`icar_core.analysis.compare_with_gd`, from predictions alone: no update matrices)."""
-    dtype = next(model.parameters()).dtype
-    with torch.no_grad():
-        prediction = model(sample.inputs.to(dtype))[:, -1].double().numpy()
-    gd = sample.gd_predictions
-    norms = np.linalg.norm(prediction, axis=1) * np.linalg.norm(gd, axis=1)
-    cosine = np.where(norms > 0, (prediction * gd).sum(1) / np.where(norms > 0, norms, 1), 0.0)
-    model_error = ((prediction - sample.targets) ** 2).sum(1).mean()
-    gd_error = ((gd - sample.targets) ** 2).sum(1).mean()
-    return {"prediction_cosine": float(np.median(cosine)), "loss_ratio": float(model_error / gd_error)}
+def _gd_agreement(model: torch.nn.Module, ckpt: Checkpoint, sample: _GDSample) -> dict[str, float]:
+    """Median prediction cosine and loss ratio against the task's best GD step at the last position, from
+    :func:`icar_core.analysis.compare_with_gd` on the sample's contexts."""
+    frame = compare_with_gd(model, sample.states, sample.W, process=ckpt.process)
+    return {"prediction_cosine": float(frame["prediction_cosine"].median()),
+            "loss_ratio": float(frame["model_error"].mean() / frame["gd_error"].mean())}
 
 
-def _snapshot_values(model: torch.nn.Module, names: tuple[str, ...], sample: _GDSample | None) -> dict[str, float]:
-    values = _gd_agreement(model, sample) if sample is not None else {}
+def _pe_r2(model: torch.nn.Module) -> float | None:
+    """R² of the cosine fit of the last used row of P, or None when that row is round-off next to P's largest
+    entry (structure.is_flat): a fit of rounding noise is no measurement."""
+    profile = pe_profile(model)
+    if is_flat(profile, float(np.abs(positional_rows(model)[0]).max())):
+        return None
+    return float(fit_cosine(profile).r2)
+
+
+def _snapshot_values(model: torch.nn.Module, ckpt: Checkpoint, names: tuple[str, ...],
+                     sample: _GDSample | None) -> dict[str, float]:
+    values = _gd_agreement(model, ckpt, sample) if sample is not None else {}
     if "orthogonality" in names:
         values["orthogonality"] = float(np.mean([s.score for s in head_orthogonality(model).values()]))
     if "circuit_error" in names:
         values["circuit_error"] = float(circuit_structure(diagonal_circuit(model)).best_rel_error)
     if "pe_r2" in names:
-        values["pe_r2"] = float(fit_cosine(pe_profile(model)).r2)
+        r2 = _pe_r2(model)
+        if r2 is not None:
+            values["pe_r2"] = r2
     return values
 
 
@@ -114,10 +135,10 @@ def structure_over_training(ckpt: Checkpoint, n_contexts: int = SNAPSHOT_CONTEXT
     :data:`STRUCTURE_METRICS`).
 
     Augmented runs: median cosine between the model's and the best GD step's predictions, and the model's
-    loss over GD's, on ``n_contexts`` fresh contexts at the last position (predictions only, no Jacobians;
-    the same numbers as :func:`icar_core.analysis.compare_with_gd` gives for that position).
+    loss over GD's, on ``n_contexts`` fresh contexts at the last position (icar_core.analysis.compare_with_gd).
     Multi-head runs: mean |cosine| between heads, and for diagonal heads the relative error of the best
-    ``c·I`` / ``c·(I + S)`` fit of ``Bᵀ A``. Runs with a positional matrix: R² of the cosine fit of its last row.
+    ``c·I`` / ``c·(I + S)`` fit of ``Bᵀ A``. Runs with a positional matrix: R² of the cosine fit of its last row,
+    left out for snapshots where that row is flat round-off (nothing to fit).
     """
     names = structure_metrics_of(ckpt)
     if not names:
@@ -128,7 +149,7 @@ def structure_over_training(ckpt: Checkpoint, n_contexts: int = SNAPSHOT_CONTEXT
     sample = _gd_sample(ckpt, n_contexts, seed) if "prediction_cosine" in names else None
     rows = []
     for index, step in enumerate(ckpt.snapshot_steps):
-        for metric, value in _snapshot_values(ckpt.model_at(index), names, sample).items():
+        for metric, value in _snapshot_values(ckpt.model_at(index), ckpt, names, sample).items():
             rows.append({"step": int(step), "metric": metric, "value": value})
     return pd.DataFrame(rows)
 
@@ -182,17 +203,19 @@ def training_verdict(ckpt: Checkpoint) -> Verdict:
     """One computed sentence on how training went.
 
     With a GD reference (augmented runs): the final held-out loss, the best single GD step's loss and
-    their ratio; good when the ratio is at most 1 + ``GD_LOSS_TOLERANCE``. Otherwise: how far the held-out
-    loss fell, from the first logged value to the last, in how many steps; good when it fell at least 10×.
+    their ratio — on the run's held-out set (``contexts`` = its ``eval_size`` sequences), averaged over all
+    positions, unlike the Home verdict (the last position) and the structure chart (a fresh sample); good
+    when the ratio is at most 1 + ``GD_LOSS_TOLERANCE``. Otherwise: how far the held-out loss fell, from the
+    first logged value to the last, in how many steps; good when it fell at least 10×.
     ``values["incomplete"]`` is True while the run is still training.
     """
     history = ckpt.history
     first, final = float(history["eval_loss"].iloc[0]), float(history["eval_loss"].iloc[-1])
     steps = int(history["step"].iloc[-1])
     common = {"run": ckpt.name, "final": f"{final:.3g}", "steps": steps, "incomplete": not ckpt.complete,
-              "total": ckpt.config.steps}
-    if "gd_loss" in history:
-        gd = float(history["gd_loss"].iloc[-1])
+              "total": ckpt.config.steps, "contexts": ckpt.config.eval_size}
+    gd = float(history["gd_loss"].iloc[-1]) if "gd_loss" in history else 0.0
+    if gd > 0:  # one GD step can be exact (e.g. d = 1), and then no ratio means anything
         ratio = final / gd
         return Verdict("training.verdict.gd", common | {"gd": f"{gd:.3g}", "ratio": f"{ratio:.3f}"},
                        ratio <= 1 + GD_LOSS_TOLERANCE)
