@@ -1,7 +1,7 @@
 """icar dashboard: ``streamlit run app.py``.
 
 The entry point draws the shared sidebar (language, run picker, failed files, upload) and then
-the chosen page; the pages live in ``pages/``.
+the chosen page; the pages live in ``app_pages/``.
 """
 
 import streamlit as st

@@ -30,14 +30,14 @@ DEFAULT_RUN = "augmented-commuting"
 
 # (url path, file, title key, icon): the dashboard's pages in menu order.
 PAGES = (
-    ("home", "pages/home.py", "nav.home", ":material/home:"),
-    ("model-vs-gd", "pages/model_vs_gd.py", "nav.gd", ":material/compare_arrows:"),
-    ("heads", "pages/heads.py", "nav.heads", ":material/grid_view:"),
-    ("orthogonality", "pages/orthogonality.py", "nav.orthogonality", ":material/call_split:"),
-    ("positional-encodings", "pages/positional_encodings.py", "nav.positions", ":material/timeline:"),
-    ("training", "pages/training.py", "nav.training", ":material/show_chart:"),
-    ("paper-reference", "pages/paper_reference.py", "nav.paper", ":material/menu_book:"),
-    ("tour", "pages/tour.py", "nav.tour", ":material/slideshow:"),
+    ("home", "app_pages/home.py", "nav.home", ":material/home:"),
+    ("model-vs-gd", "app_pages/model_vs_gd.py", "nav.gd", ":material/compare_arrows:"),
+    ("heads", "app_pages/heads.py", "nav.heads", ":material/grid_view:"),
+    ("orthogonality", "app_pages/orthogonality.py", "nav.orthogonality", ":material/call_split:"),
+    ("positional-encodings", "app_pages/positional_encodings.py", "nav.positions", ":material/timeline:"),
+    ("training", "app_pages/training.py", "nav.training", ":material/show_chart:"),
+    ("paper-reference", "app_pages/paper_reference.py", "nav.paper", ":material/menu_book:"),
+    ("tour", "app_pages/tour.py", "nav.tour", ":material/slideshow:"),
 )
 
 
@@ -73,7 +73,9 @@ def _uploaded() -> dict[str, Checkpoint]:
 
 
 def run_id(ckpt: Checkpoint) -> str:
-    return ckpt.source_id
+    """The picker's id of a run: its content hash, marked for uploads so that an uploaded copy of a
+    shipped file is a run of its own."""
+    return ckpt.source_id if ckpt.path is not None else f"upload:{ckpt.source_id}"
 
 
 def all_runs() -> list[Checkpoint]:
@@ -83,8 +85,9 @@ def all_runs() -> list[Checkpoint]:
 
 
 def run_label(ckpt: Checkpoint) -> str:
-    origin = f" ({t('kind.uploaded')})" if ckpt.path is None else ""
-    return f"{t('kind.' + ckpt.config.model.kind)} · {ckpt.name}{origin}"
+    """The picker's label: the run's name (↑ for an upload). It must not depend on the language:
+    Streamlit matches a selectbox's value by its label, so a translated label loses the choice."""
+    return ckpt.name if ckpt.path is not None else f"↑ {ckpt.name}"
 
 
 def current_run() -> Checkpoint | None:
@@ -196,13 +199,13 @@ def show_chart(chart: alt.TopLevelMixin, name: str) -> None:
         # of the panels of a concatenation.
         chart = alt.vconcat(chart)
     st.altair_chart(chart, width="content")
-    left, right, _ = st.columns([1, 1, 3])
-    left.download_button("PNG", data=lambda: _png(chart.to_json(validate=False)), file_name=f"{name}.png",
-                         mime="image/png", key=f"png-{name}", on_click="ignore", icon=":material/download:",
-                         help=t("common.download_png"))
-    right.download_button("SVG", data=lambda: _svg(chart.to_json(validate=False)), file_name=f"{name}.svg",
-                          mime="image/svg+xml", key=f"svg-{name}", on_click="ignore", icon=":material/download:",
-                          help=t("common.download_svg"))
+    with st.container(horizontal=True):  # side by side at their natural width, even in narrow columns
+        st.download_button("PNG", data=lambda: _png(chart.to_json(validate=False)), file_name=f"{name}.png",
+                           mime="image/png", key=f"png-{name}", on_click="ignore", icon=":material/download:",
+                           help=t("common.download_png"))
+        st.download_button("SVG", data=lambda: _svg(chart.to_json(validate=False)), file_name=f"{name}.svg",
+                           mime="image/svg+xml", key=f"svg-{name}", on_click="ignore", icon=":material/download:",
+                           help=t("common.download_svg"))
 
 
 def require_run(title: str, lead: str) -> Checkpoint:

@@ -1,6 +1,6 @@
 """Helpers for Streamlit AppTest tests of the dashboard (see ../shared/TESTING.md).
 
-``open_page("pages/heads.py", run="multihead-diagonal-commuting", lang="ja")`` runs the app,
+``open_page("app_pages/heads.py", run="multihead-diagonal-commuting", lang="ja")`` runs the app,
 selects the run and the language in the shared sidebar, switches to the page and returns the
 AppTest, ready for assertions; ``chart_data(at)`` decodes what each Altair chart really plots.
 """

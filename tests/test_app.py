@@ -99,7 +99,7 @@ def test_good_upload_becomes_the_selected_run():
     at.file_uploader[0].upload("mine.pt", data, "application/octet-stream").run()
     no_exception(at)
     assert at.success[0].value == translate("sidebar.upload_ok", "en", name="augmented-orthogonal")
-    assert at.session_state["run_id"] == load_checkpoint(data).source_id
+    assert at.session_state["run_id"] == f"upload:{load_checkpoint(data).source_id}"  # not the shipped copy
     # the whole app then shows the uploaded run
     app = AppTest.from_file(APP, default_timeout=TIMEOUT)
     app.session_state["uploaded_runs"] = dict(at.session_state["uploaded_runs"])

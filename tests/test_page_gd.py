@@ -28,7 +28,7 @@ from icar_core.views.gd import (
 )
 from tests.apptest_utils import ROOT, chart_data, no_exception, open_page, run_id
 
-PAGE = "pages/model_vs_gd.py"
+PAGE = "app_pages/model_vs_gd.py"
 
 # metric label key -> the GDContext metric it shows (in page order)
 METRIC_ORDER = ("model_error", "gd_error", "prediction_diff", "prediction_cosine", "sensitivity_cosine",

@@ -33,8 +33,8 @@ from icar_core.views.heads import (
 )
 from tests.apptest_utils import ROOT, chart_data, no_exception, open_page, run_id
 
-HEADS = "pages/heads.py"
-ORTH = "pages/orthogonality.py"
+HEADS = "app_pages/heads.py"
+ORTH = "app_pages/orthogonality.py"
 
 
 def load(name: str):

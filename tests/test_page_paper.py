@@ -13,7 +13,7 @@ from icar_core.i18n import translate
 from icar_core.theory import PAPER_CASES, paper_objective
 from icar_core.views import paper as pv
 
-PAGE = "pages/paper_reference.py"
+PAGE = "app_pages/paper_reference.py"
 HAVE_REFERENCE = pv.reference_available()
 RUN_FILES = {case: ROOT / "checkpoints" / f"{name}.pt" for case, name in pv.RUN_NAMES.items()}
 HAVE_RUNS = all(path.is_file() for path in RUN_FILES.values())

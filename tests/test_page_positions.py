@@ -31,7 +31,7 @@ from icar_core.views.positions import (
 )
 from tests.apptest_utils import ROOT, chart_data, no_exception, open_page
 
-PAGE = "pages/positional_encodings.py"
+PAGE = "app_pages/positional_encodings.py"
 PE_RUN = "pe-only-mu100"
 REFERENCE = ROOT.parent / "shared" / "reference" / "paper_pe_only"
 

@@ -28,7 +28,7 @@ from icar_core.views.tour import (
     task_step,
 )
 
-PAGE = "pages/tour.py"
+PAGE = "app_pages/tour.py"
 SELECTED = "augmented-commuting"
 
 

@@ -28,7 +28,7 @@ from icar_core.views.training import (
 )
 from tests.apptest_utils import ROOT, chart_data, no_exception, open_page, run_id
 
-PAGE = "pages/training.py"
+PAGE = "app_pages/training.py"
 
 
 def load(name: str):

@@ -28,7 +28,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "kind.augmented": {"en": "Augmented tokens", "ja": "拡張トークン"},
     "kind.multihead": {"en": "Multi-head", "ja": "マルチヘッド"},
     "kind.pe_only": {"en": "Positional encodings only", "ja": "位置エンコーディングのみ"},
-    "kind.uploaded": {"en": "uploaded", "ja": "アップロード"},
     "common.how_to_read": {"en": "How to read this", "ja": "この図の読み方"},
     "common.not_applicable": {
         "en": "This view does not apply to the run “{run}”: {reason}. Pick another run in the sidebar.",

@@ -30,9 +30,9 @@ with right:
 
 st.header(ui.t("home.findings"))
 findings = (
-    ("gd", gd_finding, "home.finding1", "pages/model_vs_gd.py"),
-    ("heads", heads_finding, "home.finding2", "pages/orthogonality.py"),
-    ("positions", positions_finding, "home.finding3", "pages/positional_encodings.py"),
+    ("gd", gd_finding, "home.finding1", "app_pages/model_vs_gd.py"),
+    ("heads", heads_finding, "home.finding2", "app_pages/orthogonality.py"),
+    ("positions", positions_finding, "home.finding3", "app_pages/positional_encodings.py"),
 )
 for column, (finding, verdict_fn, text_key, page) in zip(st.columns(3), findings, strict=True):
     with column, st.container(border=True):
