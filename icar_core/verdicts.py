@@ -86,6 +86,9 @@ def positions_finding(ckpt: Checkpoint) -> Verdict:
     if is_flat(profile, float(np.abs(positional_rows(ckpt.model)[0]).max())):
         return Verdict("verdict.positions.flat", {}, None)
     fit = fit_cosine(profile)
-    values = {"r2": f"{fit.r2:.4f}", "omega": f"{fit.omega:.3f}", "period": f"{fit.period:.0f}"}
+    # How much of one period the row spans: under about a third, a cosine and a gentle curve look alike.
+    covered = fit.omega * (len(profile) - 1) / (2 * np.pi)
+    values = {"r2": f"{fit.r2:.4f}", "omega": f"{fit.omega:.3f}", "period": f"{fit.period:.0f}",
+              "window": len(profile), "covered": f"{100 * covered:.0f}%"}
     return Verdict("verdict.positions.cosine" if fit.well_described else "verdict.positions.not_cosine",
                    values, fit.well_described)

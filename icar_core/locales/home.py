@@ -36,9 +36,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "home.finding3.title": {"en": "3 · Positions learn trigonometry", "ja": "3 · 位置エンコーディングが三角関数を学ぶ"},
     "home.finding3.text": {
-        "en": "When only the positional weights are trained, they take a smooth, cosine-like shape whose frequency "
-              "depends on how fast the rule rotates.",
-        "ja": "位置の重みだけを学習させると、重みは滑らかなコサイン状の形になり、その周波数は規則の回転の速さで決まります。",
+        "en": "When only the positional weights are trained, plain gradient descent gives them a smooth, cosine-like "
+              "shape that changes with how fast the rule rotates; for fast rotations it is not a single cosine.",
+        "ja": "位置の重みだけを学習させると、通常の勾配降下法によって重みは滑らかなコサインに似た形になり、その形は規則の回転の速さで変わります。"
+              "回転が速い場合は一つのコサインでは表せません。",
     },
     "home.verdict_run": {"en": "Checked on run “{run}”:", "ja": "モデル「{run}」で確認："},
     "home.open_page": {"en": "Open the page", "ja": "ページを開く"},
@@ -120,9 +121,11 @@ STRINGS: dict[str, dict[str, str]] = {
               "このモデルのヘッドは直交していません。",
     },
     "verdict.positions.cosine": {
-        "en": "The last row of the positional weights is a cosine wave: R² = {r2}, frequency {omega} rad per position "
-              "(one period ≈ {period} positions).",
-        "ja": "位置の重みの最後の行はコサイン波です：R² = {r2}、周波数は 1 位置あたり {omega} ラジアン（1 周期 ≈ {period} 位置）。",
+        "en": "The last row of the positional weights follows a cosine: R² = {r2}, frequency {omega} rad per position "
+              "(one period ≈ {period} positions). The {window} positions span only {covered} of a period, so this is a "
+              "smooth cosine-like shape rather than a full wave.",
+        "ja": "位置の重みの最後の行はコサインに沿っています：R² = {r2}、周波数は 1 位置あたり {omega} ラジアン（1 周期 ≈ {period} 位置）。"
+              "{window} 個の位置は 1 周期の約 {covered} しか含まないため、完全な波ではなく、コサインに似た滑らかな形です。",
     },
     "verdict.positions.flat": {
         "en": "The last row of the positional weights is flat (every entry is rounding noise next to the largest "
