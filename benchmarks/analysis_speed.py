@@ -82,7 +82,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--contexts", type=int, default=256)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (the app uses 1)")
     args = parser.parse_args()
+    torch.set_num_threads(args.threads)
     subjects = [(c.name, c.model.double(), c.process) for c in list_checkpoints(ROOT / "checkpoints").runs]
     subjects += synthetic_models()
     report = {"target_seconds": TARGET_S, "contexts": args.contexts, "threads": torch.get_num_threads(),
@@ -90,9 +92,9 @@ def main() -> None:
     slow = []
     for name, model, process in subjects:
         row = {}
-        # The synthetic multihead models' Jacobians over 100 positions are the expensive case; fewer
-        # contexts there keep the run short, and the count is recorded.
-        contexts = 32 if name.startswith("synthetic multihead") else args.contexts
+        # gd_curve of a non-augmented model needs a Jacobian at every position (T times the work of
+        # compare_with_gd); fewer contexts keep those runs short, and the count is recorded.
+        contexts = args.contexts if model.kind == "augmented" or model.kind == "pe_only" else args.contexts // 4
         for task, fn in analyses(model, process, contexts).items():
             seconds = median_seconds(fn, args.repeats)
             if seconds is None:

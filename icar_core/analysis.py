@@ -44,39 +44,48 @@ class ModelUpdate:
     exact: bool
 
 
-def model_update(model: ICARModel, states: torch.Tensor) -> ModelUpdate:
-    """The model's in-context update at every position (see :class:`ModelUpdate`)."""
+def model_update(model: ICARModel, states: torch.Tensor, last_only: bool = False) -> ModelUpdate:
+    """The model's in-context update at every position (see :class:`ModelUpdate`).
+
+    ``last_only``: for the Jacobians of non-augmented models, compute only the last position (the
+    other entries stay zero): T times cheaper when only the last prediction is compared.
+    """
     states = _as_input(model, states)
     with torch.no_grad():
         if isinstance(model, AugmentedLinearAttention):
             M = model.context_matrices(states)
             d = model.d
             return ModelUpdate(M[..., d : 2 * d].numpy(), M[..., 2 * d :].numpy(), exact=True)
-    current, previous = _local_jacobians(model, states)
+    current, previous = _local_jacobians(model, states, last_only)
     return ModelUpdate(current.numpy(), previous.numpy(), exact=False)
 
 
-def _local_jacobians(model: ICARModel, states: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def _local_jacobians(model: ICARModel, states: torch.Tensor,
+                      last_only: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
     """``∂ŝ_{n+1}/∂s_n`` and ``∂ŝ_{n+1}/∂s_{n-1}`` (each (batch, n, d, d)), other states fixed.
 
     The contexts are repeated once per position and copy k only reads the prediction at position
     k, so d backward passes give every position's Jacobian (a plain sum over positions would mix
-    them, because a state influences every later prediction).
+    them, because a state influences every later prediction). ``last_only`` keeps one copy.
     """
     batch, n, d = states.shape
-    x = states.detach().repeat(n, 1, 1).requires_grad_(True)
+    wanted = [n - 1] if last_only else list(range(n))
+    x = states.detach().repeat(len(wanted), 1, 1).requires_grad_(True)
     y = model(x)
-    rows = torch.arange(n * batch)
-    position = torch.arange(n).repeat_interleave(batch)
-    current = x.new_zeros(n * batch, d, d)
-    previous = x.new_zeros(n * batch, d, d)
+    rows = torch.arange(len(wanted) * batch)
+    position = torch.tensor(wanted).repeat_interleave(batch)
+    current = x.new_zeros(len(wanted) * batch, d, d)
+    previous = x.new_zeros(len(wanted) * batch, d, d)
     has_previous = (position > 0).to(x.dtype)[:, None]
     for i in range(d):
         (grad,) = torch.autograd.grad(y[rows, position, i].sum(), x, retain_graph=i < d - 1)
         current[:, i] = grad[rows, position]
         previous[:, i] = grad[rows, (position - 1).clamp(min=0)] * has_previous
     def per_context(J: torch.Tensor) -> torch.Tensor:
-        return J.reshape(n, batch, d, d).transpose(0, 1).detach()
+        full = x.new_zeros(n, batch, d, d)
+        full[wanted] = J.reshape(len(wanted), batch, d, d).detach()
+        return full.transpose(0, 1)
+
     return per_context(current), per_context(previous)
 
 
@@ -150,7 +159,8 @@ def _position_metrics(states: np.ndarray, update: ModelUpdate, G: np.ndarray, et
     return metrics
 
 
-def _prepare(model: ICARModel, states: torch.Tensor, eta: np.ndarray | None, process: ARProcess | None):
+def _prepare(model: ICARModel, states: torch.Tensor, eta: np.ndarray | None, process: ARProcess | None,
+             last_only: bool = False):
     """Inputs (s_0 … s_{n-1}), targets (s_1 … s_n) and everything both comparisons need."""
     states = _as_input(model, states)
     inputs, targets = states[:, :-1], states[:, 1:]
@@ -161,7 +171,7 @@ def _prepare(model: ICARModel, states: torch.Tensor, eta: np.ndarray | None, pro
         eta = np.full(inputs.shape[1], float(eta))
     if len(eta) < inputs.shape[1]:
         raise ValueError(f"eta has {len(eta)} entries but the contexts have {inputs.shape[1]} positions")
-    update = model_update(model, inputs)
+    update = model_update(model, inputs, last_only)
     with torch.no_grad():
         predictions = model(inputs).double().numpy()
     G = gd_sums(inputs.double()).numpy()
@@ -182,7 +192,7 @@ def compare_with_gd(model: ICARModel, states: torch.Tensor, W: torch.Tensor | No
     (squared error against ``s_{n+1}``), and with ``W``: model_W_error, gd_W_error, truth_error.
     ``frame.attrs``: ``exact`` (closed form or local linearisation) and ``kind``.
     """
-    inputs, targets, update, G, eta, predictions = _prepare(model, states, eta, process)
+    inputs, targets, update, G, eta, predictions = _prepare(model, states, eta, process, last_only=True)
     W_np = None if W is None else torch.as_tensor(W).double().numpy()
     frame = pd.DataFrame(_position_metrics(inputs, update, G, eta, predictions, targets, W_np,
                                            inputs.shape[1] - 1))
