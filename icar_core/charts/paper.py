@@ -1,14 +1,35 @@
-"""Charts of the paper-reference page, the tour and the HTML report (built on charts.common)."""
+"""Charts of the paper-reference page, the tour and the HTML report (built on charts.common).
+
+Every categorical colour scale here gets an explicit domain in a fixed order that the caller gives in
+*its* language, built from language-independent series keys, so a series keeps its colour (and its dash)
+whatever the language and whatever the alphabetical order of its translated name.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from icar_core.charts.common import heatmap_row, line_chart
+from icar_core.charts.common import CATEGORY_COLORS, heatmap_row
+
+#: Colour of reference lines (one GD step, the authors' final loss): grey, always drawn dashed.
+REFERENCE_GREY = "#868e96"
+SOLID, DASHED = [1, 0], [6, 4]
+#: The default legend label width: long Japanese labels fit in full.
+LABEL_LIMIT = 360
+
+
+def one_based(n: int) -> list[str]:
+    """Tick labels ``1 … n`` of the coordinates of a vector or matrix (the dashboard numbers coordinates from 1)."""
+    return [str(i + 1) for i in range(n)]
+
+
+def heatmap_size(n: int, minimum: int = 220, cell: int = 12) -> int:
+    """Side of a square heatmap of ``n`` cells per side: at least ``cell`` px per cell, at least ``minimum``."""
+    return max(minimum, cell * int(n))
 
 
 def used_entries_row(panels: dict[str, np.ndarray], used: np.ndarray, *, title: str = "", x_title: str = "",
@@ -41,8 +62,68 @@ def series_frame(x: np.ndarray, series: dict[str, np.ndarray], x_name: str = "x"
     return pd.concat(parts, ignore_index=True)
 
 
-def curves(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, log_y: bool = False,
-           points: bool = False, width: int = 560, height: int = 300) -> alt.Chart:
-    """Lines of a :func:`series_frame` (columns x, y, series), one colour per series."""
-    return line_chart(frame, "x", "y", title, color="series", x_title=x_title, y_title=y_title,
-                      log_y=log_y, points=points, width=width, height=height)
+def log_domain(values: np.ndarray | Sequence[float], factor: float = 1.6) -> list[float]:
+    """A log-scale domain from the data: the smallest and largest positive finite value, widened by ``factor``
+    on each side — so a curve that only spans 0.25 … 1 fills the chart instead of lying flat in 0.1 … 10."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    if not v.size:
+        return [1e-3, 1.0]
+    return [float(v.min() / factor), float(v.max() * factor)]
+
+
+def series_chart(frame: pd.DataFrame, title: str | list[str], *, order: Sequence[str],
+                 colors: Mapping[str, str] | None = None, dashed: Sequence[str] = (), on_top: Sequence[str] = (),
+                 x_title: str, y_title: str, log_y: bool = False, points: bool = False, width: int = 520,
+                 height: int = 280, legend_columns: int | None = None) -> alt.LayerChart:
+    """Lines of a long frame ``x, y, series`` with a fixed colour per series.
+
+    ``order``: every series label in legend order — the colour scale's explicit domain (colours ``colors``:
+    label -> colour, default :data:`CATEGORY_COLORS` in order), so colours never depend on the labels'
+    alphabetical order or language. ``dashed``: series drawn dashed (references, fits); ``on_top``: series drawn
+    last, above the others (the data, not its fit). ``log_y``: log scale with the domain set from the data
+    (:func:`log_domain`, no rounding to powers of ten).
+    """
+    order = [label for label in order if label in set(frame["series"])]
+    palette = dict(colors or {})
+    spare = iter(c for c in CATEGORY_COLORS if c not in palette.values())
+    range_ = [palette.get(label) or next(spare, REFERENCE_GREY) for label in order]
+    dashes = [DASHED if label in dashed else SOLID for label in order]
+    legend = alt.Legend(orient="bottom", labelLimit=LABEL_LIMIT, symbolType="stroke", symbolStrokeWidth=2.5,
+                        symbolSize=400, **({"columns": legend_columns} if legend_columns else {}))
+    y_scale = alt.Scale(type="log", domain=log_domain(frame["y"]), nice=False) if log_y else alt.Scale(zero=False)
+    base = alt.Chart(frame).encode(
+        x=alt.X("x:Q", title=x_title),
+        y=alt.Y("y:Q", title=y_title, scale=y_scale),
+        color=alt.Color("series:N", title=None, sort=order, scale=alt.Scale(domain=order, range=range_),
+                        legend=legend),
+        strokeDash=alt.StrokeDash("series:N", title=None, sort=order, scale=alt.Scale(domain=order, range=dashes),
+                                  legend=legend),
+        tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("x:Q", title=x_title),
+                 alt.Tooltip("y:Q", title=y_title, format=".4g")],
+    )
+    # One layer per series, the ``on_top`` ones last: later layers are drawn above earlier ones.
+    draw = [label for label in order if label not in on_top] + [label for label in order if label in on_top]
+    layers = [base.transform_filter(alt.FieldEqualPredicate(field="series", equal=label)).mark_line(
+        point=alt.OverlayMarkDef(size=30, filled=True) if points and label not in dashed else False,
+        strokeWidth=2.5 if label in on_top else 2) for label in draw]
+    return alt.layer(*layers).properties(title=title, width=width, height=height)
+
+
+def curves(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, order: Sequence[str] | None = None,
+           colors: Mapping[str, str] | None = None, dashed: Sequence[str] = (), log_y: bool = False,
+           points: bool = False, width: int = 560, height: int = 300) -> alt.LayerChart:
+    """Lines of a :func:`series_frame` (columns x, y, series), one fixed colour per series (see
+    :func:`series_chart`; ``order`` defaults to the frame's order of first appearance)."""
+    order = list(order) if order is not None else list(dict.fromkeys(frame["series"]))
+    return series_chart(frame, title, order=order, colors=colors, dashed=dashed, x_title=x_title, y_title=y_title,
+                        log_y=log_y, points=points, width=width, height=height)
+
+
+def profile_chart(frame: pd.DataFrame, title: str | list[str], *, learned: str, cosine: str, x_title: str,
+                  y_title: str, width: int = 440, height: int = 300) -> alt.LayerChart:
+    """A positional row (series ``learned``, blue, with points, drawn on top) and its best cosine (series
+    ``cosine``, orange, dashed, underneath) — the same colours in every language."""
+    return series_chart(frame, title, order=[learned, cosine],
+                        colors={learned: CATEGORY_COLORS[0], cosine: CATEGORY_COLORS[1]}, dashed=[cosine],
+                        on_top=[learned], x_title=x_title, y_title=y_title, points=True, width=width, height=height)

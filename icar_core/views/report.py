@@ -13,8 +13,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from icar_core.charts.common import heatmap, heatmap_row, line_chart
+from icar_core.charts.common import CATEGORY_COLORS, heatmap, heatmap_row
 from icar_core.charts.export import html_report
+from icar_core.charts.paper import REFERENCE_GREY, heatmap_size, one_based, profile_chart, series_chart
 from icar_core.checkpoints import Checkpoint
 from icar_core.errors import NotApplicableError
 from icar_core.i18n import translate
@@ -53,12 +54,20 @@ _SETTINGS = {
 Section = tuple[str, str, object]
 
 
+def setting_text(name: str, value: object, tr: Callable[..., str]) -> str:
+    """One model setting in the report's language: a translated name and a translated value
+    (``report.setting.<name>``, ``report.value.<name>.<value>``)."""
+    return tr("report.config.setting", name=tr(f"report.setting.{name}"), value=tr(f"report.value.{name}.{value}"))
+
+
 def _configuration(ckpt: Checkpoint, tr: Callable[..., str]) -> Section:
     config, model, process = ckpt.config, ckpt.config.model, ckpt.process
-    settings = ", ".join(f"{name} = {getattr(model, name)}" for name in _SETTINGS[model.kind])
+    settings = tr("report.config.sep").join(setting_text(name, getattr(model, name), tr)
+                                            for name in _SETTINGS[model.kind])
+    heads = tr("report.config.model_one" if model.n_heads == 1 else "report.config.model_many",
+               heads=model.n_heads, settings=settings)
     loss = ckpt.history["train_loss"].iloc[-1] if len(ckpt.history) else float("nan")
-    text = tr("report.config.text", kind=tr(f"kind.{model.kind}"),
-              model=tr("report.config.model", heads=model.n_heads, settings=settings),
+    text = tr("report.config.text", kind=tr(f"kind.{model.kind}"), model=heads,
               d=process.d, T=process.T, w_dist=process.w_dist, mu=f"{process.mu:g}", noise=f"{process.noise:g}",
               steps=config.steps, optimizer=config.optimizer, lr=f"{config.lr:g}", batch=config.batch_size,
               seed=config.seed, status=tr("report.config.complete" if ckpt.complete else "report.config.partial"),
@@ -92,20 +101,38 @@ def loss_frame(ckpt: Checkpoint, labels: dict[str, str]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
+#: The loss chart's series in legend order, with fixed colours: the same in every language. The GD
+#: reference is grey and dashed (the text says so), the held-out loss is drawn on top.
+LOSS_SERIES = ("eval_loss", "train_loss", "gd_loss")
+LOSS_COLORS = {"eval_loss": CATEGORY_COLORS[0], "train_loss": CATEGORY_COLORS[1], "gd_loss": REFERENCE_GREY}
+
+
+def loss_labels(ckpt: Checkpoint, tr: Callable[..., str]) -> dict[str, str]:
+    """History column -> series label, in :data:`LOSS_SERIES` order."""
+    names = {"eval_loss": tr("report.series.eval"), "gd_loss": tr("report.series.gd"),
+             "train_loss": tr("report.series.objective" if closed_form_objective(ckpt) else "report.series.train")}
+    return {column: names[column] for column in LOSS_SERIES}
+
+
 def _loss(ckpt: Checkpoint, tr: Callable[..., str]) -> Section:
-    train = tr("report.series.objective" if closed_form_objective(ckpt) else "report.series.train")
-    labels = {"train_loss": train, "eval_loss": tr("report.series.eval"), "gd_loss": tr("report.series.gd")}
-    chart = line_chart(loss_frame(ckpt, labels), "x", "y", tr("report.loss.chart"), color="series",
-                       x_title=tr("report.axis.step"), y_title=tr("report.axis.loss"), log_y=True)
+    labels = loss_labels(ckpt, tr)
+    frame = loss_frame(ckpt, labels)
+    chart = series_chart(frame, tr("report.loss.chart"), order=list(labels.values()),
+                         colors={labels[k]: LOSS_COLORS[k] for k in labels}, dashed=[labels["gd_loss"]],
+                         on_top=[labels["eval_loss"]], x_title=tr("report.axis.step"),
+                         y_title=tr("report.axis.loss"), log_y=True, legend_columns=1)
     gd = tr("report.loss.gd") if "gd_loss" in ckpt.history else ""
     return tr("report.loss.heading"), tr("report.loss.text", gd=gd), chart
 
 
 def _gd(ckpt: Checkpoint, tr: Callable[..., str]) -> Section:
     step = gd_step(ckpt)
+    labels = one_based(len(step.truth))
     chart = heatmap_row({tr("report.panel.model"): step.model, tr("report.panel.gd"): step.gd,
                          tr("report.panel.truth"): step.truth}, title=tr("report.gd.chart"),
-                        x_title=tr("report.axis.input"), y_title=tr("report.axis.output"))
+                        row_labels=labels, col_labels=labels, x_title=tr("report.axis.input"),
+                        y_title=tr("report.axis.output"), value_title=tr("report.axis.value"),
+                        size=heatmap_size(len(labels), minimum=200))
     text = tr("report.gd.text", n=ckpt.process.T, cosine=f"{step.cosine:.3f}",
               angle=f"{cosine_degrees(step.cosine):.1f}")
     return tr("report.gd.heading"), text, chart
@@ -114,8 +141,10 @@ def _gd(ckpt: Checkpoint, tr: Callable[..., str]) -> Section:
 def _circuit(ckpt: Checkpoint, tr: Callable[..., str]) -> Section:
     C = diagonal_circuit(ckpt.model)
     shape = circuit_structure(C)
-    chart = heatmap(C, tr("report.circuit.heading"), x_title=tr("paper.axis.read"),
-                    y_title=tr("paper.axis.written"), value_title=tr("paper.axis.value"), size=300)
+    labels = one_based(len(C))
+    chart = heatmap(C, tr("report.circuit.heading"), row_labels=labels, col_labels=labels,
+                    x_title=tr("paper.axis.read"), y_title=tr("paper.axis.written"), value_title=tr("paper.axis.value"),
+                    size=heatmap_size(len(C), minimum=300))
     text = tr("report.circuit.text", c=f"{shape.best_c:.3f}", shape=tr(f"paper.shape.{shape.best}"),
               error=f"{100 * shape.best_rel_error:.2f}")
     return tr("report.circuit.heading"), text, chart
@@ -125,9 +154,9 @@ def _positions(ckpt: Checkpoint, tr: Callable[..., str]) -> Section:
     step = positions_step(ckpt)
     if step.flat:  # round-off has no shape: no chart of it, and nothing fitted
         return tr("report.positions.heading"), tr("report.positions.flat"), None
-    chart = line_chart(step.frame(tr("report.series.learned"), tr("report.series.cosine")), "x", "y",
-                       tr("report.positions.chart"), color="series", points=True,
-                       x_title=tr("report.axis.position"), y_title=tr("report.axis.weight"))
+    learned, cosine = tr("report.series.learned"), tr("report.series.cosine")
+    chart = profile_chart(step.frame(learned, cosine), tr("report.positions.chart"), learned=learned, cosine=cosine,
+                          x_title=tr("report.axis.position"), y_title=tr("report.axis.weight"))
     text = tr("report.positions.text", r2=f"{step.r2:.4f}", period=f"{step.period:.0f}")
     return tr("report.positions.heading"), text, chart
 
