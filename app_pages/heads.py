@@ -11,6 +11,7 @@ from icar_core.views.heads import (
     heads_reason,
     heads_verdict,
     heads_view,
+    paper_units,
     preconditioner_caption,
 )
 
@@ -26,7 +27,8 @@ heads = head_labels(view.n_heads, ui.t("heads.head_word"))
 strongest = view.strongest
 cols = st.columns(4)
 cols[0].metric(ui.t("heads.metric.heads"), view.n_heads)
-cols[1].metric(ui.t("heads.metric.strongest"), f"{strongest.circuit} · {heads[strongest.head]}",
+cols[1].metric(ui.t("heads.metric.strongest"), heads[strongest.head],
+               ui.t("heads.delta.circuit", circuit=strongest.circuit), delta_color="off", delta_arrow="off",
                help=ui.t("heads.metric.strongest_help"))
 cols[2].metric(ui.t("heads.metric.norm"), f"{strongest.norm:.3f}", help=ui.t("heads.metric.norm_help"))
 cols[3].metric(ui.t("heads.metric.share"), f"{100 * strongest.share:.0f}%", help=ui.t("heads.metric.share_help"))
@@ -46,6 +48,9 @@ if view.head_type == "diagonal":
                     value_title=value_title, size=300)
     ui.show_chart(chart, f"heads-C-{ckpt.name}")
     st.caption(ui.t("heads.diagonal.C_caption"))
+    units = ui.cached(paper_units, ckpt)
+    if units is not None:  # C here is icar's, scale² × the paper's (the number on the Paper-reference page)
+        st.caption(ui.t("heads.paper_units", **units))
 else:
     names = list(view.matrices)
     left, middle, right = st.columns([2, 2, 1])
@@ -62,9 +67,9 @@ else:
     big = 24 * max(len(matrix.row_labels), len(matrix.col_labels)) + 80
     if layout == "one":
         head = 0
-        if view.n_heads > 1:
-            head = right.selectbox(ui.t("heads.pick_head"), range(view.n_heads), format_func=heads.__getitem__,
-                                   key="heads.head")
+        if view.n_heads > 1:  # starts on the strongest head, the one the verdict names
+            head = right.selectbox(ui.t("heads.pick_head"), range(view.n_heads), index=strongest.head,
+                                   format_func=heads.__getitem__, key=f"heads.head-{ui.run_id(ckpt)[:12]}")
         # One scale for every head of this matrix, so switching heads compares like with like.
         chart = matrix_panel(matrix.values[head], ui.t("heads.chart.one", matrix=name, head=heads[head]),
                              domain_max=symmetric_max(matrix.values), size=min(max(big, 260), 460), **labels)

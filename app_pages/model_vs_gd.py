@@ -4,8 +4,8 @@ import numpy as np
 import streamlit as st
 
 from icar_core import ui
-from icar_core.charts.common import heatmap_row, trajectory
-from icar_core.charts.gd import SERIES_COLORS, error_curve_chart, error_curve_frame
+from icar_core.charts.common import heatmap_row
+from icar_core.charts.gd import SERIES_COLORS, error_curve_chart, error_curve_frame, trajectory_chart
 from icar_core.verdicts import gd_finding
 from icar_core.views.findings import run_for_finding
 from icar_core.views.gd import (
@@ -92,16 +92,19 @@ def comparison() -> None:
     st.subheader(t("gd.metrics"))
     st.caption(t("gd.metrics_caption", n=n))
     m = context.metrics
+    # Short labels (Streamlit cuts long ones in narrow columns); what a number is compared with is the grey
+    # line under it, and the full description is the help tooltip.
     rows = [
-        [("model_error", {"gd": fmt(m["gd_error"])}), ("gd_error", {"model": fmt(m["model_error"])}),
-         ("prediction_diff", {}), ("prediction_cosine", {})],
-        [("sensitivity_cosine", {}), ("sensitivity_l2", {}), ("update_cosine", {}), ("update_rel_error", {})],
-        [("model_W_error", {"gd": fmt(m["gd_W_error"])}), ("gd_W_error", {"model": fmt(m["model_W_error"])}),
-         ("model_eta", {"gd": fmt(m["gd_eta"])})],
+        [("model_error", ("gd.delta.gd", "gd_error")), ("gd_error", ("gd.delta.model", "model_error")),
+         ("prediction_diff", None), ("prediction_cosine", None)],
+        [("sensitivity_cosine", None), ("sensitivity_l2", None), ("update_cosine", None), ("update_rel_error", None)],
+        [("model_W_error", ("gd.delta.gd", "gd_W_error")), ("gd_W_error", ("gd.delta.model", "model_W_error")),
+         ("model_eta", ("gd.delta.best_eta", "gd_eta"))],
     ]
     for row in rows:
-        for column, (name, values) in zip(st.columns(4), row, strict=False):
-            column.metric(t(f"gd.m.{name}", **values), fmt(m[name]),
+        for column, (name, compare) in zip(st.columns(4), row, strict=False):
+            delta = None if compare is None else t(compare[0], value=fmt(m[compare[1]]))
+            column.metric(t(f"gd.m.{name}"), fmt(m[name]), delta, delta_color="off", delta_arrow="off",
                           help=t(f"gd.m.{name}_help", length=f"{context.state_length:.3g}"))
 
     # ---------------------------------------------------------------- error curve and trajectory
@@ -119,12 +122,15 @@ def comparison() -> None:
         st.caption(t("gd.curve_caption", contexts=CURVE_CONTEXTS, model=fmt(last["model_loss"]),
                      gd=fmt(last["gd_loss"])) + " " + truth_note)
     with chart_right:
-        ui.show_chart((trajectory(context.states, {t("chart.series.truth"): context.truth,
-                                                            t("chart.series.model"): context.model_prediction,
-                                                            t("chart.series.gd"): context.gd_prediction},
-                                           t("gd.trajectory_title"), context_label=t("chart.series.context"),
-                                           x_title=t("chart.coordinate1"), y_title=t("chart.coordinate2"), size=320)),
+        joined = is_commuting(ckpt)  # other rules mix all coordinates: joining the states draws a tangle
+        labels = {"context": t("chart.series.context"), "truth": t("chart.series.truth"),
+                  "model": t("chart.series.model"), "gd": t("gd.series.gd_prediction")}
+        ui.show_chart(trajectory_chart(context.states, {"truth": context.truth, "model": context.model_prediction,
+                                                        "gd": context.gd_prediction}, labels,
+                                       t("gd.trajectory_title"), x_title=t("chart.coordinate1"),
+                                       y_title=t("chart.coordinate2"), join=joined, size=280),
                       "gd-trajectory")
+        st.caption(t("gd.trajectory_caption" if joined else "gd.trajectory_caption_points", d=d))
 
 
 comparison()

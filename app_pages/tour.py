@@ -5,7 +5,8 @@ import html
 import streamlit as st
 
 from icar_core import ui
-from icar_core.charts.common import heatmap_row, line_chart, trajectory
+from icar_core.charts.common import heatmap_row, trajectory
+from icar_core.charts.paper import heatmap_size, one_based, profile_chart
 from icar_core.verdicts import gd_finding, heads_finding, positions_finding
 from icar_core.views.findings import run_for_finding
 from icar_core.views.tour import (
@@ -43,13 +44,15 @@ if run is not None:
 ui.page_header(ui.t("tour.title"), ui.t("tour.lead"), verdict, good)
 
 back, indicator, forward = st.columns([1, 1, 1], vertical_alignment="center")
+# "← Back" and "Next →": the back arrow is the button's icon; the forward arrow is Streamlit's hint for the
+# keyboard shortcut (the → key), which it draws after the label — an icon as well would show two arrows.
 back.button(ui.t("tour.back"), key="tour-back", on_click=_move, args=(-1,), disabled=index == 0,
-            icon=":material/arrow_back:", width="stretch", shortcut="Left")
+            icon=":material/arrow_back:", width="stretch")
 indicator.markdown(f"<div style='text-align:center;font-size:1.4em'><b>"
                    f"{ui.t('tour.indicator', current=index + 1, total=len(STEPS))}</b></div>",
                    unsafe_allow_html=True)
 forward.button(ui.t("tour.next"), key="tour-next", on_click=_move, args=(1,), disabled=index == len(STEPS) - 1,
-               icon=":material/arrow_forward:", width="stretch", shortcut="Right")
+               width="stretch", shortcut="Right", help=ui.t("tour.next_help"))
 st.progress((index + 1) / len(STEPS))
 
 st.header(ui.t(f"tour.{step}.title"))
@@ -67,24 +70,28 @@ with ui.explained_errors(run):
         chart = trajectory(data.states, {series["truth"]: data.truth}, ui.t("tour.task.chart"),
                            context_label=series["context"], size=420, **axes)
         second = ui.t("tour.task.s2", angle=f"{data.turn_degrees:.0f}")
-        metric = (ui.t("tour.task.metric"), f"{data.turn_degrees:.0f}°")
+        metric = (ui.t("tour.task.metric"), f"{data.turn_degrees:.0f}°", None, ui.t("tour.task.metric_help"))
     elif step == "estimate":
         data = ui.cached(estimate_step, run)
         chart = trajectory(data.states, {series["truth"]: data.truth, series["model"]: data.prediction},
                            ui.t("tour.estimate.chart"), context_label=series["context"], size=420, **axes)
         error, baseline = f"{data.error_percent:.0f}", f"{data.baseline_percent:.0f}"
         second = ui.t("tour.estimate.s2", error=error, baseline=baseline)
-        metric = (ui.t("tour.estimate.metric"), ui.t("tour.estimate.value", error=error, baseline=baseline))
+        metric = (ui.t("tour.estimate.metric"), f"{error}%", ui.t("tour.estimate.delta", baseline=baseline),
+                  ui.t("tour.estimate.metric_help"))
     elif step == "gd":
         data = ui.cached(gd_step, run)
         # The header's verdict (same cache entry): its median cosine, shown as a cosine and as an angle.
         key, values = gd_agreement(ui.cached(gd_finding, run).values)
+        coords = one_based(len(data.truth))
         chart = heatmap_row({ui.t("tour.panel.model"): data.model, ui.t("tour.panel.gd"): data.gd,
                              ui.t("tour.panel.truth"): data.truth}, title=ui.t("tour.gd.chart"),
-                            x_title=ui.t("tour.axis.input"), y_title=ui.t("tour.axis.output"),
-                            value_title=ui.t("tour.axis.value"), size=220)
+                            row_labels=coords, col_labels=coords, x_title=ui.t("tour.axis.input"),
+                            y_title=ui.t("tour.axis.output"), value_title=ui.t("tour.axis.value"),
+                            size=heatmap_size(len(coords)))
         second = ui.t(key, **values)
-        metric = (ui.t("tour.gd.metric"), ui.t("tour.gd.value", **values))
+        metric = (ui.t("tour.gd.metric"), values["cosine"], ui.t("tour.gd.delta", **values),
+                  ui.t("tour.gd.metric_help", **values))
     elif step == "heads":
         data = ui.cached(heads_step, run)
         labels = [str(h + 1) for h in range(data.n_heads)]
@@ -92,24 +99,28 @@ with ui.explained_errors(run):
         chart = heatmap_row({ui.t(f"tour.circuit.{name}"): cosines for name, cosines in data.cosines.items()},
                             title=ui.t("tour.heads.chart"), row_labels=labels, col_labels=labels,
                             x_title=ui.t("tour.axis.head"), y_title=ui.t("tour.axis.head"),
-                            value_title=ui.t("tour.axis.overlap"), size=220)
+                            value_title=ui.t("tour.axis.overlap"), size=heatmap_size(len(labels)))
         score = f"{data.score:.3f}"
         circuits = ui.t("tour.heads.and").join(ui.t(f"tour.circuit.{name}") for name in data.cosines)
         second = ui.t("tour.heads.s2", heads=data.n_heads, score=score, circuits=circuits)
-        metric = (ui.t("tour.heads.metric"), ui.t("tour.heads.value", score=score))
+        metric = (ui.t("tour.heads.metric"), score, ui.t("tour.heads.delta"), ui.t("tour.heads.metric_help"))
     else:
         data = ui.cached(positions_step, run)
-        frame = data.frame(ui.t("tour.series.learned"), ui.t("tour.series.cosine"))
-        chart = line_chart(frame, "x", "y", ui.t("tour.positions.chart"), color="series", points=True,
-                           x_title=ui.t("tour.axis.position"), y_title=ui.t("tour.axis.weight"), width=440, height=340)
+        learned, cosine = ui.t("tour.series.learned"), ui.t("tour.series.cosine")
+        # The learned weights are drawn on top of their fit, in the same colours in every language.
+        chart = profile_chart(data.frame(learned, cosine), ui.t("tour.positions.chart"), learned=learned,
+                              cosine=cosine, x_title=ui.t("tour.axis.position"), y_title=ui.t("tour.axis.weight"),
+                              width=440, height=340)
         if data.flat:
             second = ui.t("tour.positions.s2_flat")
-            metric = (ui.t("tour.positions.metric"), ui.t("tour.positions.value_flat"))
+            metric = (ui.t("tour.positions.metric"), ui.t("tour.positions.value_flat"), None,
+                      ui.t("tour.positions.metric_help"))
         else:
             r2 = f"{100 * data.r2:.0f}"
             second = ui.t("tour.positions.s2" if data.well_described else "tour.positions.s2_not",
                           r2=r2, period=f"{data.period:.0f}")
-            metric = (ui.t("tour.positions.metric"), ui.t("tour.positions.value", r2=r2))
+            metric = (ui.t("tour.positions.metric"), f"{r2}%", ui.t("tour.positions.delta"),
+                      ui.t("tour.positions.metric_help"))
 
     if step in ("gd", "heads"):  # several panels need the full width: the sentences go below the chart
         ui.show_chart(chart, f"tour-{index + 1}-{step}")
@@ -124,7 +135,8 @@ with ui.explained_errors(run):
             st.markdown(f"<p style='font-size:1.3rem;line-height:1.5'>{html.escape(sentence)}</p>",
                         unsafe_allow_html=True)
     with numbers:
-        st.metric(*metric)
+        label, value, delta, help_text = metric
+        st.metric(label, value, delta, delta_color="off", delta_arrow="off", help=help_text)
         st.caption(ui.t("tour.from_run", run=run.name))
 
 ui.how_to_read(ui.t("tour.how"))

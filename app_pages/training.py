@@ -8,6 +8,7 @@ from icar_core.views.training import (
     SNAPSHOT_CONTEXTS,
     closed_form_objective,
     config_rows,
+    final_loss,
     loss_curves,
     loss_long,
     structure_over_training,
@@ -28,6 +29,8 @@ if ckpt is None:
 
 verdict = ui.cached(training_verdict, ckpt)
 text = t(verdict.key, **verdict.values)
+if verdict.values["spike"]:
+    text += " " + t("training.verdict.lowest", lowest=verdict.values["lowest"], step=verdict.values["lowest_step"])
 if verdict.values["incomplete"]:
     text += " " + t("training.verdict.incomplete", steps=verdict.values["steps"], total=verdict.values["total"])
 ui.page_header(t("training.title"), t("training.lead"), text, verdict.good)
@@ -43,6 +46,7 @@ show_train = st.toggle(t("training.show_train"), value=False, key="training-show
 if not chosen:
     st.info(t("training.no_runs"))
 else:
+    # Curves in a fixed order (solid, dashed, dotted), whatever the language; the legend lists only those drawn.
     curves = {"eval_loss": t("training.curve.eval_loss"), "gd_loss": t("training.curve.gd_loss")}
     if show_train:
         curves["train_loss"] = t("training.curve.train_loss")
@@ -59,20 +63,32 @@ else:
                        curve_title=t("training.curve_legend"), curve_order=order)
     ui.show_chart(chart, "training-losses")
     with_gd = sum("gd_loss" in c.history for c in shown.values())
-    st.caption(t("training.loss_caption", count=len(shown), with_gd=with_gd))
+    if with_gd == 0:
+        st.caption(t("training.loss_caption.none" if len(shown) > 1 else "training.loss_caption.none_one"))
+    elif with_gd == len(shown):
+        st.caption(t("training.loss_caption.all"))
+    else:
+        st.caption(t("training.loss_caption.some", count=len(shown), with_gd=with_gd))
     for name, run in shown.items():
         if closed_form_objective(run):
             st.caption(t("training.objective_note", run=name, eval=run.config.eval_size))
 
 history = loss_curves(ckpt)
-columns = st.columns(3)
-columns[0].metric(t("training.final_loss", first=fmt(history["eval_loss"].iloc[0])), fmt(history["eval_loss"].iloc[-1]),
-                  help=t("training.final_loss_help", contexts=ckpt.config.eval_size))
+held_out = ui.cached(final_loss, ckpt)
+columns = st.columns(4)
+columns[0].metric(t("training.final_loss"), fmt(held_out.final), t("training.delta.first", value=fmt(held_out.first)),
+                  delta_color="off", delta_arrow="off",
+                  help=t("training.final_loss_help", contexts=ckpt.config.eval_size, step=held_out.step))
+columns[1].metric(t("training.lowest_loss"), fmt(held_out.lowest),
+                  t("training.delta.at_step", step=held_out.lowest_step), delta_color="off", delta_arrow="off",
+                  help=t("training.lowest_loss_help", median=fmt(held_out.median_last)))
 if "gd_loss" in history:
     gd = history["gd_loss"].iloc[-1]
-    columns[1].metric(t("training.gd_loss", ratio=f"{history['eval_loss'].iloc[-1] / gd:.3f}"), fmt(gd),
+    columns[2].metric(t("training.gd_loss"), fmt(gd), t("training.delta.ratio", ratio=f"{held_out.final / gd:.3f}"),
+                      delta_color="off", delta_arrow="off",
                       help=t("training.gd_loss_help", contexts=ckpt.config.eval_size))
-columns[2].metric(t("training.steps", total=ckpt.config.steps), str(int(history["step"].iloc[-1])))
+columns[3].metric(t("training.steps"), str(int(history["step"].iloc[-1])),
+                  t("training.delta.planned", total=ckpt.config.steps), delta_color="off", delta_arrow="off")
 
 # ---------------------------------------------------------------- structure during training
 st.subheader(t("training.structure"))
@@ -85,10 +101,12 @@ with ui.explained_errors(ckpt):
                                   t("training.structure_title"), x_title=t("training.structure_x"),
                                   y_title=t("training.structure_y"), metric_title=t("training.structure_legend")),
                   "training-structure")
-    for column, name in zip(st.columns(max(len(names), 1)), names, strict=False):
+    for column, name in zip(st.columns(max(len(names), 3)), names, strict=False):
         values = structure.loc[structure["metric"] == name, "value"]
-        column.metric(t("training.final_value", metric=labels[name], first=fmt(values.iloc[0])), fmt(values.iloc[-1]),
-                      help=t(f"training.metric_help.{name}", contexts=SNAPSHOT_CONTEXTS))
+        column.metric(t(f"training.short.{name}"), fmt(values.iloc[-1]),
+                      t("training.delta.first_snapshot", value=fmt(values.iloc[0])), delta_color="off",
+                      delta_arrow="off", help=labels[name] + " — " + t(f"training.metric_help.{name}",
+                                                                      contexts=SNAPSHOT_CONTEXTS))
 
 # ---------------------------------------------------------------- configuration
 st.subheader(t("training.config", run=ckpt.name))

@@ -62,13 +62,13 @@ PRESETS: dict[str, TrainConfig] = {
         name="multihead-diagonal-commuting",
         process=ARProcess(d=10, T=20, w_dist="commuting", s0="unit_planes"),
         model=ModelConfig(kind="multihead", heads="diagonal", field="complex", n_heads=5, positional="matrix"),
-        steps=3000, batch_size=512, lr=1e-2,
+        steps=3000, batch_size=512, lr=1e-2, lr_decay="cosine",
     ),
     "multihead-diagonal-rotation": TrainConfig(
         name="multihead-diagonal-rotation",
         process=ARProcess(d=10, T=20, w_dist="commuting", s0="unit_planes"),
         model=ModelConfig(kind="multihead", heads="diagonal", field="real", n_heads=8, positional="matrix"),
-        steps=3000, batch_size=512, lr=1e-2,
+        steps=3000, batch_size=512, lr=1e-2, lr_decay="cosine",
     ),
     "multihead-orthogonal": TrainConfig(
         name="multihead-orthogonal",

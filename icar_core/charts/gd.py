@@ -1,16 +1,23 @@
-"""Charts of the Model-vs-GD page (pure functions -> Altair charts; no Streamlit)."""
+"""Charts of the Model-vs-GD page and the tour's first steps (pure functions -> Altair charts; no Streamlit)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from icar_core.charts.common import CATEGORY_COLORS
 
 #: Series colours shared with :func:`icar_core.charts.common.trajectory`: truth green, model orange, GD blue.
 SERIES_COLORS = {"model_loss": CATEGORY_COLORS[1], "gd_loss": CATEGORY_COLORS[0], "truth_loss": CATEGORY_COLORS[2]}
+#: Colours of the trajectory's series, by language-independent key (the context grey).
+TRAJECTORY_COLORS = {"context": "#adb5bd", "truth": CATEGORY_COLORS[2], "model": CATEGORY_COLORS[1],
+                     "gd": CATEGORY_COLORS[0]}
+TRAJECTORY_SHAPES = {"context": "circle", "truth": "triangle-up", "model": "circle", "gd": "square"}
+#: Legend labels are never cut (long Japanese labels included).
+LABEL_LIMIT = 320
 
 
 def error_curve_frame(curve: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
@@ -20,18 +27,23 @@ def error_curve_frame(curve: pd.DataFrame, labels: Mapping[str, str]) -> pd.Data
     return pd.concat(parts, ignore_index=True)
 
 
-def error_curve_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, colors: Mapping[str, str],
-                      current_n: int | None = None, current_label: str = "", width: int = 460,
-                      height: int = 300) -> alt.VConcatChart:
+def error_curve_chart(frame: pd.DataFrame, title: str | list[str], *, x_title: str, y_title: str,
+                      colors: Mapping[str, str], current_n: int | None = None, current_label: str = "",
+                      width: int = 300, height: int = 260) -> alt.LayerChart:
     """Mean squared error against context length, one line per series (``colors``: label -> colour, in legend
-    order); a dashed grey rule marks ``current_n``."""
+    order: the colour scale's explicit domain); a dashed grey rule marks ``current_n``.
+
+    The x axis ends exactly at the largest n (no rounding up) with its last label kept inside the plot, and the
+    legend lists one series per line, so neither is cut in a half-width column."""
     order = list(colors)
-    lines = alt.Chart(frame).mark_line(point=True).encode(
-        x=alt.X("n:Q", title=x_title, scale=alt.Scale(domainMin=0)),
+    last = float(frame["n"].max()) if len(frame) else 1.0
+    lines = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=20)).encode(
+        x=alt.X("n:Q", title=x_title, scale=alt.Scale(domain=[0, last], nice=False),
+                axis=alt.Axis(labelFlush=True, tickMinStep=1)),
         y=alt.Y("error:Q", title=y_title),
         color=alt.Color("series:N", title=None, sort=order,
                         scale=alt.Scale(domain=order, range=[colors[k] for k in order]),
-                        legend=alt.Legend(orient="bottom", labelLimit=400)),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=LABEL_LIMIT)),
         tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("n:Q", title=x_title),
                  alt.Tooltip("error:Q", title=y_title, format=".4g")],
     )
@@ -39,4 +51,41 @@ def error_curve_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title:
     if current_n is not None:
         layers.append(alt.Chart(pd.DataFrame({"n": [current_n], "label": [current_label]})).mark_rule(
             color="#868e96", strokeDash=[4, 3]).encode(x="n:Q", tooltip=[alt.Tooltip("label:N", title="")]))
-    return alt.layer(*layers).properties(title=title, width=width, height=height)
+    return alt.layer(*layers).properties(title=title, width=width, height=height, padding={"right": 12})
+
+
+def trajectory_chart(states: np.ndarray, points: Mapping[str, np.ndarray], labels: Mapping[str, str], title: str,
+                     *, x_title: str, y_title: str, join: bool = True, size: int = 300) -> alt.LayerChart:
+    """The first two coordinates of the context ``states`` (n, d) and labelled next-state markers.
+
+    ``points``: key (``truth``, ``model``, ``gd``) -> vector (d,); ``labels``: key -> legend label, with
+    ``context`` for the states. Colours and shapes are fixed per key (:data:`TRAJECTORY_COLORS`), so they do
+    not depend on the language. ``join``: draw the states joined in order — a clear path when every W turns
+    the same fixed planes; for other rules (a random orthogonal W turns directions that mix all coordinates)
+    the first two coordinates jump about, so the states are drawn as points only.
+    """
+    t = np.arange(len(states))
+    keys = ["context", *points]
+    if states.shape[1] == 1:  # one coordinate: draw it against time instead
+        path = pd.DataFrame({"x": t, "y": states[:, 0], "t": t, "series": labels["context"]})
+        marks = pd.DataFrame([{"x": len(states), "y": v[0], "series": labels[k]} for k, v in points.items()])
+        x_title, y_title = "t", x_title
+    else:
+        path = pd.DataFrame({"x": states[:, 0], "y": states[:, 1], "t": t, "series": labels["context"]})
+        marks = pd.DataFrame([{"x": v[0], "y": v[1], "series": labels[k]} for k, v in points.items()])
+    order = [labels[k] for k in keys]
+    color = alt.Color("series:N", title=None, sort=order,
+                      scale=alt.Scale(domain=order, range=[TRAJECTORY_COLORS[k] for k in keys]),
+                      legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=LABEL_LIMIT))
+    shape = alt.Shape("series:N", sort=order, scale=alt.Scale(domain=order, range=[TRAJECTORY_SHAPES[k] for k in keys]),
+                      legend=None)
+    tooltip = [alt.Tooltip("t:Q", title="t"), alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f")]
+    base = alt.Chart(path).encode(x=alt.X("x:Q", title=x_title), y=alt.Y("y:Q", title=y_title), color=color)
+    layers = []
+    if join:
+        layers.append(base.mark_line(opacity=0.7).encode(order="t:Q"))
+    layers.append(base.mark_circle(size=30 if join else 45, opacity=0.9).encode(tooltip=tooltip))
+    layers.append(alt.Chart(marks).mark_point(size=220, filled=True, opacity=0.9).encode(
+        x="x:Q", y="y:Q", color=color, shape=shape,
+        tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f")]))
+    return alt.layer(*layers).properties(title=title, width=size, height=size)

@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 
 from icar_core.charts.common import CATEGORY_COLORS
+from icar_core.charts.paper import log_domain
 
 #: Dash patterns of the loss curves, in the order given to :func:`loss_chart` (solid, dashed, dotted, ...).
 DASHES = [[1, 0], [7, 4], [2, 2], [10, 3, 2, 3]]
@@ -15,15 +16,22 @@ def loss_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, r
                curve_title: str, curve_order: list[str] | None = None, width: int = 620,
                height: int = 320) -> alt.VConcatChart:
     """Losses (long form ``step, loss, run, curve``) on a log scale: colour = run, dash = which curve
-    (``curve_order``: the curves' labels, first drawn solid, second dashed, third dotted)."""
-    order = curve_order or list(dict.fromkeys(frame["curve"]))
+    (``curve_order``: the curves' labels in a fixed, language-independent order, first drawn solid, second dashed,
+    third dotted; only the curves present in ``frame`` are listed). The log axis spans the data (a factor of
+    1.6 beyond its smallest and largest positive value, not rounded to powers of ten); the runs' colours follow
+    their order of first appearance in ``frame``."""
+    present = set(frame["curve"])
+    order = [c for c in (curve_order or list(dict.fromkeys(frame["curve"]))) if c in present]
+    runs = list(dict.fromkeys(frame["run"]))
     return (alt.Chart(frame).mark_line().encode(
         x=alt.X("step:Q", title=x_title),
-        y=alt.Y("loss:Q", title=y_title, scale=alt.Scale(type="log")),
-        color=alt.Color("run:N", title=run_title, scale=alt.Scale(range=CATEGORY_COLORS),
+        y=alt.Y("loss:Q", title=y_title, scale=alt.Scale(type="log", domain=log_domain(frame["loss"]), nice=False)),
+        color=alt.Color("run:N", title=run_title, sort=runs,
+                        scale=alt.Scale(domain=runs, range=[CATEGORY_COLORS[k % len(CATEGORY_COLORS)]
+                                                            for k in range(len(runs))]),
                         legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=400)),
         strokeDash=alt.StrokeDash("curve:N", title=curve_title,
-                                  scale=alt.Scale(domain=order, range=DASHES[: len(order)]),
+                                  sort=order, scale=alt.Scale(domain=order, range=DASHES[: len(order)]),
                                   legend=alt.Legend(orient="bottom", direction="vertical", symbolType="stroke",
                                                     symbolSize=600, symbolStrokeColor="#495057", labelLimit=400)),
         detail="curve:N",
@@ -43,7 +51,8 @@ def structure_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title: s
     base = alt.Chart(frame).mark_line(point=True).encode(
         x=alt.X("step:Q", title=x_title, scale=alt.Scale(type="symlog"), axis=alt.Axis(values=ticks)),
         y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
-        color=alt.Color("metric:N", title=None, sort=order, scale=alt.Scale(range=CATEGORY_COLORS), legend=None),
+        color=alt.Color("metric:N", title=None, sort=order,
+                        scale=alt.Scale(domain=order, range=CATEGORY_COLORS[: len(order)]), legend=None),
         tooltip=[alt.Tooltip("metric:N", title=metric_title), alt.Tooltip("step:Q", title=x_title),
                  alt.Tooltip("value:Q", title=y_title, format=".4g")],
     ).properties(width=width, height=height)

@@ -14,7 +14,7 @@ STRINGS: dict[str, dict[str, str]] = {
               "“update” would only be a local linearisation (a Jacobian), not an estimate of W to set beside one "
               "gradient step. This page therefore shows the augmented-token run “{shown}”, where the update is exact.",
         "ja": "モデル「{run}」は通常の状態ベクトルを読むため、予測は現在の状態について線形ではありません。その「更新」は局所的な線形近似"
-              "（ヤコビ行列）にすぎず、勾配降下 1 ステップと並べられる W の推定ではありません。そのため、このページでは更新が厳密に求まる"
+              "（ヤコビ行列）にすぎず、勾配降下法 1 ステップと並べられる W の推定ではありません。そのため、このページでは更新が厳密に求まる"
               "拡張トークンのモデル「{shown}」を表示します。",
     },
     "gd.no_augmented": {
@@ -33,7 +33,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "gd.n": {"en": "Context length n (states s₀ … sₙ seen)", "ja": "文脈の長さ n（見えている状態 s₀ … sₙ）"},
     "gd.n_help": {
         "en": "The model and the GD step both predict s_(n+1) from s₀ … sₙ.",
-        "ja": "モデルも勾配降下のステップも、s₀ … sₙ から s_(n+1) を予測します。",
+        "ja": "モデルも勾配降下法 1 ステップも、s₀ … sₙ から s_(n+1) を予測します。",
     },
     "gd.angle": {"en": "Rotation angle of plane {k} (degrees)", "ja": "平面 {k} の回転角（度）"},
     "gd.angle_help": {
@@ -54,9 +54,9 @@ STRINGS: dict[str, dict[str, str]] = {
     # Matrices
     "gd.matrices": {"en": "Three estimates of W on this context", "ja": "この文脈での W の 3 つの姿"},
     "gd.matrices_title": {"en": "Context length n = {n}: the model's update, one GD step, and the true W (one colour scale)",
-                          "ja": "文脈の長さ n = {n}：モデルの更新、勾配降下 1 ステップ、本当の W（共通の色尺度）"},
+                          "ja": "文脈の長さ n = {n}：モデルの更新、勾配降下法 1 ステップ、本当の W（共通の色尺度）"},
     "gd.panel.model": {"en": "Model's update Γ (acts on sₙ)", "ja": "モデルの更新 Γ（sₙ に作用）"},
-    "gd.panel.gd": {"en": "One GD step W_GD (η = {eta})", "ja": "勾配降下 1 ステップ W_GD（η = {eta}）"},
+    "gd.panel.gd": {"en": "One GD step W_GD (η = {eta})", "ja": "勾配降下法 1 ステップ W_GD（η = {eta}）"},
     "gd.panel.truth": {"en": "True W", "ja": "本当の W"},
     "gd.panel.previous": {"en": "Model's s_(n−1) block", "ja": "モデルの s_(n−1) ブロック"},
     "gd.axis.in": {"en": "input coordinate", "ja": "入力の座標"},
@@ -85,61 +85,66 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "s₀ … sₙ（n = {n}）から s_(n+1) を予測した結果です。予測の差、感度のコサイン類似度、感度の L2 距離の 3 つは、"
               "von Oswald ら（2023）がトランスフォーマーと勾配降下法を比べるのに使った指標です。",
     },
-    "gd.m.model_error": {"en": "Model's error (GD: {gd})", "ja": "モデルの誤差（GD：{gd}）"},
+    "gd.m.model_error": {"en": "Model's error", "ja": "モデルの誤差"},
+    "gd.delta.gd": {"en": "GD step: {value}", "ja": "勾配降下法：{value}"},
+    "gd.delta.model": {"en": "model: {value}", "ja": "モデル：{value}"},
+    "gd.delta.best_eta": {"en": "best η: {value}", "ja": "最良の η：{value}"},
     "gd.m.model_error_help": {
-        "en": "Squared distance between the model's prediction and the true next state W sₙ (the states of this context have length ≈ {length}); in brackets, the same for one GD step.",
-        "ja": "モデルの予測と本当の次の状態 W sₙ との二乗距離（この文脈の状態の長さはおよそ {length}）。括弧内は GD 1 ステップの同じ値。",
+        "en": "Squared distance between the model's prediction and the true next state W sₙ (the states of this context have length ≈ {length}); below it, the same for one GD step.",
+        "ja": "モデルの予測と本当の次の状態 W sₙ との二乗距離（この文脈の状態の長さはおよそ {length}）。下の値は勾配降下法 1 ステップの同じ値です。",
     },
-    "gd.m.gd_error": {"en": "GD step's error (model: {model})", "ja": "GD の誤差（モデル：{model}）"},
+    "gd.m.gd_error": {"en": "GD step's error", "ja": "勾配降下法の誤差"},
     "gd.m.gd_error_help": {
-        "en": "Squared distance between W_GD sₙ and the true next state.",
-        "ja": "W_GD sₙ と本当の次の状態との二乗距離。",
+        "en": "Squared distance between one GD step's prediction W_GD sₙ and the true next state; below it, the "
+              "model's.",
+        "ja": "勾配降下法 1 ステップの予測 W_GD sₙ と本当の次の状態との二乗距離。下の値はモデルのものです。",
     },
-    "gd.m.prediction_diff": {"en": "Prediction difference ‖model − GD‖", "ja": "予測の差 ‖モデル − GD‖"},
+    "gd.m.prediction_diff": {"en": "Prediction difference", "ja": "予測の差"},
     "gd.m.prediction_diff_help": {
-        "en": "Distance between the two predictions (0 = identical).",
-        "ja": "二つの予測の距離（0 なら同一）。",
+        "en": "‖model − GD‖: distance between the model's prediction and one GD step's (0 = identical).",
+        "ja": "‖モデル − 勾配降下法‖：モデルの予測と勾配降下法 1 ステップの予測との距離（0 なら同一）。",
     },
-    "gd.m.prediction_cosine": {"en": "Prediction cosine (model vs GD)", "ja": "予測のコサイン（対 GD）"},
+    "gd.m.prediction_cosine": {"en": "Prediction cosine", "ja": "予測のコサイン"},
     "gd.m.prediction_cosine_help": {
-        "en": "1 means both predictions point the same way.",
-        "ja": "1 なら二つの予測は同じ向きです。",
+        "en": "Cosine between the model's prediction and one GD step's: 1 means both point the same way.",
+        "ja": "モデルの予測と勾配降下法 1 ステップの予測のコサイン。1 なら二つは同じ向きです。",
     },
-    "gd.m.sensitivity_cosine": {"en": "Sensitivity cosine (model vs GD)", "ja": "感度のコサイン（対 GD）"},
+    "gd.m.sensitivity_cosine": {"en": "Sensitivity cosine", "ja": "感度のコサイン"},
     "gd.m.sensitivity_cosine_help": {
-        "en": "How each prediction changes when the current token changes (the model: [Γ, s_(n−1) block]; GD: "
-              "[W_GD, 0]); 1 means the same response.",
-        "ja": "現在のトークンを変えたときに予測がどう変わるか（モデル：[Γ, s_(n−1) ブロック]、GD：[W_GD, 0]）。1 なら同じ反応です。",
+        "en": "Model vs GD step: how each prediction changes when the current token changes (the model: "
+              "[Γ, s_(n−1) block]; GD: [W_GD, 0]); 1 means the same response.",
+        "ja": "モデル対勾配降下法：現在のトークンを変えたときに予測がどう変わるか（モデルは [Γ, s_(n−1) ブロック]、勾配降下法は "
+              "[W_GD, 0]）。1 なら同じ反応です。",
     },
-    "gd.m.sensitivity_l2": {"en": "Sensitivity L2 distance (model vs GD)", "ja": "感度の L2 距離（対 GD）"},
+    "gd.m.sensitivity_l2": {"en": "Sensitivity L2 distance", "ja": "感度の L2 距離"},
     "gd.m.sensitivity_l2_help": {
-        "en": "Frobenius distance between the two sensitivities (0 = identical).",
-        "ja": "二つの感度のフロベニウス距離（0 なら同一）。",
+        "en": "Model vs GD step: Frobenius distance between the two sensitivities (0 = identical).",
+        "ja": "モデル対勾配降下法：二つの感度のフロベニウス距離（0 なら同一）。",
     },
-    "gd.m.update_cosine": {"en": "Update cosine Γ vs W_GD", "ja": "更新のコサイン Γ 対 W_GD"},
+    "gd.m.update_cosine": {"en": "Update cosine", "ja": "更新のコサイン"},
     "gd.m.update_cosine_help": {
-        "en": "Cosine between the two matrices, entry by entry (1 = proportional).",
-        "ja": "二つの行列を成分ごとに比べたコサイン類似度（1 なら比例）。",
+        "en": "Cosine between the model's update Γ and W_GD, entry by entry (1 = proportional).",
+        "ja": "モデルの更新 Γ と W_GD を成分ごとに比べたコサイン類似度（1 なら比例）。",
     },
-    "gd.m.update_rel_error": {"en": "Γ vs W_GD, relative difference", "ja": "Γ と W_GD の相対差"},
+    "gd.m.update_rel_error": {"en": "Update, relative diff.", "ja": "更新の相対差"},
     "gd.m.update_rel_error_help": {
         "en": "‖Γ − W_GD‖ / ‖W_GD‖ (Frobenius norms; 0 = identical).",
         "ja": "‖Γ − W_GD‖ / ‖W_GD‖（フロベニウスノルム。0 なら同一）。",
     },
-    "gd.m.model_W_error": {"en": "Model vs true W (GD: {gd})", "ja": "モデルと W の差（GD：{gd}）"},
+    "gd.m.model_W_error": {"en": "Model vs true W", "ja": "モデルと W の差"},
     "gd.m.model_W_error_help": {
-        "en": "‖Γ − W‖ / ‖W‖: one step from zero shrinks W, so neither estimate is expected to equal W; what matters "
+        "en": "‖Γ − W‖ / ‖W‖ (below it, the same for W_GD): one step from zero shrinks W, so neither estimate is expected to equal W; what matters "
               "is that the model and GD are alike.",
-        "ja": "‖Γ − W‖ / ‖W‖。ゼロから 1 ステップだけ進むと W は縮むため、どちらの推定も W と一致するとは限りません。"
-              "大事なのはモデルと GD が似ていることです。",
+        "ja": "‖Γ − W‖ / ‖W‖（下の値は W_GD の同じ量）。ゼロから 1 ステップだけ進むと W は縮むため、どちらの推定も W と一致するとは限りません。"
+              "大事なのはモデルと勾配降下法が似ていることです。",
     },
-    "gd.m.gd_W_error": {"en": "GD vs true W (model: {model})", "ja": "GD と W の差（モデル：{model}）"},
-    "gd.m.gd_W_error_help": {"en": "‖W_GD − W‖ / ‖W‖.", "ja": "‖W_GD − W‖ / ‖W‖。"},
-    "gd.m.model_eta": {"en": "Model's step size η (GD: {gd})", "ja": "モデルの η（GD：{gd}）"},
+    "gd.m.gd_W_error": {"en": "GD step vs true W", "ja": "勾配降下法と W の差"},
+    "gd.m.gd_W_error_help": {"en": "‖W_GD − W‖ / ‖W‖; below it, the model's.", "ja": "‖W_GD − W‖ / ‖W‖。下の値はモデルのものです。"},
+    "gd.m.model_eta": {"en": "Model's step size η", "ja": "モデルのステップ幅 η"},
     "gd.m.model_eta_help": {
-        "en": "The η that best maps Σ s_t s_(t−1)ᵀ onto Γ for this context, beside the step size that is best for the "
-              "task at this context length.",
-        "ja": "この文脈で Σ s_t s_(t−1)ᵀ を Γ に最もよく写す η と、この文脈長で課題に最適なステップ幅の比較。",
+        "en": "The η that best maps Σ s_t s_(t−1)ᵀ onto Γ for this context; below it, the step size that is best for "
+              "the task at this context length.",
+        "ja": "この文脈で Σ s_t s_(t−1)ᵀ を Γ に最もよく写す η。下の値は、この文脈長で課題に最適なステップ幅です。",
     },
     # Curves and trajectory
     "gd.curve_title": {"en": "Error against context length ({contexts} contexts)",
@@ -148,32 +153,44 @@ STRINGS: dict[str, dict[str, str]] = {
     "gd.curve_y": {"en": "mean squared error of the next state", "ja": "次の状態の平均二乗誤差"},
     "gd.curve_now": {"en": "the n chosen above", "ja": "上で選んだ n"},
     "gd.series.model": {"en": "model", "ja": "モデル"},
-    "gd.series.gd": {"en": "one GD step (best η)", "ja": "勾配降下 1 ステップ（最良の η）"},
+    "gd.series.gd": {"en": "one GD step (best η)", "ja": "勾配降下法 1 ステップ（最良の η）"},
+    "gd.series.gd_prediction": {"en": "one GD step's prediction", "ja": "勾配降下法 1 ステップの予測"},
     "gd.series.truth": {"en": "true rule W", "ja": "本当の規則 W"},
     "gd.curve_caption": {
         "en": "Averaged over {contexts} fresh contexts of this run's distribution: at the full length the model's "
               "error is {model} and one GD step's {gd}.",
         "ja": "このモデルの分布から新たに取った {contexts} 個の文脈の平均です。最大の長さで、モデルの誤差は {model}、"
-              "勾配降下 1 ステップは {gd} です。",
+              "勾配降下法 1 ステップは {gd} です。",
     },
     "gd.truth_clean": {"en": "The true rule has no error: these sequences carry no noise.",
                        "ja": "本当の規則の誤差はゼロです。これらの系列にはノイズがありません。"},
     "gd.truth_noise": {"en": "The true rule's error is the noise floor (noise σ = {sigma}): no predictor can go below it.",
                        "ja": "本当の規則の誤差はノイズの下限です（ノイズ σ = {sigma}）。どの予測もこれを下回れません。"},
-    "gd.trajectory_title": {"en": "Next state: truth, model and GD step", "ja": "次の状態：本当・モデル・GD ステップ"},
+    "gd.trajectory_title": {"en": "Next state: truth, model and GD step", "ja": "次の状態：本当・モデル・勾配降下法"},
+    "gd.trajectory_caption": {
+        "en": "Only the first two of the d = {d} coordinates are drawn; the grey dots are the context in order.",
+        "ja": "d = {d} 個の座標のうち最初の 2 つだけを描いています。灰色の点は文脈を順に結んだものです。",
+    },
+    "gd.trajectory_caption_points": {
+        "en": "Only the first two of the d = {d} coordinates are drawn. This run's rules are random orthogonal "
+              "matrices that mix all coordinates, so in these two the context jumps about: its states are drawn as "
+              "points, not joined in order.",
+        "ja": "d = {d} 個の座標のうち最初の 2 つだけを描いています。このモデルの規則はすべての座標を混ぜるランダムな直交行列なので、"
+              "この 2 つの座標では文脈があちこちに飛びます。そのため状態は順に結ばず、点だけで描いています。",
+    },
     # Gauge view
-    "gd.gauge": {"en": "The part that is the same for every equivalent set of weights",
-                 "ja": "同等な重みのどれでも変わらない部分"},
+    "gd.gauge": {"en": "The part that does not depend on how the weights are chosen",
+                 "ja": "重みの取り方によらない部分"},
     "gd.gauge_title": {"en": "Effective step V_blk·(K_blkᵀQ_blk) and its best c·I",
                        "ja": "実効的なステップ V_blk·(K_blkᵀQ_blk) と最も近い c·I"},
     "gd.gauge.product": {"en": "V_blk·(K_blkᵀQ_blk)", "ja": "V_blk·(K_blkᵀQ_blk)"},
     "gd.gauge.fit": {"en": "best fit c·I (c = {c})", "ja": "最良の当てはめ c·I（c = {c}）"},
-    "gd.gauge.c": {"en": "Scale c of the effective step", "ja": "実効ステップの倍率 c"},
+    "gd.gauge.c": {"en": "Effective step scale c", "ja": "実効ステップの倍率 c"},
     "gd.gauge.c_help": {"en": "The trace of the product divided by d.", "ja": "積のトレースを d で割った値。"},
-    "gd.gauge.error": {"en": "Distance of the product from c·I", "ja": "積と c·I の距離"},
+    "gd.gauge.error": {"en": "Distance from c·I", "ja": "積と c·I の距離"},
     "gd.gauge.error_help": {
         "en": "‖product − c·I‖ / ‖product‖ (0 = exactly a scaled identity, i.e. exactly one GD step's preconditioner).",
-        "ja": "‖積 − c·I‖ / ‖積‖（0 なら厳密にスカラー倍の単位行列、つまり勾配降下 1 ステップそのもの）。",
+        "ja": "‖積 − c·I‖ / ‖積‖（0 なら厳密にスカラー倍の単位行列で、勾配降下法 1 ステップそのもの）。",
     },
     "gd.gauge.text": {
         "en": "The value block V_blk and the key-query block K_blkᵀQ_blk are each, within every 2×2 rotation plane, "
@@ -183,7 +200,7 @@ STRINGS: dict[str, dict[str, str]] = {
               "can differ a little from W_GD while the predictions agree.",
         "ja": "値ブロック V_blk とキー・クエリブロック K_blkᵀQ_blk は、どちらも各 2×2 回転平面の中で逆向きの角度の回転になっています"
               "（値：{v_angles}、キー・クエリ：{kq_angles}。単位は度、平面ごと。そのような回転から外れた部分はそれぞれ {v_res}% と"
-              " {kq_res}%）。二つの回転は打ち消し合うので、積は c·I になります：**可換な W の族の対称性を除けば、勾配降下 1 ステップ**"
+              " {kq_res}%）。二つの回転は打ち消し合うので、積は c·I になります：**可換な W の族の対称性を除けば、勾配降下法 1 ステップ**"
               "そのものです。上の Γ が W_GD と少し違っても予測が一致するのはこのためです。",
     },
     "gd.gauge.text_not": {
@@ -194,7 +211,7 @@ STRINGS: dict[str, dict[str, str]] = {
               "so its update is not one GD step in that sense — judge it by the prediction-level numbers above.",
         "ja": "平面ごとに、値ブロック V_blk は {v_angles}、キー・クエリブロック K_blkᵀQ_blk は {kq_angles} 回転します"
               "（単位は度。平面内の回転から外れた部分はそれぞれ {v_res}% と {kq_res}%）。積は {c}·I からのずれが {error}% です。"
-              "これを「可換な W の族の対称性を除いた勾配降下 1 ステップ」と読むには、角度が逆向き（和が 0.05 ラジアン ≈ 3° 以内）で、3 つの部分がすべて "
+              "これを「可換な W の族の対称性を除いた勾配降下法 1 ステップ」と読むには、角度が逆向き（和が 0.05 ラジアン ≈ 3° 以内）で、3 つの部分がすべて "
               "5% 未満である必要があります。このモデルではそれが成り立たないため、その意味での 1 ステップではありません。"
               "上の予測レベルの数値で判断してください。",
     },
@@ -219,7 +236,7 @@ STRINGS: dict[str, dict[str, str]] = {
               "the product shown is the part those rotations do not change.",
         "ja": "**文脈。** 一つの隠れた規則 sₜ₊₁ = W sₜ に従う系列 s₀, s₁, …。モデルは s₀ … sₙ を見て s_(n+1) を予測します。"
               "**モデルの更新 Γ。** モデルが現在の状態 sₙ に実際に掛ける行列で、W の推定にあたります（重みから厳密に読み出したもの）。"
-              "**勾配降下 1 ステップ W_GD。** W = 0 から出発し、文脈の二乗誤差 Σₜ ‖sₜ − W s_(t−1)‖² に対して勾配降下を 1 回行ったもの："
+              "**勾配降下法 1 ステップ W_GD。** W = 0 から出発し、文脈の二乗誤差 Σₜ ‖sₜ − W s_(t−1)‖² に対して勾配降下法を 1 回適用したもの："
               "W_GD = η Σₜ sₜ s_(t−1)ᵀ。η はこの課題・この文脈長で最良のステップ幅です。**共通の色尺度。** 3 つの行列は同じ色尺度です"
               "（赤が正、青が負、白がゼロ。セルにカーソルを合わせると値が出ます）。**コサイン類似度。** 1 なら二つが同じ向き。"
               "**感度。** 現在のトークンを動かしたときに予測がどう動くか。**誤差。** 本当の次の状態との二乗距離。"

@@ -176,49 +176,74 @@ STRINGS: dict[str, dict[str, str]] = {
               "（μ = {mu}、ノイズ σ = {noise}）。学習：{optimizer} で {steps} ステップ、学習率 {lr}、バッチ {batch}、"
               "シード {seed}。{status}。最終的な{loss_name} {loss}。",
     },
-    "report.config.model": {"en": "H = {heads} head(s), {settings}", "ja": "ヘッド数 H = {heads}、{settings}"},
-    "report.config.train_loss": {"en": "training loss", "ja": "学習損失"},
+    "report.config.model_one": {"en": "one head, {settings}", "ja": "ヘッド 1 個、{settings}"},
+    "report.config.model_many": {"en": "H = {heads} heads, {settings}", "ja": "ヘッド数 H = {heads}、{settings}"},
+    "report.config.setting": {"en": "{name}: {value}", "ja": "{name}：{value}"},
+    "report.config.sep": {"en": ", ", "ja": "、"},
+    "report.setting.structure": {"en": "weight structure", "ja": "重みの構造"},
+    "report.setting.normalisation": {"en": "attention normalisation", "ja": "アテンションの正規化"},
+    "report.setting.heads": {"en": "head type", "ja": "ヘッドの型"},
+    "report.setting.positional": {"en": "positional term", "ja": "位置の項"},
+    "report.setting.field": {"en": "numbers", "ja": "数の種類"},
+    "report.setting.query": {"en": "query token", "ja": "クエリのトークン"},
+    "report.value.structure.full": {"en": "full (every weight free)", "ja": "制約なし（すべての重みが自由）"},
+    "report.value.structure.block": {"en": "block (the paper's block structure)", "ja": "論文のブロック構造"},
+    "report.value.normalisation.mean": {"en": "mean over the context, 1/(n+1)", "ja": "文脈での平均 1/(n+1)"},
+    "report.value.normalisation.none": {"en": "none", "ja": "なし"},
+    "report.value.heads.full": {"en": "full matrices", "ja": "行列（制約なし）"},
+    "report.value.heads.diagonal": {"en": "diagonal (two vectors per head)", "ja": "対角（各ヘッドが 2 本のベクトル）"},
+    "report.value.positional.matrix": {"en": "positional weights P", "ja": "位置の重み P"},
+    "report.value.positional.embedding": {"en": "learned positional embeddings", "ja": "学習した位置埋め込み"},
+    "report.value.positional.none": {"en": "none", "ja": "なし"},
+    "report.value.field.real": {"en": "real", "ja": "実数"},
+    "report.value.field.complex": {"en": "complex", "ja": "複素数"},
+    "report.value.query.previous": {"en": "the previous state", "ja": "直前の状態"},
+    "report.value.query.current": {"en": "the current state", "ja": "現在の状態"},
+    "report.config.train_loss": {"en": "training loss", "ja": "学習データでの損失"},
     "report.config.objective": {"en": "value of the paper's closed-form objective (the training loss of this run, in "
                                       "icar's loss units)",
-                                "ja": "論文の閉じた形の目的関数の値（このモデルの学習損失。icar の損失の単位）"},
+                                "ja": "論文の閉じた形の目的関数の値、つまりこのモデルの学習データでの損失を icar の損失の単位で表したもの"},
     "report.config.complete": {"en": "training finished", "ja": "学習は完了しています"},
     "report.config.partial": {"en": "training stopped early (partial run)", "ja": "学習は途中で止まっています（途中のモデル）"},
     "report.verdicts.none": {
         "en": "None of the paper's three findings is measured on this kind of run.",
         "ja": "この種類のモデルでは、論文の 3 つの発見はいずれも測定しません。",
     },
-    "report.loss.heading": {"en": "Training loss", "ja": "学習損失"},
+    "report.loss.heading": {"en": "Loss during training", "ja": "学習中の損失"},
     "report.loss.text": {
         "en": "Mean squared error of the next-state prediction during training (log scale){gd}.",
         "ja": "学習中の次状態予測の平均二乗誤差（対数目盛）{gd}。",
     },
     "report.loss.gd": {
-        "en": "; the grey line is the loss of the best single gradient-descent step, the paper's reference",
-        "ja": "。灰色の線は最良の勾配降下 1 ステップの損失で、論文の基準です",
+        "en": ". The dashed grey line is the held-out loss of the best single gradient-descent step, the paper's "
+              "reference",
+        "ja": "。灰色の破線は、最良の勾配降下法 1 ステップの評価用データでの損失で、論文の基準です",
     },
     "report.loss.chart": {"en": "Loss against training step", "ja": "学習ステップと損失"},
     "report.axis.step": {"en": "training step", "ja": "学習ステップ"},
     "report.axis.loss": {"en": "loss (log scale)", "ja": "損失（対数目盛）"},
-    "report.series.train": {"en": "training loss", "ja": "学習損失"},
-    "report.series.eval": {"en": "evaluation loss", "ja": "評価損失"},
+    "report.series.train": {"en": "training loss", "ja": "学習データでの損失"},
+    "report.series.eval": {"en": "held-out loss", "ja": "評価用データでの損失"},
     "report.series.objective": {"en": "training loss = the paper's closed-form objective",
-                                "ja": "学習損失 = 論文の閉じた形の目的関数"},
-    "report.series.gd": {"en": "one GD step (reference)", "ja": "勾配降下 1 ステップ（基準）"},
-    "report.gd.heading": {"en": "The model's estimate of W against one gradient step", "ja": "モデルによる W の推定と勾配降下 1 ステップ"},
+                                "ja": "学習データでの損失 = 論文の閉じた形の目的関数"},
+    "report.series.gd": {"en": "best single GD step (reference)", "ja": "最良の勾配降下法 1 ステップ（基準）"},
+    "report.gd.heading": {"en": "The model's estimate of W against one gradient step",
+                          "ja": "モデルによる W の推定と勾配降下法 1 ステップ"},
     "report.gd.text": {
         "en": "On one context of {n} states: the model's estimate of the rule W (its in-context update), one gradient-"
               "descent step η Σ sₜ sₜ₋₁ᵀ with the task's best step size, and the true W, on one colour scale. On this context "
               "the model's prediction and the GD step's have cosine {cosine}, an angle of {angle}° (1 = 0° = the same "
               "direction).",
-        "ja": "{n} 個の状態からなる一つの文脈で、モデルによる規則 W の推定（文脈内の更新）、最良の学習率での勾配降下 1 ステップ "
-              "η Σ sₜ sₜ₋₁ᵀ、本当の W を同じ色の目盛で並べました。この文脈でのモデルの予測と GD ステップの予測のコサイン類似度は {cosine}、角度は {angle}° です（1 = 0° で同じ向き）。",
+        "ja": "{n} 個の状態からなる一つの文脈で、モデルによる規則 W の推定（文脈内の更新）、最良の学習率での勾配降下法 1 ステップ "
+              "η Σ sₜ sₜ₋₁ᵀ、本当の W を同じ色の目盛で並べました。この文脈でのモデルの予測と勾配降下法 1 ステップの予測のコサイン類似度は {cosine}、角度は {angle}° です。1 = 0° で同じ向きです。",
     },
     "report.gd.chart": {"en": "Three estimates of W on one context", "ja": "一つの文脈での W の 3 つの推定"},
     "report.panel.model": {"en": "model's estimate", "ja": "モデルの推定"},
-    "report.panel.gd": {"en": "one GD step", "ja": "勾配降下 1 ステップ"},
+    "report.panel.gd": {"en": "one GD step", "ja": "勾配降下法 1 ステップ"},
     "report.panel.truth": {"en": "true W", "ja": "本当の W"},
     "report.axis.input": {"en": "input coordinate", "ja": "入力の座標"},
     "report.axis.output": {"en": "output coordinate", "ja": "出力の座標"},
+    "report.axis.value": {"en": "entry", "ja": "成分"},
     "report.circuit.heading": {"en": "How the heads combine: C = Bᵀ A", "ja": "ヘッドの組み合わせ：C = Bᵀ A"},
     "report.circuit.text": {
         "en": "The sum over heads of each head's value vector times its query-key vector. Best fit: C ≈ {c}·{shape}, "
@@ -232,6 +257,13 @@ STRINGS: dict[str, dict[str, str]] = {
               "cosine wave: R² = {r2} (1 = the cosine explains the whole shape), period ≈ {period} positions.",
         "ja": "最後の位置から予測するときにモデルが過去の各位置に与える重みと、最もよく合う一つのコサイン波です。"
               "R² = {r2}（1 ならコサインで形がすべて説明できる）、周期 ≈ {period} 位置。",
+    },
+    "report.positions.text_not": {
+        "en": "The weight the model gives each earlier position when it predicts from the last one, with the best single "
+              "cosine wave: R² = {r2} (1 = the cosine explains the whole shape), too low to call the row a cosine, so no "
+              "period is claimed.",
+        "ja": "最後の位置から予測するときにモデルが過去の各位置に与える重みと、最もよく合う一つのコサイン波です。"
+              "R² = {r2}（1 ならコサインで形がすべて説明できる）で、コサインと呼ぶには低すぎるため、周期は示しません。",
     },
     "report.positions.flat": {
         "en": "Apart from the newest token, the last row of the positional weights is flat: every entry is round-off "

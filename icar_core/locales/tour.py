@@ -10,6 +10,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "tour.back": {"en": "Back", "ja": "戻る"},
     "tour.next": {"en": "Next", "ja": "次へ"},
+    "tour.next_help": {"en": "Keyboard: the → key moves to the next step.",
+                       "ja": "キーボードの → キーでも次のステップに進めます。"},
     "tour.indicator": {"en": "{current} / {total}", "ja": "{current} / {total}"},
     "tour.from_run": {"en": "Computed from the trained run “{run}”.", "ja": "学習済みモデル「{run}」から計算しています。"},
     "tour.header_run": {
@@ -41,7 +43,11 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "tour.task.chart": {"en": "A sequence and where its hidden rule takes it next",
                         "ja": "一つの系列と、隠れた規則による次の位置"},
-    "tour.task.metric": {"en": "Turn per step (in the picture)", "ja": "1 ステップあたりの回転（図の中）"},
+    "tour.task.metric": {"en": "Turn per step", "ja": "1 ステップの回転"},
+    "tour.task.metric_help": {
+        "en": "The mean angle between consecutive points in the picture (their first two coordinates).",
+        "ja": "図の中で隣り合う点どうしがなす角度の平均（最初の 2 つの座標で測ったもの）。",
+    },
     # Step 2: the estimate
     "tour.estimate.title": {"en": "2 · The model works out the rule from the sequence itself",
                             "ja": "2 · モデルは系列そのものから規則を読み取る"},
@@ -59,8 +65,14 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "tour.estimate.chart": {"en": "The model's guess next to the true next point",
                             "ja": "モデルの推測と本当の次の点"},
-    "tour.estimate.metric": {"en": "Miss of the guess (this sequence)", "ja": "推測のずれ（この系列）"},
-    "tour.estimate.value": {"en": "{error}% (no-change guess: {baseline}%)", "ja": "{error}%（変化なしの推測：{baseline}%）"},
+    "tour.estimate.metric": {"en": "Miss of the guess", "ja": "推測のずれ"},
+    "tour.estimate.delta": {"en": "no-change guess: {baseline}%", "ja": "変化なしの推測：{baseline}%"},
+    "tour.estimate.metric_help": {
+        "en": "On this sequence: the distance between the model's guess and the true next point, in % of the point's "
+              "length. Below it, the same for the guess that the point does not move at all.",
+        "ja": "この系列で、モデルの推測と本当の次の点との距離を、点の長さに対する % で表したもの。下は、点がまったく動かないと"
+              "推測した場合の同じ値です。",
+    },
     # Step 3: one gradient step
     "tour.gd.title": {"en": "3 · Its guess is one step of gradient descent",
                       "ja": "3 · その推測は勾配降下法の 1 ステップ"},
@@ -74,23 +86,26 @@ STRINGS: dict[str, dict[str, str]] = {
     "tour.gd.s2": {
         "en": "Over {contexts} new sequences, the model's predictions point almost the same way as one gradient step's: "
               "median cosine {cosine}, an angle of about {angle}° between them (cosine 1 = 0° = the same direction).",
-        "ja": "新しい {contexts} 個の系列で、モデルの予測は勾配降下 1 ステップの予測とほぼ同じ向きを指しています。コサインの中央値は "
+        "ja": "新しい {contexts} 個の系列で、モデルの予測は勾配降下法 1 ステップの予測とほぼ同じ向きを指しています。コサインの中央値は "
               "{cosine}、二つの間の角度はおよそ {angle}° です（コサイン 1 = 0° で完全に同じ向き）。",
     },
     "tour.gd.s2_not": {
         "en": "Over {contexts} new sequences, the model's predictions do not yet point the same way as one gradient "
               "step's: median cosine {cosine}, an angle of about {angle}° between them (cosine 1 = 0° = the same "
               "direction).",
-        "ja": "新しい {contexts} 個の系列で、モデルの予測はまだ勾配降下 1 ステップの予測と同じ向きを指していません。コサインの"
+        "ja": "新しい {contexts} 個の系列で、モデルの予測はまだ勾配降下法 1 ステップの予測と同じ向きを指していません。コサインの"
               "中央値は {cosine}、二つの間の角度はおよそ {angle}° です（コサイン 1 = 0° で完全に同じ向き）。",
     },
     "tour.gd.chart": {"en": "Three versions of the rule W for this sequence", "ja": "この系列に対する規則 W の 3 つの姿"},
-    "tour.gd.metric": {"en": "Prediction cosine with one gradient step (median)",
-                       "ja": "勾配降下 1 ステップとの予測のコサイン（中央値）"},
-    "tour.gd.value": {"en": "{cosine} (≈ {angle}° apart; {contexts} sequences)",
-                      "ja": "{cosine}（角度 ≈ {angle}°、{contexts} 系列）"},
+    "tour.gd.metric": {"en": "Cosine with one GD step", "ja": "勾配降下法とのコサイン"},
+    "tour.gd.delta": {"en": "≈ {angle}° apart", "ja": "角度 ≈ {angle}°"},
+    "tour.gd.metric_help": {
+        "en": "Median, over {contexts} new sequences, of the cosine between the model's prediction and the prediction "
+              "of one gradient-descent (GD) step: 1 = the same direction.",
+        "ja": "新しい {contexts} 個の系列での、モデルの予測と勾配降下法 1 ステップの予測とのコサインの中央値。1 なら同じ向きです。",
+    },
     "tour.panel.model": {"en": "the model's estimate", "ja": "モデルの推定"},
-    "tour.panel.gd": {"en": "one gradient step", "ja": "勾配降下 1 ステップ"},
+    "tour.panel.gd": {"en": "one gradient step", "ja": "勾配降下法 1 ステップ"},
     "tour.panel.truth": {"en": "the true rule W", "ja": "本当の規則 W"},
     "tour.axis.input": {"en": "input coordinate", "ja": "入力の座標"},
     "tour.axis.output": {"en": "output coordinate", "ja": "出力の座標"},
@@ -108,8 +123,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Across this run's {heads} heads, two heads point the same way by {score} on average (mean |cosine| over "
               "every pair of heads, for both parts of a head: {circuits}; 0 = completely separate directions, 1 = the "
               "same direction).",
-        "ja": "このモデルの {heads} 個のヘッドでは、2 つのヘッドの向きの重なりは平均で {score} です（ヘッドのすべての組について"
-              "の |コサイン| の平均を、ヘッドの 2 つの部分 {circuits} でさらに平均したもの。0 は完全に別々の方向、1 は同じ方向）。",
+        "ja": "このモデルの {heads} 個のヘッドでは、2 つのヘッドの向きの重なりは平均で {score} です。これはヘッドのすべての組に"
+              "ついての |コサイン| の平均を、ヘッドの 2 つの部分 {circuits} でさらに平均したもので、0 は完全に別々の方向、"
+              "1 は同じ方向を表します。",
     },
     "tour.heads.chart": {"en": "How much each pair of heads points the same way, for both parts of a head",
                          "ja": "ヘッドの各組がどれだけ同じ方向を向いているか（ヘッドの 2 つの部分それぞれ）"},
@@ -118,8 +134,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "tour.circuit.B": {"en": "what a head writes (B)", "ja": "ヘッドが書き込むもの（B）"},
     "tour.circuit.W_QK": {"en": "where a head looks (W_QK)", "ja": "ヘッドが見る場所（W_QK）"},
     "tour.circuit.W_OV": {"en": "what a head copies (W_OV)", "ja": "ヘッドが写すもの（W_OV）"},
-    "tour.heads.metric": {"en": "Mean overlap between heads (both parts)", "ja": "ヘッド間の重なりの平均（両方の部分）"},
-    "tour.heads.value": {"en": "{score} (0 = separate)", "ja": "{score}（0 は別々）"},
+    "tour.heads.metric": {"en": "Overlap between heads", "ja": "ヘッド間の重なり"},
+    "tour.heads.delta": {"en": "0 = separate, 1 = the same", "ja": "0 は別々、1 は同じ"},
+    "tour.heads.metric_help": {
+        "en": "Mean |cosine| over every pair of heads, averaged over both parts of a head.",
+        "ja": "ヘッドのすべての組についての |コサイン| の平均を、ヘッドの 2 つの部分でさらに平均したもの。",
+    },
     "tour.axis.head": {"en": "head", "ja": "ヘッド"},
     "tour.axis.overlap": {"en": "overlap (cosine)", "ja": "重なり（コサイン）"},
     # Step 5: positions
@@ -147,9 +167,13 @@ STRINGS: dict[str, dict[str, str]] = {
               "ありません。",
     },
     "tour.positions.chart": {"en": "Weight given to each earlier position", "ja": "過去の各位置に与える重み"},
-    "tour.positions.metric": {"en": "Shape explained by one cosine (R²)", "ja": "一つのコサインで説明できる形（R²）"},
-    "tour.positions.value": {"en": "{r2}% (100% = all)", "ja": "{r2}%（100% ですべて）"},
-    "tour.positions.value_flat": {"en": "none: the weights are flat", "ja": "なし：重みが平坦"},
+    "tour.positions.metric": {"en": "Explained by a cosine", "ja": "コサインで説明できる形"},
+    "tour.positions.delta": {"en": "100% = all of the shape", "ja": "100% で形のすべて"},
+    "tour.positions.value_flat": {"en": "none (flat)", "ja": "なし（平坦）"},
+    "tour.positions.metric_help": {
+        "en": "R²: the share of the shape of the weights that the best single cosine wave explains.",
+        "ja": "R²：最もよく合う一つのコサイン波で説明できる、重みの形の割合。",
+    },
     "tour.axis.position": {"en": "earlier position", "ja": "過去の位置"},
     "tour.axis.weight": {"en": "weight", "ja": "重み"},
     "tour.series.learned": {"en": "learned weights", "ja": "学習した重み"},

@@ -10,12 +10,23 @@ STRINGS: dict[str, dict[str, str]] = {
     "training.verdict.gd": {
         "en": "Run “{run}”: final held-out loss {final} after {steps} steps, on its {contexts} held-out sequences "
               "averaged over all positions (best single GD step on the same: {gd}; ratio {ratio}).",
-        "ja": "モデル「{run}」：{steps} ステップ後の評価用データでの最終損失は {final}（評価用の {contexts} 系列、全位置の平均。"
-              "同じデータでの最良の GD 1 ステップ：{gd}、比 {ratio}）。",
+        "ja": "モデル「{run}」：{steps} ステップ後の評価用データでの最終損失は {final} です。評価用の {contexts} 系列の全位置で"
+              "平均した値で、同じデータでの最良の勾配降下法 1 ステップは {gd}、比は {ratio} です。",
     },
     "training.verdict.fell": {
         "en": "Run “{run}”: held-out loss fell from {start} to {final} in {steps} steps ({factor}× lower).",
-        "ja": "モデル「{run}」：評価用データでの損失は {steps} ステップで {start} から {final} に下がりました（{factor} 分の 1）。",
+        "ja": "モデル「{run}」：評価用データでの損失は {steps} ステップで {start} から {final} まで、{factor} 倍小さくなりました。",
+    },
+    "training.verdict.fell_objective": {
+        "en": "Run “{run}” was optimised directly on the paper's closed-form objective, which reached {objective} "
+              "after {steps} steps. On {contexts} sampled held-out sequences, its prediction loss fell from {start} to "
+              "{final} ({factor}× lower).",
+        "ja": "モデル「{run}」は論文の閉じた形の目的関数を直接最小化したもので、{steps} ステップ後の目的関数の値は {objective} "
+              "です。サンプルした評価用の {contexts} 系列での予測損失は {start} から {final} まで、{factor} 倍小さくなりました。",
+    },
+    "training.verdict.lowest": {
+        "en": "The last logged value is a spike: the lowest held-out loss logged was {lowest}, at step {step}.",
+        "ja": "最後の記録値は一時的な跳ね上がりです。記録した評価用データでの損失の最小値は {lowest}（ステップ {step}）でした。",
     },
     "training.verdict.incomplete": {
         "en": "Training is still running or was stopped early (step {steps} of {total}).",
@@ -42,39 +53,64 @@ STRINGS: dict[str, dict[str, str]] = {
     "training.curve_legend": {"en": "curve", "ja": "曲線"},
     "training.curve.eval_loss": {"en": "held-out loss", "ja": "評価用データでの損失"},
     "training.curve.train_loss": {"en": "training loss", "ja": "学習データでの損失"},
-    "training.curve.gd_loss": {"en": "best single GD step (reference)", "ja": "最良の GD 1 ステップ（基準）"},
+    "training.curve.gd_loss": {"en": "best single GD step (reference)", "ja": "最良の勾配降下法 1 ステップ（基準）"},
     "training.curve.objective": {"en": "training loss = the paper's closed-form objective",
-                                 "ja": "学習損失 = 論文の閉じた形の目的関数"},
+                                 "ja": "学習データでの損失 = 論文の閉じた形の目的関数"},
     "training.objective_note": {
         "en": "“{run}” was not trained on sampled batches: its training loss is the paper's closed-form objective "
               "(Sander et al., Figure 3) in icar's loss units, minimised directly; its held-out loss is the usual "
               "prediction loss on {eval} sampled sequences.",
-        "ja": "「{run}」はサンプルしたバッチで学習していません。その学習損失は論文の閉じた形の目的関数（Sander ら、図 3）を icar の"
+        "ja": "「{run}」はサンプルしたバッチで学習していません。学習で最小化した損失は論文の閉じた形の目的関数（Sander ら、図 3）を icar の"
               "損失の単位に直したもので、これを直接最小化しています。評価用データでの損失は、{eval} 個のサンプル系列での通常の予測損失です。",
     },
-    "training.loss_caption": {
-        "en": "The dashed reference line is the loss of one gradient-descent step with the best step size for each "
-              "context length; only runs with augmented tokens have it ({with_gd} of the {count} runs shown).",
-        "ja": "破線の基準線は、文脈の長さごとに最良のステップ幅をとった勾配降下 1 ステップの損失です。拡張トークンのモデルにだけあります"
-              "（表示中の {count} 個のうち {with_gd} 個）。",
+    "training.loss_caption.all": {
+        "en": "The dashed reference line is the held-out loss of one gradient-descent step with the best step size for "
+              "each context length.",
+        "ja": "破線の基準線は、文脈の長さごとに最良のステップ幅をとった勾配降下法 1 ステップの、評価用データでの損失です。",
     },
-    "training.final_loss": {"en": "Final held-out loss (first logged: {first})", "ja": "評価用データでの最終損失（最初の記録：{first}）"},
+    "training.loss_caption.some": {
+        "en": "The dashed reference line is the held-out loss of one gradient-descent step with the best step size for "
+              "each context length. Only runs with augmented tokens have it: {with_gd} of the {count} runs shown.",
+        "ja": "破線の基準線は、文脈の長さごとに最良のステップ幅をとった勾配降下法 1 ステップの、評価用データでの損失です。"
+              "拡張トークンのモデルにだけあり、表示中の {count} 個のうち {with_gd} 個が該当します。",
+    },
+    "training.loss_caption.none_one": {
+        "en": "This run has no gradient-descent reference line: only runs with augmented tokens have one.",
+        "ja": "このモデルには勾配降下法の基準線がありません。基準線があるのは拡張トークンのモデルだけです。",
+    },
+    "training.loss_caption.none": {
+        "en": "None of the runs shown has a gradient-descent reference line: only runs with augmented tokens have one.",
+        "ja": "表示中のどのモデルにも勾配降下法の基準線はありません。基準線があるのは拡張トークンのモデルだけです。",
+    },
+    "training.final_loss": {"en": "Final held-out loss", "ja": "評価用データでの最終損失"},
     "training.final_loss_help": {
         "en": "Mean squared next-state error on the run's fixed held-out batch ({contexts} sequences, averaged over "
-              "all positions), at the last logged step.",
-        "ja": "このモデルの固定した評価用バッチ（{contexts} 系列、全位置の平均）での次の状態の平均二乗誤差（最後に記録したステップ）。",
+              "all positions), at the last logged step ({step}); below it, the first logged value.",
+        "ja": "このモデルの固定した評価用バッチ（{contexts} 系列、全位置の平均）での次の状態の平均二乗誤差で、最後に記録した"
+              "ステップ {step} の値です。下は最初に記録した値です。",
     },
-    "training.gd_loss": {"en": "Best single GD step's loss, held-out, all positions (model/GD: {ratio})",
-                         "ja": "最良の GD 1 ステップの損失・評価用データ・全位置（比：{ratio}）"},
+    "training.lowest_loss": {"en": "Lowest held-out loss", "ja": "評価用データでの最小損失"},
+    "training.lowest_loss_help": {
+        "en": "The smallest held-out loss logged during training, and its step. A final value far above it is a "
+              "spike of the last steps. Median of the last five logs: {median}.",
+        "ja": "学習中に記録した評価用データでの損失の最小値と、そのステップ。最終値がこれよりずっと大きければ、最後の数ステップでの"
+              "一時的な跳ね上がりです。最後の 5 回の記録の中央値：{median}。",
+    },
+    "training.delta.first": {"en": "first logged: {value}", "ja": "最初の記録：{value}"},
+    "training.delta.at_step": {"en": "at step {step}", "ja": "ステップ {step}"},
+    "training.delta.ratio": {"en": "model ÷ GD: {ratio}", "ja": "モデル ÷ 勾配降下法：{ratio}"},
+    "training.delta.planned": {"en": "planned: {total}", "ja": "予定：{total}"},
+    "training.delta.first_snapshot": {"en": "first snapshot: {value}", "ja": "最初のスナップショット：{value}"},
+    "training.gd_loss": {"en": "GD step's held-out loss", "ja": "勾配降下法の損失"},
     "training.gd_loss_help": {
         "en": "The same held-out batch ({contexts} sequences, averaged over all positions) predicted by one "
               "gradient-descent step with the best step size per context length; a ratio near 1 means the model does "
               "as well as that step. The Home page's ratio is another measurement: fresh contexts, last position only.",
-        "ja": "同じ評価用バッチ（{contexts} 系列、全位置の平均）を、文脈の長さごとに最良のステップ幅をとった勾配降下 1 ステップで予測した"
+        "ja": "同じ評価用バッチ（{contexts} 系列、全位置の平均）を、文脈の長さごとに最良のステップ幅をとった勾配降下法 1 ステップで予測した"
               "ときの損失です。比が 1 に近ければ、モデルはそのステップと同じくらいよく予測しています。ホームページの比は別の測定"
               "（新しい文脈、最後の位置のみ）です。",
     },
-    "training.steps": {"en": "Steps trained (planned: {total})", "ja": "学習したステップ数（予定：{total}）"},
+    "training.steps": {"en": "Steps trained", "ja": "学習したステップ数"},
     # Structure during training
     "training.structure": {"en": "How the structure appeared during training", "ja": "学習中に構造が現れる様子"},
     "training.structure_caption": {
@@ -87,24 +123,28 @@ STRINGS: dict[str, dict[str, str]] = {
     "training.structure_y": {"en": "value", "ja": "値"},
     "training.structure_legend": {"en": "measure", "ja": "指標"},
     "training.metric.prediction_cosine": {"en": "GD agreement: prediction cosine ({contexts} contexts, last position)",
-                                          "ja": "GD との一致：予測のコサイン類似度（{contexts} 文脈、最後の位置）"},
+                                          "ja": "勾配降下法との一致：予測のコサイン類似度（{contexts} 文脈、最後の位置）"},
     "training.metric.loss_ratio": {"en": "Loss ÷ best GD step's loss ({contexts} contexts, last position)",
-                                   "ja": "損失 ÷ 最良の GD 1 ステップの損失（{contexts} 文脈、最後の位置）"},
+                                   "ja": "損失 ÷ 最良の勾配降下法 1 ステップの損失（{contexts} 文脈、最後の位置）"},
     "training.metric.orthogonality": {"en": "Head overlap: mean |cosine|", "ja": "ヘッドの重なり：|コサイン| の平均"},
     "training.metric.circuit_error": {"en": "Bᵀ A: distance to the paper's shape", "ja": "Bᵀ A：論文の形との距離"},
     "training.metric.pe_r2": {"en": "Positional row: cosine-fit R²", "ja": "位置の行：コサイン当てはめの R²"},
-    "training.final_value": {"en": "{metric} (first snapshot: {first})", "ja": "{metric}（最初のスナップショット：{first}）"},
+    "training.short.prediction_cosine": {"en": "Prediction cosine", "ja": "予測のコサイン"},
+    "training.short.loss_ratio": {"en": "Loss ÷ GD step's loss", "ja": "損失 ÷ 勾配降下法の損失"},
+    "training.short.orthogonality": {"en": "Head overlap", "ja": "ヘッドの重なり"},
+    "training.short.circuit_error": {"en": "Bᵀ A: distance to shape", "ja": "Bᵀ A と論文の形の距離"},
+    "training.short.pe_r2": {"en": "Positional row: R²", "ja": "位置の行の R²"},
     "training.metric_help.prediction_cosine": {
         "en": "Median cosine between the model's and the best GD step's predictions, {contexts} fresh contexts, full "
               "length; 1 = same direction.",
-        "ja": "新しい {contexts} 個の文脈（最大の長さ）で、モデルと最良の GD 1 ステップの予測のコサイン類似度の中央値。1 なら同じ向き。",
+        "ja": "新しい {contexts} 個の文脈（最大の長さ）で、モデルと最良の勾配降下法 1 ステップの予測のコサイン類似度の中央値。1 なら同じ向き。",
     },
     "training.metric_help.loss_ratio": {
         "en": "The model's mean squared error over that of the best GD step, on the same {contexts} fresh contexts at "
               "the last position (not the held-out set above, which averages all positions); 1 = as good as one GD "
               "step.",
-        "ja": "同じ {contexts} 個の新しい文脈の最後の位置で、モデルの平均二乗誤差を最良の GD 1 ステップのもので割った値"
-              "（全位置を平均する上の評価用データとは別の測定）。1 なら GD 1 ステップと同等。",
+        "ja": "同じ {contexts} 個の新しい文脈の最後の位置で、モデルの平均二乗誤差を最良の勾配降下法 1 ステップのもので割った値"
+              "（全位置を平均する上の評価用データとは別の測定）。1 なら勾配降下法 1 ステップと同等。",
     },
     "training.metric_help.orthogonality": {
         "en": "Mean |cosine| between the heads' parameter vectors: 0 = the heads use independent directions.",
@@ -176,10 +216,10 @@ STRINGS: dict[str, dict[str, str]] = {
               "heads). **Bᵀ A.** The heads' combined circuit; the paper's optimum is a scaled identity (or its "
               "rotation-block variant). **R².** The share of a positional row one cosine wave explains.",
         "ja": "**損失。** 予測した次の状態と本当の次の状態との二乗距離を位置について平均したもの。小さいほど良く、縦軸は対数目盛です"
-              "（目盛線ごとに 10 分の 1）。**評価用データでの損失。** 学習に使っていない系列で測った損失。**最良の GD 1 ステップ。** "
-              "論文が比べる明示的なアルゴリズム（文脈に対して勾配降下を 1 回行って W を推定し、ステップ幅は最良のもの）の損失で、"
-              "拡張トークンのモデルが到達すると期待される水準です。**スナップショット。** 学習中に保存した重みのコピー（初期ほど頻繁）。"
-              "構造のグラフの各指標はそれぞれで計算し直しています。**予測のコサイン類似度。** 1 ならモデルと GD が同じ向きに予測しています。"
+              "（目盛線ごとに 10 分の 1）。**評価用データでの損失。** 学習に使っていない系列で測った損失。**最良の勾配降下法 1 ステップ（GD）。** "
+              "論文が比べる明示的なアルゴリズムの損失です。文脈に対して勾配降下法を 1 回適用して W を推定し、ステップ幅は最良のものを"
+              "使います。拡張トークンのモデルが到達すると期待される水準です。**スナップショット。** 学習中に保存した重みのコピー（初期ほど頻繁）。"
+              "構造のグラフの各指標はそれぞれで計算し直しています。**予測のコサイン類似度。** 1 ならモデルと勾配降下法が同じ向きに予測しています。"
               "**ヘッドの重なり。** 0 なら各ヘッドが独立な方向を使っています（直交するヘッド）。**Bᵀ A。** ヘッド全体としての回路で、"
               "論文の最適解はスカラー倍の単位行列（またはその回転ブロック版）です。**R²。** 位置の行のうち一つのコサイン波で説明できる割合。",
     },

@@ -28,8 +28,11 @@ from icar_core.structure import (
     scaled_identity_fit,
     token_block_labels,
 )
+from icar_core.theory import state_scale
 from icar_core.verdicts import Verdict, heads_finding
 from icar_core.views import REFERENCE_DIR
+from icar_core.views.paper import run_case
+from icar_core.views.training import closed_form_objective
 
 # Readable names of the augmented token blocks of structure.token_block_labels.
 BLOCK_NAMES = {"0": "0", "s_t": "sₜ", "s_{t-1}": "sₜ₋₁"}
@@ -106,8 +109,9 @@ def head_labels(n: int, word: str = "head") -> tuple[str, ...]:
 
 
 def coordinate_labels(n: int, complex_field: bool = False) -> tuple[str, ...]:
-    """``x1 … xn`` (real coordinates) or ``z1 … zn`` (complex coordinates: pairs of real ones)."""
-    return tuple(f"{'z' if complex_field else 'x'}{j + 1}" for j in range(n))
+    """``1 … n``: coordinates are numbered from 1 on every page (for a complex field each is a pair of real
+    coordinates; the axis title says which)."""
+    return tuple(str(j + 1) for j in range(n))
 
 
 def _token_labels(ckpt: Checkpoint) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -262,6 +266,25 @@ def paper_head_score(case: str, reference_dir: Path = REFERENCE_DIR) -> float | 
     if not path.exists():
         return None
     return head_orthogonality(np.load(path).astype(np.float64)).score
+
+
+def paper_units(ckpt: Checkpoint) -> dict[str, str] | None:
+    """For a run optimised on the paper's closed-form objective whose states are scaled against the paper's
+    (theory.state_scale ≠ 1: icar's orthogonal sequences have radius 1 per rotation plane, the paper's √2): the
+    numbers that explain why its ``C = Bᵀ A`` is ``scale²`` times the paper's — ``scale``, ``factor`` (scale²),
+    ``c`` (icar's best-fit c) and ``c_paper`` (c / scale², the number on the Paper-reference page). None for
+    every other run."""
+    if not closed_form_objective(ckpt):
+        return None
+    try:
+        case = run_case(ckpt)
+    except NotApplicableError:
+        return None
+    scale = state_scale(case)
+    if scale == 1:
+        return None
+    c = circuit_structure(diagonal_circuit(ckpt.model)).best_c
+    return {"scale": f"{scale:.3f}", "factor": f"{scale ** 2:.3f}", "c": f"{c:.3f}", "c_paper": f"{c / scale ** 2:.3f}"}
 
 
 # ------------------------------------------------------------------------------------------- verdicts

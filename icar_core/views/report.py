@@ -102,7 +102,8 @@ def loss_frame(ckpt: Checkpoint, labels: dict[str, str]) -> pd.DataFrame:
 
 
 #: The loss chart's series in legend order, with fixed colours: the same in every language. The GD
-#: reference is grey and dashed (the text says so), the held-out loss is drawn on top.
+#: reference is grey and dashed (the text says so) and drawn last, so it shows even where it lies on the
+#: held-out loss (the gaps of its dashes let that line through); the noisy training loss goes underneath.
 LOSS_SERIES = ("eval_loss", "train_loss", "gd_loss")
 LOSS_COLORS = {"eval_loss": CATEGORY_COLORS[0], "train_loss": CATEGORY_COLORS[1], "gd_loss": REFERENCE_GREY}
 
@@ -119,7 +120,7 @@ def _loss(ckpt: Checkpoint, tr: Callable[..., str]) -> Section:
     frame = loss_frame(ckpt, labels)
     chart = series_chart(frame, tr("report.loss.chart"), order=list(labels.values()),
                          colors={labels[k]: LOSS_COLORS[k] for k in labels}, dashed=[labels["gd_loss"]],
-                         on_top=[labels["eval_loss"]], x_title=tr("report.axis.step"),
+                         on_top=[labels["eval_loss"], labels["gd_loss"]], x_title=tr("report.axis.step"),
                          y_title=tr("report.axis.loss"), log_y=True, legend_columns=1)
     gd = tr("report.loss.gd") if "gd_loss" in ckpt.history else ""
     return tr("report.loss.heading"), tr("report.loss.text", gd=gd), chart
@@ -157,7 +158,8 @@ def _positions(ckpt: Checkpoint, tr: Callable[..., str]) -> Section:
     learned, cosine = tr("report.series.learned"), tr("report.series.cosine")
     chart = profile_chart(step.frame(learned, cosine), tr("report.positions.chart"), learned=learned, cosine=cosine,
                           x_title=tr("report.axis.position"), y_title=tr("report.axis.weight"))
-    text = tr("report.positions.text", r2=f"{step.r2:.4f}", period=f"{step.period:.0f}")
+    text = tr("report.positions.text" if step.well_described else "report.positions.text_not",
+              r2=f"{step.r2:.4f}", period=f"{step.period:.0f}")
     return tr("report.positions.heading"), text, chart
 
 

@@ -199,6 +199,39 @@ def config_rows(ckpt: Checkpoint) -> pd.DataFrame:
 # ---------------------------------------------------------------- verdict
 
 
+#: The last logged held-out loss is called a spike (and the lowest one is reported beside it) when it is at
+#: least this many times the lowest logged value.
+SPIKE_FACTOR = 2.0
+
+
+@dataclass(frozen=True)
+class FinalLoss:
+    """The held-out loss at the end of training, honestly: ``final`` (the last log, at ``step``), ``lowest``
+    (the smallest logged value, at ``lowest_step``), ``median_last`` (median of the last five logs) and
+    ``first`` (the first log). ``spike``: the last log is at least :data:`SPIKE_FACTOR` × the lowest, so the
+    final value alone would misreport where training got to."""
+
+    first: float
+    final: float
+    step: int
+    lowest: float
+    lowest_step: int
+    median_last: float
+
+    @property
+    def spike(self) -> bool:
+        return self.final >= SPIKE_FACTOR * self.lowest and self.final > 0
+
+
+def final_loss(ckpt: Checkpoint) -> FinalLoss:
+    """:class:`FinalLoss` of the run's logged held-out loss."""
+    history = ckpt.history[["step", "eval_loss"]].dropna()
+    values = history["eval_loss"].to_numpy(dtype=float)
+    at = int(np.argmin(values))
+    return FinalLoss(float(values[0]), float(values[-1]), int(history["step"].iloc[-1]), float(values[at]),
+                     int(history["step"].iloc[at]), float(np.median(values[-5:])))
+
+
 def training_verdict(ckpt: Checkpoint) -> Verdict:
     """One computed sentence on how training went.
 
@@ -206,19 +239,27 @@ def training_verdict(ckpt: Checkpoint) -> Verdict:
     their ratio — on the run's held-out set (``contexts`` = its ``eval_size`` sequences), averaged over all
     positions, unlike the Home verdict (the last position) and the structure chart (a fresh sample); good
     when the ratio is at most 1 + ``GD_LOSS_TOLERANCE``. Otherwise: how far the held-out loss fell, from the
-    first logged value to the last, in how many steps; good when it fell at least 10×.
-    ``values["incomplete"]`` is True while the run is still training.
+    first logged value to the last, in how many steps; good when it fell at least 10× (``training.verdict.fell``;
+    ``training.verdict.fell_objective`` for runs optimised on the paper's closed-form objective, whose held-out
+    loss is still the prediction loss on sampled sequences). ``values["incomplete"]`` is True while the run is
+    still training; ``values["spike"]`` when the last log is a spike (:class:`FinalLoss`), with ``lowest`` and
+    ``lowest_step`` for the sentence ``training.verdict.lowest``.
     """
     history = ckpt.history
-    first, final = float(history["eval_loss"].iloc[0]), float(history["eval_loss"].iloc[-1])
+    loss = final_loss(ckpt)
+    first, final = loss.first, loss.final
     steps = int(history["step"].iloc[-1])
     common = {"run": ckpt.name, "final": f"{final:.3g}", "steps": steps, "incomplete": not ckpt.complete,
-              "total": ckpt.config.steps, "contexts": ckpt.config.eval_size}
+              "total": ckpt.config.steps, "contexts": ckpt.config.eval_size, "spike": loss.spike,
+              "lowest": f"{loss.lowest:.3g}", "lowest_step": loss.lowest_step}
     gd = float(history["gd_loss"].iloc[-1]) if "gd_loss" in history else 0.0
     if gd > 0:  # one GD step can be exact (e.g. d = 1), and then no ratio means anything
         ratio = final / gd
         return Verdict("training.verdict.gd", common | {"gd": f"{gd:.3g}", "ratio": f"{ratio:.3f}"},
                        ratio <= 1 + GD_LOSS_TOLERANCE)
     factor = first / final if final > 0 else float("inf")
-    return Verdict("training.verdict.fell", common | {"start": f"{first:.3g}", "factor": f"{factor:.3g}"},
-                   factor >= 10)
+    values = common | {"start": f"{first:.3g}", "factor": f"{factor:.3g}"}
+    if closed_form_objective(ckpt):
+        objective = float(history["train_loss"].iloc[-1])
+        return Verdict("training.verdict.fell_objective", values | {"objective": f"{objective:.3g}"}, factor >= 10)
+    return Verdict("training.verdict.fell", values, factor >= 10)
