@@ -5,6 +5,7 @@ import streamlit as st
 from icar_core import ui
 from icar_core.charts.common import heatmap, heatmap_row, symmetric_max
 from icar_core.charts.heads import matrix_panel, small_multiples
+from icar_core.charts.paper import heatmap_size
 from icar_core.views.heads import (
     block_step,
     head_labels,
@@ -40,12 +41,13 @@ if view.head_type == "diagonal":
     st.caption(ui.t("heads.diagonal.caption", heads=view.n_heads, m=len(coords)))
     chart = heatmap_row({ui.t("heads.diagonal.A"): view.A, ui.t("heads.diagonal.B"): view.B},
                         row_labels=heads, col_labels=coords, x_title=ui.t("heads.axis.coordinate"),
-                        y_title=ui.t("heads.axis.head"), value_title=value_title, size=260)
+                        y_title=ui.t("heads.axis.head"), value_title=value_title,
+                        size=heatmap_size(max(view.n_heads, len(coords)), 260))
     ui.show_chart(chart, f"heads-AB-{ckpt.name}")
     st.subheader(ui.t("heads.diagonal.C_title"))
     chart = heatmap(view.C, ui.t("heads.diagonal.C"), row_labels=coords, col_labels=coords,
                     x_title=ui.t("heads.axis.query_key_coordinate"), y_title=ui.t("heads.axis.value_coordinate"),
-                    value_title=value_title, size=300)
+                    value_title=value_title, size=heatmap_size(len(coords), 300))
     ui.show_chart(chart, f"heads-C-{ckpt.name}")
     st.caption(ui.t("heads.diagonal.C_caption"))
     units = ui.cached(paper_units, ckpt)

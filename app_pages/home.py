@@ -4,10 +4,11 @@ import numpy as np
 import streamlit as st
 
 from icar_core import ui
-from icar_core.charts.common import trajectory
+from icar_core.charts.gd import trajectory_chart
 from icar_core.verdicts import gd_finding, heads_finding, positions_finding
 from icar_core.views.context import example_context
 from icar_core.views.findings import run_for_finding
+from icar_core.views.gd import is_commuting
 
 ui.page_header(ui.t("home.title"), ui.t("home.lead"))
 ckpt = ui.current_run()
@@ -15,11 +16,11 @@ if ckpt is None:
     st.stop()
 
 example = ui.cached(example_context, ckpt, 0)
-picture = trajectory(
-    example.states,
-    {ui.t("chart.series.truth"): example.truth, ui.t("chart.series.model"): example.prediction},
-    ui.t("home.picture_title"), context_label=ui.t("chart.series.context"),
-    x_title=ui.t("chart.coordinate1"), y_title=ui.t("chart.coordinate2"))
+picture = trajectory_chart(
+    example.states, {"truth": example.truth, "model": example.prediction},
+    {"context": ui.t("chart.series.context"), "truth": ui.t("chart.series.truth"), "model": ui.t("chart.series.model")},
+    ui.t("home.picture_title"), x_title=ui.t("chart.coordinate1"), y_title=ui.t("chart.coordinate2"),
+    join=is_commuting(ckpt))
 left, right = st.columns([3, 2])
 with left:
     ui.show_chart(picture, "home-context")

@@ -6,6 +6,7 @@ import streamlit as st
 from icar_core import ui
 from icar_core.charts.common import heatmap_row
 from icar_core.charts.gd import SERIES_COLORS, error_curve_chart, error_curve_frame, trajectory_chart
+from icar_core.charts.paper import heatmap_size
 from icar_core.verdicts import gd_finding
 from icar_core.views.findings import run_for_finding
 from icar_core.views.gd import (
@@ -81,8 +82,9 @@ def comparison() -> None:
     if structure == "full":
         panels[t("gd.panel.previous")] = context.gamma_previous
     ui.show_chart(heatmap_row(panels, row_labels=labels, col_labels=labels, value_title=t("gd.axis.value"),
-                              x_title=t("gd.axis.in"), y_title=t("gd.axis.out"), size=170 if d <= 6 else 220,
-                              title=t("gd.matrices_title", n=n)), "gd-matrices")
+                              x_title=t("gd.axis.in"), y_title=t("gd.axis.out"),
+                              size=heatmap_size(d, 170 if d <= 6 else 220), title=t("gd.matrices_title", n=n)),
+                  "gd-matrices")
     if structure == "block":
         st.caption(t("gd.block_previous_zero"))
     else:
@@ -123,10 +125,10 @@ def comparison() -> None:
                      gd=fmt(last["gd_loss"])) + " " + truth_note)
     with chart_right:
         joined = is_commuting(ckpt)  # other rules mix all coordinates: joining the states draws a tangle
-        labels = {"context": t("chart.series.context"), "truth": t("chart.series.truth"),
-                  "model": t("chart.series.model"), "gd": t("gd.series.gd_prediction")}
+        names = {"context": t("chart.series.context"), "truth": t("chart.series.truth"),
+                 "model": t("chart.series.model"), "gd": t("gd.series.gd_prediction")}
         ui.show_chart(trajectory_chart(context.states, {"truth": context.truth, "model": context.model_prediction,
-                                                        "gd": context.gd_prediction}, labels,
+                                                        "gd": context.gd_prediction}, names,
                                        t("gd.trajectory_title"), x_title=t("chart.coordinate1"),
                                        y_title=t("chart.coordinate2"), join=joined, size=280),
                       "gd-trajectory")
@@ -145,7 +147,7 @@ if structure == "block":
             ui.show_chart(heatmap_row({t("gd.gauge.product"): view.preconditioner,
                                        t("gd.gauge.fit", c=f"{view.c:.3f}"): view.c * np.eye(d)},
                                       row_labels=labels, col_labels=labels, value_title=t("gd.axis.value"),
-                                      x_title=t("gd.axis.in"), y_title=t("gd.axis.out"), size=190,
+                                      x_title=t("gd.axis.in"), y_title=t("gd.axis.out"), size=heatmap_size(d, 190),
                                       title=t("gd.gauge_title")), "gd-gauge")
         right.metric(t("gd.gauge.c"), fmt(view.c), help=t("gd.gauge.c_help"))
         right.metric(t("gd.gauge.error"), fmt(view.rel_error), help=t("gd.gauge.error_help"))

@@ -7,9 +7,16 @@ import streamlit as st
 from icar_core import ui
 from icar_core.charts.common import heatmap_row
 from icar_core.charts.heads import cosine_matrices
+from icar_core.charts.paper import heatmap_size
 from icar_core.structure import random_cosine_level
 from icar_core.verdicts import CIRCUIT_ERROR_MAX, heads_finding
-from icar_core.views.heads import head_labels, orthogonality_reason, orthogonality_view, paper_head_score
+from icar_core.views.heads import (
+    head_labels,
+    orthogonality_reason,
+    orthogonality_view,
+    paper_head_score,
+    paper_units,
+)
 
 TEMPLATES = {"scaled_identity": "c·I", "rotation_blocks": "c·(I + S)"}
 
@@ -23,13 +30,18 @@ ui.page_header(ui.t("orth.title"), ui.t("orth.lead"), ui.t(verdict.key, **verdic
 heads = head_labels(len(next(iter(view.circuits.values())).cosines), ui.t("heads.head_word"))
 
 st.subheader(ui.t("orth.cosines.title"))
-cols = st.columns(1 + 2 * len(view.circuits))
+# Two rows of short labels: the scores, then each circuit's most similar pair (its cosine, the heads below it).
+cols = st.columns(1 + len(view.circuits))
 cols[0].metric(ui.t("orth.metric.score"), f"{view.score:.3f}", help=ui.t("orth.metric.score_help"))
 for k, (name, result) in enumerate(view.circuits.items()):
+    cols[1 + k].metric(ui.t("orth.metric.circuit_score", circuit=name), f"{result.score:.3f}",
+                       help=ui.t("orth.metric.circuit_score_help", circuit=ui.t(f"orth.circuit.{name}")))
+cols = st.columns(1 + len(view.circuits))
+for k, (name, result) in enumerate(view.circuits.items()):
     i, j, cosine = result.worst_pair
-    cols[1 + 2 * k].metric(ui.t("orth.metric.circuit_score", circuit=name), f"{result.score:.3f}")
-    cols[2 + 2 * k].metric(ui.t("orth.metric.worst", circuit=name),
-                           ui.t("orth.worst_value", a=heads[i], b=heads[j], cos=f"{cosine:+.3f}"))
+    cols[1 + k].metric(ui.t("orth.metric.worst", circuit=name), f"{cosine:+.3f}",
+                       ui.t("orth.worst_value", a=i + 1, b=j + 1), delta_color="off", delta_arrow="off",
+                       help=ui.t("orth.metric.worst_help"))
 # What the score is compared to: random directions of the same length, and the authors' optimised heads.
 random_level = ", ".join(f"{name}: {random_cosine_level(n):.3f}" for name, n in view.vector_sizes.items())
 paper = {case: paper_head_score(case) for case in ("unitary", "orthogonal")}
@@ -43,7 +55,8 @@ for name, result in view.circuits.items():
         st.warning(ui.t("orth.zero_heads", circuit=name, heads=", ".join(heads[h] for h in result.zero_heads)))
 chart = cosine_matrices({ui.t(f"orth.circuit.{name}"): r.cosines for name, r in view.circuits.items()},
                         ui.t("orth.cosines.chart"), head_labels=heads, value_title=ui.t("orth.cosine"),
-                        x_title=ui.t("heads.axis.head"), y_title=ui.t("heads.axis.head"))
+                        x_title=ui.t("heads.axis.head"), y_title=ui.t("heads.axis.head"),
+                        size=heatmap_size(len(heads), 240))
 ui.show_chart(chart, f"orthogonality-cosines-{ckpt.name}")
 
 if view.circuit is not None:
@@ -67,8 +80,11 @@ if view.circuit is not None:
                          ui.t("orth.C.panel_residual"): fit.residual},
                         row_labels=coords, col_labels=coords, value_title=ui.t("heads.value"),
                         x_title=ui.t("heads.axis.query_key_coordinate"), y_title=ui.t("heads.axis.value_coordinate"),
-                        size=230, title=ui.t("orth.C.chart"))
+                        size=heatmap_size(len(coords), 230), title=ui.t("orth.C.chart"))
     ui.show_chart(chart, f"orthogonality-C-{ckpt.name}")
+    units = ui.cached(paper_units, ckpt)
+    if units is not None:  # C here is icar's, scale² × the paper's (the number on the Paper-reference page)
+        st.caption(ui.t("heads.paper_units", **units))
     if shape.best_rel_error > CIRCUIT_ERROR_MAX:
         meaning = ui.t("orth.meaning.none", error=f"{100 * shape.best_rel_error:.1f}")
     elif shape.best == "scaled_identity":

@@ -17,6 +17,7 @@ from icar_core.views.positions import (
     positions_reason,
     positions_verdict,
     profile_summary,
+    reference_folder,
 )
 
 ckpt = ui.require_run(ui.t("positions.title"), ui.t("positions.lead"))
@@ -34,7 +35,8 @@ if view.source == "matrix":
     st.subheader(ui.t("positions.P.title"))
     with_diagonal = not st.toggle(ui.t("positions.P.without_diagonal"), value=True, key="positions.diagonal",
                                   help=ui.t("positions.P.without_diagonal_help"))
-    chart = positional_heatmap(view.encodings, view.positions, view.mask, ui.t("positions.P.chart"),
+    chart = positional_heatmap(view.encodings, view.positions, view.mask,
+                               [ui.t("positions.P.chart"), ui.t("positions.P.chart2")],
                                x_title=ui.t("positions.axis.key"), y_title=ui.t("positions.axis.query"),
                                value_title=value_title, domain_max=colour_limit(view, with_diagonal))
     ui.show_chart(chart, f"positions-P-{ckpt.name}")
@@ -43,7 +45,8 @@ else:
     st.subheader(ui.t("positions.E.title"))
     chart = positional_heatmap(view.encodings, view.positions, view.mask, ui.t("positions.E.chart"),
                                x_title=ui.t("positions.axis.embedding"), y_title=ui.t("positions.axis.position"),
-                               value_title=value_title, cell=18, domain_max=colour_limit(view))
+                               value_title=value_title, cell=18, domain_max=colour_limit(view),
+                               one_based_columns=True)
     ui.show_chart(chart, f"positions-embeddings-{ckpt.name}")
     st.caption(ui.t("positions.E.caption", dims=view.encodings.shape[1]))
 
@@ -117,16 +120,18 @@ if pe_only:
     st.subheader(ui.t("positions.ls.title"))
     with st.spinner(ui.t("positions.ls.computing")):
         ref = ui.cached(least_squares_reference, ckpt)
-    cols = st.columns(5)
+    # Two rows of three: the ridge reference, then the exact interpolant (short labels; details in the tooltips).
+    cols = st.columns(3)
     cols[0].metric(ui.t("positions.metric.ridge_cosine"), f"{ref.ridge_cosine:.4f}",
-                   help=ui.t("positions.metric.cosine_help"))
+                   help=ui.t("positions.metric.ridge_cosine_help"))
     cols[1].metric(ui.t("positions.metric.ridge_error"), f"{100 * ref.ridge_rel_error:.1f}%",
                    help=ui.t("positions.metric.error_help"))
     cols[2].metric(ui.t("positions.metric.ridge_lambda"), f"{ref.ridge_lambda:.3g}",
                    help=ui.t("positions.metric.ridge_lambda_help", loss=f"{ref.trained_loss:.3g}"))
-    cols[3].metric(ui.t("positions.metric.min_norm_cosine"), f"{ref.min_norm_cosine:.4f}",
-                   help=ui.t("positions.metric.cosine_help"))
-    cols[4].metric(ui.t("positions.metric.min_norm_error"), f"{100 * ref.min_norm_rel_error:.0f}%",
+    cols = st.columns(3)
+    cols[0].metric(ui.t("positions.metric.min_norm_cosine"), f"{ref.min_norm_cosine:.4f}",
+                   help=ui.t("positions.metric.min_norm_cosine_help"))
+    cols[1].metric(ui.t("positions.metric.min_norm_error"), f"{100 * ref.min_norm_rel_error:.0f}%",
                    help=ui.t("positions.metric.error_help"))
     show_min_norm = st.toggle(ui.t("positions.ls.show_min_norm"), value=False, key="positions.min_norm")
     series = {ui.t("positions.series.trained"): ref.trained, ui.t("positions.series.ridge"): ref.ridge}
@@ -138,7 +143,7 @@ if pe_only:
     st.markdown(" ".join(ui.t(key, **values) for key, values in least_squares_text(ref)))
 
     # ------------------------------------------------------------ the authors' row for this μ
-    mine = ui.cached(profile_summary, ckpt)
+    mine = ui.cached(profile_summary, ckpt, reference_folder())
     st.subheader(ui.t("positions.paper.title"))
     if mine.paper is None:
         st.info(ui.t("positions.paper.absent", mu=f"{mine.mu:g}"))
@@ -154,8 +159,12 @@ if pe_only:
     # ------------------------------------------------------------ every PE-only run side by side
     st.subheader(ui.t("positions.mu.title"))
     runs = sorted((r for r in ui.all_runs() if r.config.model.kind == "pe_only"), key=lambda r: r.process.mu)
-    summaries = [ui.cached(profile_summary, r) for r in runs]
-    show_paper = st.toggle(ui.t("positions.mu.show_paper"), value=False, key="positions.mu_paper")
+    summaries = [ui.cached(profile_summary, r, reference_folder()) for r in runs]
+    have_paper = any(s.paper is not None for s in summaries)
+    # Without the authors' rows here the switch would draw nothing: it is shown greyed out, saying why.
+    show_paper = st.toggle(ui.t("positions.mu.show_paper"), value=False, key="positions.mu_paper",
+                           disabled=not have_paper,
+                           help=None if have_paper else ui.t("positions.mu.show_paper_absent")) and have_paper
     parts = []
     for s in summaries:
         label = ui.t("positions.series.mu", mu=f"{s.mu:g}")
@@ -167,17 +176,19 @@ if pe_only:
     chart = mu_profiles(pd.concat(parts, ignore_index=True), ui.t("positions.mu.chart"),
                         x_title=ui.t("positions.axis.key"), y_title=value_title)
     ui.show_chart(chart, "positions-mu-runs")
-    yes, no = ui.t("positions.yes"), ui.t("positions.no")
-    table = pd.DataFrame({
+    yes, no, none = ui.t("positions.yes"), ui.t("positions.no"), "—"  # "—": not claimed, or no authors' row
+    columns = {
         ui.t("positions.col.run"): [s.name for s in summaries],
-        "μ": [s.mu for s in summaries],
-        ui.t("positions.col.r2"): [round(s.fit.r2, 4) for s in summaries],
+        "μ": [f"{s.mu:g}" for s in summaries],
+        ui.t("positions.col.r2"): [f"{s.fit.r2:.4f}" for s in summaries],
         ui.t("positions.col.cosine"): [yes if s.fit.well_described else no for s in summaries],
-        ui.t("positions.col.omega"): [round(s.fit.omega, 4) if s.fit.well_described else None for s in summaries],
-        ui.t("positions.col.period"): [round(s.fit.period, 1) if s.fit.well_described else None for s in summaries],
-        ui.t("positions.col.paper_cosine"): [None if s.paper_cosine is None else round(s.paper_cosine, 4)
-                                             for s in summaries],
-    })
+        ui.t("positions.col.omega"): [f"{s.fit.omega:.4f}" if s.fit.well_described else none for s in summaries],
+        ui.t("positions.col.period"): [f"{s.fit.period:.1f}" if s.fit.well_described else none for s in summaries],
+    }
+    if have_paper:
+        columns[ui.t("positions.col.paper_cosine")] = [none if s.paper_cosine is None else f"{s.paper_cosine:.4f}"
+                                                       for s in summaries]
+    table = pd.DataFrame(columns)
     st.dataframe(table, hide_index=True)
     st.caption(ui.t("positions.mu.caption"))
 

@@ -5,10 +5,12 @@ import html
 import streamlit as st
 
 from icar_core import ui
-from icar_core.charts.common import heatmap_row, trajectory
+from icar_core.charts.common import heatmap_row
+from icar_core.charts.gd import trajectory_chart
 from icar_core.charts.paper import heatmap_size, one_based, profile_chart
 from icar_core.verdicts import gd_finding, heads_finding, positions_finding
 from icar_core.views.findings import run_for_finding
+from icar_core.views.gd import is_commuting
 from icar_core.views.tour import (
     STEP_FINDING,
     STEPS,
@@ -52,7 +54,7 @@ indicator.markdown(f"<div style='text-align:center;font-size:1.4em'><b>"
                    f"{ui.t('tour.indicator', current=index + 1, total=len(STEPS))}</b></div>",
                    unsafe_allow_html=True)
 forward.button(ui.t("tour.next"), key="tour-next", on_click=_move, args=(1,), disabled=index == len(STEPS) - 1,
-               width="stretch", shortcut="Right", help=ui.t("tour.next_help"))
+               width="stretch", shortcut="Right")
 st.progress((index + 1) / len(STEPS))
 
 st.header(ui.t(f"tour.{step}.title"))
@@ -63,18 +65,19 @@ if run is None:
 
 series = {"context": ui.t("chart.series.context"), "truth": ui.t("chart.series.truth"),
           "model": ui.t("chart.series.model")}
-axes = {"x_title": ui.t("chart.coordinate1"), "y_title": ui.t("chart.coordinate2")}
+# Rules that mix all coordinates make the first two jump about: their states are drawn as points, not a path.
+axes = {"x_title": ui.t("chart.coordinate1"), "y_title": ui.t("chart.coordinate2"), "join": is_commuting(run)}
 with ui.explained_errors(run):
     if step == "task":
         data = ui.cached(task_step, run)
-        chart = trajectory(data.states, {series["truth"]: data.truth}, ui.t("tour.task.chart"),
-                           context_label=series["context"], size=420, **axes)
+        chart = trajectory_chart(data.states, {"truth": data.truth}, series, ui.t("tour.task.chart"), size=400,
+                                 **axes)
         second = ui.t("tour.task.s2", angle=f"{data.turn_degrees:.0f}")
         metric = (ui.t("tour.task.metric"), f"{data.turn_degrees:.0f}°", None, ui.t("tour.task.metric_help"))
     elif step == "estimate":
         data = ui.cached(estimate_step, run)
-        chart = trajectory(data.states, {series["truth"]: data.truth, series["model"]: data.prediction},
-                           ui.t("tour.estimate.chart"), context_label=series["context"], size=420, **axes)
+        chart = trajectory_chart(data.states, {"truth": data.truth, "model": data.prediction}, series,
+                                 ui.t("tour.estimate.chart"), size=400, **axes)
         error, baseline = f"{data.error_percent:.0f}", f"{data.baseline_percent:.0f}"
         second = ui.t("tour.estimate.s2", error=error, baseline=baseline)
         metric = (ui.t("tour.estimate.metric"), f"{error}%", ui.t("tour.estimate.delta", baseline=baseline),

@@ -11,6 +11,7 @@ from icar_core.views.training import (
     final_loss,
     loss_curves,
     loss_long,
+    structure_metrics_of,
     structure_over_training,
     training_verdict,
 )
@@ -75,38 +76,44 @@ else:
 
 history = loss_curves(ckpt)
 held_out = ui.cached(final_loss, ckpt)
-columns = st.columns(4)
-columns[0].metric(t("training.final_loss"), fmt(held_out.final), t("training.delta.first", value=fmt(held_out.first)),
-                  delta_color="off", delta_arrow="off",
-                  help=t("training.final_loss_help", contexts=ckpt.config.eval_size, step=held_out.step))
-columns[1].metric(t("training.lowest_loss"), fmt(held_out.lowest),
-                  t("training.delta.at_step", step=held_out.lowest_step), delta_color="off", delta_arrow="off",
-                  help=t("training.lowest_loss_help", median=fmt(held_out.median_last)))
+columns = iter(st.columns(4))
+next(columns).metric(t("training.final_loss"), fmt(held_out.final),
+                     t("training.delta.first", value=fmt(held_out.first)), delta_color="off", delta_arrow="off",
+                     help=t("training.final_loss_help", contexts=ckpt.config.eval_size, step=held_out.step))
+next(columns).metric(t("training.lowest_loss"), fmt(held_out.lowest),
+                     t("training.delta.at_step", step=held_out.lowest_step), delta_color="off", delta_arrow="off",
+                     help=t("training.lowest_loss_help", median=fmt(held_out.median_last)))
 if "gd_loss" in history:
     gd = history["gd_loss"].iloc[-1]
-    columns[2].metric(t("training.gd_loss"), fmt(gd), t("training.delta.ratio", ratio=f"{held_out.final / gd:.3f}"),
-                      delta_color="off", delta_arrow="off",
-                      help=t("training.gd_loss_help", contexts=ckpt.config.eval_size))
-columns[3].metric(t("training.steps"), str(int(history["step"].iloc[-1])),
-                  t("training.delta.planned", total=ckpt.config.steps), delta_color="off", delta_arrow="off")
+    next(columns).metric(t("training.gd_loss"), fmt(gd), t("training.delta.ratio", ratio=f"{held_out.final / gd:.3f}"),
+                         delta_color="off", delta_arrow="off",
+                         help=t("training.gd_loss_help", contexts=ckpt.config.eval_size))
+next(columns).metric(t("training.steps"), str(int(history["step"].iloc[-1])),
+                     t("training.delta.planned", total=ckpt.config.steps), delta_color="off", delta_arrow="off")
 
 # ---------------------------------------------------------------- structure during training
 st.subheader(t("training.structure"))
-with ui.explained_errors(ckpt):
-    structure = ui.cached(structure_over_training, ckpt)
-    st.caption(t("training.structure_caption", count=len(ckpt.snapshots), run=ckpt.name))
-    names = list(dict.fromkeys(structure["metric"]))
-    labels = {name: t(f"training.metric.{name}", contexts=SNAPSHOT_CONTEXTS) for name in names}
-    ui.show_chart(structure_chart(structure.assign(metric=structure["metric"].map(labels)),
-                                  t("training.structure_title"), x_title=t("training.structure_x"),
-                                  y_title=t("training.structure_y"), metric_title=t("training.structure_legend")),
-                  "training-structure")
-    for column, name in zip(st.columns(max(len(names), 3)), names, strict=False):
-        values = structure.loc[structure["metric"] == name, "value"]
-        column.metric(t(f"training.short.{name}"), fmt(values.iloc[-1]),
-                      t("training.delta.first_snapshot", value=fmt(values.iloc[0])), delta_color="off",
-                      delta_arrow="off", help=labels[name] + " — " + t(f"training.metric_help.{name}",
-                                                                      contexts=SNAPSHOT_CONTEXTS))
+# Said in the page's language (the analysis's own NotApplicableError text is English).
+reason = ("training.na.no_measure" if not structure_metrics_of(ckpt)
+          else "training.na.no_snapshots" if not ckpt.snapshots else None)
+if reason is not None:
+    st.info(t("common.not_applicable", run=ckpt.name, reason=t(reason)))
+else:
+    with ui.explained_errors(ckpt):
+        structure = ui.cached(structure_over_training, ckpt)
+        st.caption(t("training.structure_caption", count=len(ckpt.snapshots), run=ckpt.name))
+        names = list(dict.fromkeys(structure["metric"]))
+        labels = {name: t(f"training.metric.{name}", contexts=SNAPSHOT_CONTEXTS) for name in names}
+        ui.show_chart(structure_chart(structure.assign(metric=structure["metric"].map(labels)),
+                                      t("training.structure_title"), x_title=t("training.structure_x"),
+                                      y_title=t("training.structure_y"), metric_title=t("training.structure_legend")),
+                      "training-structure")
+        for column, name in zip(st.columns(max(len(names), 3)), names, strict=False):
+            values = structure.loc[structure["metric"] == name, "value"]
+            column.metric(t(f"training.short.{name}"), fmt(values.iloc[-1]),
+                          t("training.delta.first_snapshot", value=fmt(values.iloc[0])), delta_color="off",
+                          delta_arrow="off", help=labels[name] + " — " + t(f"training.metric_help.{name}",
+                                                                          contexts=SNAPSHOT_CONTEXTS))
 
 # ---------------------------------------------------------------- configuration
 st.subheader(t("training.config", run=ckpt.name))

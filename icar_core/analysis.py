@@ -27,6 +27,7 @@ from icar_core.models import AugmentedLinearAttention, ICARModel
 from icar_core.theory import fit_gd_eta, gd_predictions, gd_sums
 
 GD_FIT_CONTEXTS = 8192
+JACOBIAN_ELEMENTS = 2e7  # attention-pattern entries per group of copies in _local_jacobians
 GD_FIT_SEED = 424242
 
 
@@ -66,27 +67,28 @@ def _local_jacobians(model: ICARModel, states: torch.Tensor,
 
     The contexts are repeated once per position and copy k only reads the prediction at position
     k, so d backward passes give every position's Jacobian (a plain sum over positions would mix
-    them, because a state influences every later prediction). ``last_only`` keeps one copy.
+    them, because a state influences every later prediction). ``last_only`` keeps one copy; the
+    copies are processed in groups so the attention patterns stay within memory.
     """
     batch, n, d = states.shape
     wanted = [n - 1] if last_only else list(range(n))
-    x = states.detach().repeat(len(wanted), 1, 1).requires_grad_(True)
-    y = model(x)
-    rows = torch.arange(len(wanted) * batch)
-    position = torch.tensor(wanted).repeat_interleave(batch)
-    current = x.new_zeros(len(wanted) * batch, d, d)
-    previous = x.new_zeros(len(wanted) * batch, d, d)
-    has_previous = (position > 0).to(x.dtype)[:, None]
-    for i in range(d):
-        (grad,) = torch.autograd.grad(y[rows, position, i].sum(), x, retain_graph=i < d - 1)
-        current[:, i] = grad[rows, position]
-        previous[:, i] = grad[rows, (position - 1).clamp(min=0)] * has_previous
-    def per_context(J: torch.Tensor) -> torch.Tensor:
-        full = x.new_zeros(n, batch, d, d)
-        full[wanted] = J.reshape(len(wanted), batch, d, d).detach()
-        return full.transpose(0, 1)
-
-    return per_context(current), per_context(previous)
+    pattern_size = batch * n * n * model.config.n_heads  # elements of one copy's attention pattern
+    group = max(1, int(JACOBIAN_ELEMENTS // pattern_size))
+    current = states.new_zeros(n, batch, d, d)
+    previous = states.new_zeros(n, batch, d, d)
+    for start in range(0, len(wanted), group):
+        positions = wanted[start : start + group]
+        x = states.detach().repeat(len(positions), 1, 1).requires_grad_(True)
+        y = model(x)
+        rows = torch.arange(len(positions) * batch)
+        position = torch.tensor(positions).repeat_interleave(batch)
+        has_previous = (position > 0).to(x.dtype)[:, None]
+        for i in range(d):
+            (grad,) = torch.autograd.grad(y[rows, position, i].sum(), x, retain_graph=i < d - 1)
+            current[positions, :, i] = grad[rows, position].reshape(len(positions), batch, d)
+            previous[positions, :, i] = (grad[rows, (position - 1).clamp(min=0)] * has_previous).reshape(
+                len(positions), batch, d)
+    return current.transpose(0, 1), previous.transpose(0, 1)
 
 
 def _as_input(model: ICARModel, states: torch.Tensor) -> torch.Tensor:

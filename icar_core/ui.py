@@ -239,4 +239,11 @@ def explained_errors(ckpt: Checkpoint) -> Iterator[None]:
     try:
         yield
     except NotApplicableError as exc:
-        st.info(t("common.not_applicable", run=ckpt.name, reason=str(exc)))
+        # The analyses explain themselves in English; other languages get a translated sentence
+        # and the detail underneath.
+        reason = str(exc).rstrip(".")
+        if lang() == "en":
+            st.info(t("common.not_applicable", run=ckpt.name, reason=reason))
+        else:
+            st.info(t("common.not_applicable_plain", run=ckpt.name))
+            st.caption(reason)

@@ -6,6 +6,7 @@ One AppTest per run, reused across the tests of that run (each run of the app co
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import numpy as np
 import pytest
@@ -110,6 +111,15 @@ def test_block_run_shows_the_comparison(block_page, block_run):
     # The error metric's help gives this context's state length instead of assuming 1.
     help_text = next(m.proto.help for m in at.metric if m.label.startswith("Model's error"))
     assert translate("gd.m.model_error_help", length=f"{context.state_length:.3g}") == help_text
+    # Short labels; what a number is compared with is the grey line under it.
+    assert all(len(m.label) <= 24 for m in at.metric), [m.label for m in at.metric]
+    compared = {m.label: m.proto.delta for m in at.metric}
+    assert compared[translate("gd.m.model_error")] == translate("gd.delta.gd",
+                                                                value=f"{context.metrics['gd_error']:.4g}")
+    assert compared[translate("gd.m.model_eta")] == translate("gd.delta.best_eta",
+                                                              value=f"{context.metrics['gd_eta']:.4g}")
+    # Rotation blocks in fixed planes: the context is drawn as a path, and only 2 of d coordinates are shown.
+    assert translate("gd.trajectory_caption", d=block_run.process.d) in [c.value for c in at.caption]
     assert context.state_length == pytest.approx(np.median(np.linalg.norm(context.states, axis=1)))
     # Error against context length: the model, GD and truth lines are gd_curve's.
     curve = error_curve(block_run)
@@ -164,6 +174,7 @@ def test_japanese_changes_the_text(block_page):
     no_exception(at)
     assert at.title[0].value == translate("gd.title", "ja") != english
     assert at.metric[0].label.startswith("モデルの誤差")
+    assert all(len(m.label) <= 24 for m in at.metric), [m.label for m in at.metric]
     at.session_state["lang"] = "en"
 
 
@@ -181,6 +192,11 @@ def test_full_run_shows_the_previous_block_and_says_why():
     assert context.metrics["previous_block_share"] == pytest.approx(share / 100)  # compare_with_gd's column
     assert translate("gd.full_split", share=f"{share:.0f}") in infos
     assert any(c.value == translate("gd.no_angles") for c in at.caption)
+    # Haar W mix all coordinates: the context states are drawn as points, not joined, and the caption says so.
+    assert translate("gd.trajectory_caption_points", d=ckpt.process.d) in [c.value for c in at.caption]
+    spec = next(json.loads(c.proto.spec) for c in at.get("vega_lite_chart")
+                if translate("gd.trajectory_title") in c.proto.spec)
+    assert "line" not in json.dumps(spec["vconcat"][0]["layer"])
     assert len(at.slider) == 1  # only the context length: Haar W have no plane angles
 
 

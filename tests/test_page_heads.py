@@ -29,6 +29,7 @@ from icar_core.views.heads import (
     block_verdict_key,
     heads_verdict,
     orthogonality_reason,
+    paper_units,
     preconditioner_caption,
 )
 from tests.apptest_utils import ROOT, chart_data, no_exception, open_page, run_id
@@ -43,6 +44,16 @@ def load(name: str):
 
 def metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
+
+
+def deltas(at) -> dict[str, str]:
+    """The grey line under each metric (what its number is compared with), by label."""
+    return {m.label: m.proto.delta for m in at.metric}
+
+
+def assert_short_labels(at) -> None:
+    """Streamlit cuts metric labels of about 30 characters in narrow columns: every label stays within 24."""
+    assert all(len(m.label) <= 24 for m in at.metric), [m.label for m in at.metric if len(m.label) > 24]
 
 
 def panels(at) -> list[np.ndarray]:
@@ -102,7 +113,8 @@ def test_heads_block_run_shows_each_matrix_with_token_blocks(block_heads):
     assert shown[translate("heads.metric.heads")] == "1"
     norms = {name: frobenius(raw[name])[0] for name in ("W_QK", "W_OV")}
     best = max(norms, key=norms.get)
-    assert shown[translate("heads.metric.strongest")] == f"{best} · head 1"
+    assert shown[translate("heads.metric.strongest")] == "head 1"
+    assert deltas(at)[translate("heads.metric.strongest")] == translate("heads.delta.circuit", circuit=best)
     assert float(shown[translate("heads.metric.norm")]) == pytest.approx(norms[best], abs=1e-3)
     # The default matrix is W_QK, drawn with the token-block boundaries (two lines per axis).
     assert contains(panels(at), raw["W_QK"][0])
@@ -150,10 +162,14 @@ def test_heads_full_multihead_one_head_and_all_heads():
     norms = {name: frobenius(raw[name]) for name in ("W_QK", "W_OV")}
     best = max(norms, key=lambda n: norms[n].max())
     head = int(np.argmax(norms[best]))
-    assert shown[translate("heads.metric.strongest")] == f"{best} · head {head + 1}"
+    assert shown[translate("heads.metric.strongest")] == f"head {head + 1}"
+    assert deltas(at)[translate("heads.metric.strongest")] == translate("heads.delta.circuit", circuit=best)
     assert shown[translate("heads.metric.share")] == f"{100 * norms[best][head] / norms[best].sum():.0f}%"
+    # The head picker starts on the strongest head, the one the verdict names.
+    assert contains(panels(at), raw["W_QK"][head])
+    assert f"head {head + 1}" in verdict_text(at)
 
-    at.selectbox(key="heads.head").set_value(3).run()
+    at.selectbox(key=f"heads.head-{run_id('multihead-orthogonal')[:12]}").set_value(3).run()
     no_exception(at)
     assert contains(panels(at), raw["W_QK"][3])
 
@@ -180,6 +196,7 @@ def test_heads_diagonal_run_shows_A_B_and_C():
     assert float(metrics(at)[translate("heads.metric.norm")]) == pytest.approx(sizes.max(), abs=1e-3)
     verdict = heads_finding(ckpt)
     assert translate(verdict.key, **verdict.values) in verdict_text(at)
+    assert_short_labels(at)
 
 
 def test_heads_pe_only_run_says_why_and_offers_a_run_with_heads():
@@ -199,6 +216,7 @@ def test_heads_page_in_japanese():
     no_exception(at)
     assert at.title[0].value == translate("heads.title", "ja") != translate("heads.title", "en")
     assert translate("heads.metric.heads", "ja") in metrics(at)
+    assert_short_labels(at)
     assert contains(panels(at), head_matrices(load("augmented-orthogonal").model)["W_QK"][0])
 
 
@@ -217,8 +235,9 @@ def test_orthogonality_complex_diagonal_run():
         assert float(shown[translate("orth.metric.circuit_score", circuit=name)]) == pytest.approx(result.score,
                                                                                                    abs=1e-3)
         i, j, cos = result.worst_pair
-        assert shown[translate("orth.metric.worst", circuit=name)] == translate(
-            "orth.worst_value", a=f"head {i + 1}", b=f"head {j + 1}", cos=f"{cos:+.3f}")
+        assert shown[translate("orth.metric.worst", circuit=name)] == f"{cos:+.3f}"
+        assert deltas(at)[translate("orth.metric.worst", circuit=name)] == translate("orth.worst_value", a=i + 1,
+                                                                                     b=j + 1)
     found = panels(at)
     assert all(contains(found, r.cosines) for r in scores.values())
     C = diagonal_circuit(ckpt.model)
@@ -228,6 +247,7 @@ def test_orthogonality_complex_diagonal_run():
     assert contains(found, C) and contains(found, fit) and contains(found, C - fit)
     assert shown[translate("orth.metric.structure")] == f"{shape.identity_c:.3f}·I"
     assert shown[translate("orth.metric.error")] == f"{100 * shape.identity_rel_error:.3f}%"
+    assert_short_labels(at)
     verdict = heads_finding(ckpt)
     assert translate(verdict.key, **verdict.values) in verdict_text(at)
     text = " ".join(md.value for md in at.markdown)
@@ -285,3 +305,25 @@ def test_orthogonality_single_head_run_says_why_in_japanese():
     no_exception(at)
     assert translate("orth.metric.score", "ja") in metrics(at)
     assert len(at.get("vega_lite_chart")) == 2
+    assert_short_labels(at)
+
+
+def test_paper_reference_run_explains_its_units():
+    """icar's orthogonal closed-form run stores A and B ×√2: Heads and Orthogonality say why its C is twice the
+    paper's (the number on the Paper-reference page); other runs get no such caption."""
+    path = ROOT / "checkpoints" / "paper-reference-orthogonal.pt"
+    if not path.exists():
+        pytest.skip("the paper-reference runs are not built")
+    ckpt = load_checkpoint(path)
+    units = paper_units(ckpt)
+    C = diagonal_circuit(ckpt.model)
+    c = circuit_structure(C).best_c
+    assert units == {"scale": f"{np.sqrt(2):.3f}", "factor": "2.000", "c": f"{c:.3f}", "c_paper": f"{c / 2:.3f}"}
+    assert paper_units(load("multihead-diagonal-rotation")) is None
+    at = open_page(ORTH, run="paper-reference-orthogonal")
+    no_exception(at)
+    assert translate("heads.paper_units", **units) in [caption.value for caption in at.caption]
+    assert_short_labels(at)
+    at = open_page(HEADS, run="paper-reference-orthogonal", lang="ja")
+    no_exception(at)
+    assert translate("heads.paper_units", "ja", **units) in [caption.value for caption in at.caption]

@@ -130,6 +130,7 @@ def test_page_numbers_match_the_views(page, runs):
     no_exception(page)
     assert page.title[0].value == translate("paper.title", "en")
     assert shown_metrics(page) == expected_metrics(runs)
+    assert all(len(m.label) <= 24 for m in page.metric), [m.label for m in page.metric]
     reps = {case: pv.reproduction(runs[case], case) if case in runs else None for case in PAPER_CASES}
     verdict, good = pv.page_verdict(reps, lambda key, **v: translate(key, "en", **v))
     boxes = page.success if good else page.warning if good is False else page.info
@@ -162,6 +163,9 @@ def test_page_in_japanese_with_a_run_it_does_not_describe(runs):
     no_exception(at)
     assert at.title[0].value == translate("paper.title", "ja") != translate("paper.title", "en")
     assert shown_metrics(at) == expected_metrics(runs, "ja")
+    assert all(len(m.label) <= 24 for m in at.metric), [m.label for m in at.metric]
+    verdict = [*at.success, *at.warning, *at.info][0].value
+    assert "; " not in verdict  # the cases are joined the Japanese way
 
 
 def test_page_without_reference_data_or_runs(monkeypatch, tmp_path):
@@ -169,11 +173,13 @@ def test_page_without_reference_data_or_runs(monkeypatch, tmp_path):
     monkeypatch.setattr(pv, "TENSORS_DIR", tmp_path / "missing")
     at = open_page(PAGE)
     no_exception(at)
-    infos = [box.value for box in at.info]
-    assert translate("paper.no_reference", "en", folder=str(tmp_path / "missing")) in infos
+    # One sentence (the verdict) says the authors' arrays are missing; no folder path on screen.
+    boxes = [box.value for box in [*at.success, *at.warning, *at.info]]
+    assert len(boxes) == 1 and boxes[0].startswith("The authors' arrays are not available here")
+    assert str(tmp_path) not in " ".join(boxes + [c.value for c in at.caption] + [md.value for md in at.markdown])
     assert at.metric and not any(m.proto.delta for m in at.metric)
     monkeypatch.setattr(pv, "reference_run", lambda case, runs: None)
     at = open_page(PAGE)
     no_exception(at)
     assert not chart_data(at) and not at.metric
-    assert translate("paper.verdict.no_runs", "en") in [box.value for box in at.info]
+    assert translate("paper.verdict.nothing", "en") in [box.value for box in at.info]

@@ -7,8 +7,6 @@ One AppTest per run, reused by the tests of that run (each run of the app costs 
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 import torch
@@ -158,10 +156,11 @@ def test_pe_only_run_against_the_authors_and_other_mus(pe_page):
     table = pe_page.dataframe[0].value
     assert list(table[translate("positions.col.run")]) == [c.name for c in runs]
     fits = [fit_cosine(pe_profile(c.model)) for c in runs]
-    np.testing.assert_allclose(table[translate("positions.col.r2")], [round(f.r2, 4) for f in fits])
+    assert list(table[translate("positions.col.r2")]) == [f"{f.r2:.4f}" for f in fits]
     omegas = table[translate("positions.col.omega")]
-    for fit, omega in zip(fits, omegas, strict=True):
-        assert (round(fit.omega, 4) == omega) if fit.well_described else (omega is None or math.isnan(omega))
+    for fit, omega in zip(fits, omegas, strict=True):  # "—" where no frequency is claimed, never "None"
+        assert omega == (f"{fit.omega:.4f}" if fit.well_described else "—")
+    assert "None" not in table.to_string() and not table.isna().any().any()
     overlay = datasets(pe_page, {"series", "source", "t", "value"})[0]
     assert set(overlay["series"]) == {f"μ = {c.process.mu:g}" for c in runs}
     pe_page.toggle(key="positions.mu_paper").set_value(True).run()
@@ -270,3 +269,17 @@ def test_pe_page_states_the_least_squares_sentences_it_can_back(pe_page):
     text = " ".join(md.value for md in pe_page.markdown)
     sentences = least_squares_text(least_squares_reference(load(PE_RUN)))
     assert " ".join(translate(key, **values) for key, values in sentences) in text
+
+
+def test_without_the_authors_rows_the_switch_is_off_and_says_why(monkeypatch, tmp_path):
+    """No authors' rows on this machine: their switch is greyed out with a reason, and the table has no empty
+    column for them."""
+    import icar_core.views.positions as positions
+    monkeypatch.setattr(positions, "REFERENCE_DIR", tmp_path)
+    at = open_page(PAGE, run=PE_RUN)
+    no_exception(at)
+    switch = at.toggle(key="positions.mu_paper")
+    assert switch.disabled and switch.help == translate("positions.mu.show_paper_absent")
+    assert translate("positions.paper.absent", mu="100") in boxes(at)
+    assert translate("positions.col.paper_cosine") not in at.dataframe[0].value.columns
+    assert all(len(m.label) <= 24 for m in at.metric), [m.label for m in at.metric]

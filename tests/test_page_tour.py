@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 
 import numpy as np
 import pytest
@@ -47,19 +48,19 @@ def step_run(step, shipped, selected=SELECTED):
 
 
 def expected_metric(step, run):
-    """The (label, value) the step's metric should show, from the views alone."""
+    """The (label, value, grey line under it) the step's metric should show, from the views alone."""
     if step == "task":
-        return t("tour.task.metric"), f"{task_step(run).turn_degrees:.0f}°"
+        return t("tour.task.metric"), f"{task_step(run).turn_degrees:.0f}°", ""
     if step == "estimate":
         data = estimate_step(run)
-        return t("tour.estimate.metric"), t("tour.estimate.value", error=f"{data.error_percent:.0f}",
-                                             baseline=f"{data.baseline_percent:.0f}")
+        return (t("tour.estimate.metric"), f"{data.error_percent:.0f}%",
+                t("tour.estimate.delta", baseline=f"{data.baseline_percent:.0f}"))
     if step == "gd":
         _, values = gd_agreement(gd_finding(run).values)
-        return t("tour.gd.metric"), t("tour.gd.value", **values)
+        return t("tour.gd.metric"), values["cosine"], t("tour.gd.delta", **values)
     if step == "heads":
-        return t("tour.heads.metric"), t("tour.heads.value", score=f"{heads_step(run).score:.3f}")
-    return t("tour.positions.metric"), t("tour.positions.value", r2=f"{100 * positions_step(run).r2:.0f}")
+        return t("tour.heads.metric"), f"{heads_step(run).score:.3f}", t("tour.heads.delta")
+    return t("tour.positions.metric"), f"{100 * positions_step(run).r2:.0f}%", t("tour.positions.delta")
 
 
 def check_chart(step, run, frames):
@@ -99,7 +100,8 @@ def test_walk_through_all_steps_and_back(shipped):
         assert at.header[0].value == t(f"tour.{step}.title")
         run = step_run(step, shipped)
         assert t("tour.from_run", run=run.name) in [c.value for c in at.caption]
-        assert [(m.label, m.value) for m in at.metric] == [expected_metric(step, run)]
+        assert [(m.label, m.value, m.proto.delta) for m in at.metric] == [expected_metric(step, run)]
+        assert all(len(m.label) <= 24 and len(m.value) <= 12 for m in at.metric)
         if step == "gd":  # the sentence is the header verdict's cosine, shown as a cosine and an angle
             key, values = gd_agreement(gd_finding(run).values)
             assert html.escape(t(key, **values)) in " ".join(md.value for md in at.markdown)
@@ -109,6 +111,10 @@ def test_walk_through_all_steps_and_back(shipped):
         assert len(charts) == 1
         check_chart(step, run, charts[0])
     assert at.button(key="tour-next").disabled and not at.button(key="tour-back").disabled
+    # "← Back" and "Next →": one arrow each (the back icon; the → key's shortcut hint), no second arrow.
+    back, forward = at.button(key="tour-back").proto, at.button(key="tour-next").proto
+    assert (back.label, back.icon, back.shortcut) == (t("tour.back"), ":material/arrow_back:", "")
+    assert (forward.label, forward.icon) == (t("tour.next"), "") and forward.shortcut
     at.button(key="tour-back").click().run()
     no_exception(at)
     assert "4 / 5" in indicator(at) and at.header[0].value == t("tour.heads.title")
@@ -123,6 +129,16 @@ def test_japanese_and_another_selected_run(shipped):
     run = step_run("task", shipped, "multihead-diagonal-commuting")
     assert run.name != "multihead-diagonal-commuting"
     assert translate("tour.from_run", "ja", run=run.name) in [c.value for c in at.caption]
+    for _ in STEPS[1:]:
+        at.button(key="tour-next").click().run()
+        no_exception(at)
+        assert all(len(m.label) <= 24 and len(m.value) <= 12 for m in at.metric), [m.label for m in at.metric]
+    # Step 5: the colours follow a fixed order (learned weights first), whatever the language sorts first,
+    # and the learned weights are the last layer, drawn above their cosine fit.
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)["vconcat"][0]
+    learned, cosine = translate("tour.series.learned", "ja"), translate("tour.series.cosine", "ja")
+    assert all(layer["encoding"]["color"]["scale"]["domain"] == [learned, cosine] for layer in spec["layer"])
+    assert spec["layer"][-1]["transform"][0]["filter"]["equal"] == learned
 
 
 def test_missing_run_is_a_sentence(monkeypatch):

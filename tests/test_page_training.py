@@ -6,6 +6,7 @@ One AppTest per run, reused across that run's tests (each run of the app costs s
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import numpy as np
 import pytest
@@ -21,6 +22,7 @@ from icar_core.views.training import (
     SNAPSHOT_SEED,
     closed_form_objective,
     config_rows,
+    final_loss,
     loss_long,
     structure_metrics_of,
     structure_over_training,
@@ -43,6 +45,10 @@ def metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def deltas(at) -> dict[str, str]:
+    return {m.label: m.proto.delta for m in at.metric}
+
+
 def assert_structure_shown(at, ckpt) -> None:
     expected = structure_over_training(ckpt)
     plotted = frame_with(at, "step", "metric", "value")
@@ -60,8 +66,10 @@ def assert_structure_shown(at, ckpt) -> None:
         else:
             assert want["step"].tolist() == ckpt.snapshot_steps
         assert got["value"].to_numpy() == pytest.approx(want["value"].to_numpy(), rel=1e-9, abs=1e-12)
-        value = shown[translate("training.final_value", metric=label, first=f"{want['value'].iloc[0]:.4g}")]
-        assert float(value) == pytest.approx(want["value"].iloc[-1], rel=1e-3, abs=1e-12)
+        short = translate(f"training.short.{name}")
+        assert float(shown[short]) == pytest.approx(want["value"].iloc[-1], rel=1e-3, abs=1e-12)
+        assert deltas(at)[short] == translate("training.delta.first_snapshot", value=f"{want['value'].iloc[0]:.4g}")
+    assert all(len(m.label) <= 24 for m in at.metric), [m.label for m in at.metric]
 
 
 @pytest.fixture(scope="module")
@@ -86,12 +94,20 @@ def test_augmented_run(augmented_page):
     assert eval_curve["step"].tolist() == history["step"].tolist()
     gd_curve = losses[losses["curve"] == translate("training.curve.gd_loss")]
     assert gd_curve["loss"].tolist() == pytest.approx(history["gd_loss"].tolist())
-    shown = metrics(at)
+    shown, compared = metrics(at), deltas(at)
     final = history["eval_loss"].iloc[-1]
-    assert float(shown[translate("training.final_loss", first=f"{history['eval_loss'].iloc[0]:.4g}")]) == \
-        pytest.approx(final, rel=1e-3)
+    assert float(shown[translate("training.final_loss")]) == pytest.approx(final, rel=1e-3)
+    assert compared[translate("training.final_loss")] == translate("training.delta.first",
+                                                                   value=f"{history['eval_loss'].iloc[0]:.4g}")
+    lowest = history["eval_loss"].min()
+    assert float(shown[translate("training.lowest_loss")]) == pytest.approx(lowest, rel=1e-3)
+    assert compared[translate("training.lowest_loss")] == translate(
+        "training.delta.at_step", step=int(history["step"][history["eval_loss"].idxmin()]))
     gd = history["gd_loss"].iloc[-1]
-    assert float(shown[translate("training.gd_loss", ratio=f"{final / gd:.3f}")]) == pytest.approx(gd, rel=1e-3)
+    assert float(shown[translate("training.gd_loss")]) == pytest.approx(gd, rel=1e-3)
+    assert compared[translate("training.gd_loss")] == translate("training.delta.ratio", ratio=f"{final / gd:.3f}")
+    # This run has the GD reference: the legend lists it, and the caption needs no "of the 1 runs shown".
+    assert translate("training.loss_caption.all") in [c.value for c in at.caption]
     # The verdict says where its ratio comes from: the held-out set, all positions.
     assert verdict.values["contexts"] == ckpt.config.eval_size
     assert f"{ckpt.config.eval_size} held-out sequences averaged over all positions" in at.success[0].value
@@ -135,6 +151,26 @@ def test_multihead_run_shows_head_structure():
     verdict = training_verdict(ckpt)
     assert verdict.key == "training.verdict.fell"
     assert translate(verdict.key, **verdict.values) in [*at.success, *at.warning][0].value
+    # No run shown has a GD reference: the legend does not list it and the caption says so in the singular.
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert translate("training.curve.gd_loss") not in json.dumps(spec, ensure_ascii=False)
+    assert translate("training.loss_caption.none_one") in [c.value for c in at.caption]
+
+
+def test_a_spike_at_the_end_is_reported_with_the_lowest_value():
+    """The last log can be a spike (multihead-diagonal-rotation once ended at 2.27e-06 after 9e-10): the verdict
+    then also gives the lowest logged held-out loss and its step."""
+    ckpt = load("multihead-diagonal-rotation")
+    history = ckpt.history.copy()
+    history.loc[history.index[-1], "eval_loss"] = 1000 * history["eval_loss"].min()
+    spiky = dataclasses.replace(ckpt, history=history)
+    loss = final_loss(spiky)
+    assert loss.spike and loss.lowest == history["eval_loss"].min() and loss.final == history["eval_loss"].iloc[-1]
+    assert loss.median_last == pytest.approx(np.median(history["eval_loss"].to_numpy()[-5:]))
+    verdict = training_verdict(spiky)
+    assert verdict.values["spike"] and verdict.values["lowest"] == f"{loss.lowest:.3g}"
+    assert verdict.values["lowest_step"] == loss.lowest_step
+    assert not final_loss(load("augmented-commuting")).spike
 
 
 def test_gd_agreement_is_compare_with_gd(single_thread):
@@ -185,4 +221,8 @@ def test_closed_form_runs_label_their_training_loss():
     losses = frame_with(at, "step", "loss", "run", "curve")
     assert set(losses["curve"]) == {translate("training.curve.eval_loss"), translate("training.curve.objective")}
     assert translate("training.objective_note", run=name, eval=ckpt.config.eval_size) in [c.value for c in at.caption]
+    # Its verdict says the objective was minimised directly, and that the held-out loss is a prediction loss.
+    verdict = training_verdict(ckpt)
+    assert verdict.key == "training.verdict.fell_objective"
+    assert verdict.values["objective"] == f"{ckpt.history['train_loss'].iloc[-1]:.3g}"
     assert_structure_shown(at, ckpt)  # its flat positional rows have no R² point

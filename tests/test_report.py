@@ -9,6 +9,7 @@ import torch
 from apptest_utils import ROOT
 
 from icar_core.analysis import compare_with_gd
+from icar_core.charts.paper import REFERENCE_GREY
 from icar_core.checkpoints import load_checkpoint
 from icar_core.i18n import translate
 from icar_core.views import cosine_degrees
@@ -128,3 +129,39 @@ def test_flat_positions_and_closed_form_loss_are_named():
     assert translate("report.config.objective") in by_heading[translate("report.config.heading")][0]
     loss_chart = by_heading[translate("report.loss.heading")][1]
     assert translate("report.series.objective") in loss_chart.to_json()
+
+
+def test_loss_chart_colours_do_not_depend_on_the_language(runs):
+    """Every series keeps its colour and dash in both languages (explicit domains in a fixed order), the GD
+    reference is the dashed grey line the text names, and the log axis spans the data, not 0.1 … 10."""
+    ckpt = runs["augmented-commuting"]
+    scales = {}
+    for lang in ("en", "ja"):
+        sections = {heading: (text, chart) for heading, text, chart in report_sections(ckpt, lang)}
+        text, chart = sections[translate("report.loss.heading", lang)]
+        assert translate("report.loss.gd", lang) in text
+        spec = chart.to_dict()
+        color = spec["layer"][0]["encoding"]["color"]["scale"]
+        dash = spec["layer"][0]["encoding"]["strokeDash"]["scale"]
+        keys = {translate(f"report.series.{k}", lang): k for k in ("eval", "train", "gd")}
+        scales[lang] = [(keys[label], colour, tuple(d)) for label, colour, d in
+                        zip(color["domain"], color["range"], dash["range"], strict=True)]
+        y = spec["layer"][0]["encoding"]["y"]["scale"]
+        history = ckpt.history
+        low = min(history[c].min() for c in ("train_loss", "eval_loss", "gd_loss"))
+        high = max(history[c].max() for c in ("train_loss", "eval_loss", "gd_loss"))
+        assert y["type"] == "log" and y["nice"] is False
+        assert low / 2 < y["domain"][0] < low and high < y["domain"][1] < 2 * high
+    assert scales["en"] == scales["ja"]
+    gd = next(entry for entry in scales["en"] if entry[0] == "gd")
+    assert gd[1] == REFERENCE_GREY and gd[2] != (1, 0)
+
+
+def test_japanese_configuration_has_no_english_settings(runs):
+    text = dict((h, t) for h, t, _ in report_sections(runs["augmented-commuting"], "ja"))[
+        translate("report.config.heading", "ja")]
+    assert "structure" not in text and "normalisation" not in text and "head(s)" not in text
+    assert translate("report.value.structure.block", "ja") in text
+    english = dict((h, t) for h, t, _ in report_sections(runs["augmented-commuting"], "en"))[
+        translate("report.config.heading")]
+    assert "one head" in english and "head(s)" not in english

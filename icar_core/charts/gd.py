@@ -29,7 +29,7 @@ def error_curve_frame(curve: pd.DataFrame, labels: Mapping[str, str]) -> pd.Data
 
 def error_curve_chart(frame: pd.DataFrame, title: str | list[str], *, x_title: str, y_title: str,
                       colors: Mapping[str, str], current_n: int | None = None, current_label: str = "",
-                      width: int = 300, height: int = 260) -> alt.LayerChart:
+                      width: int = 300, height: int = 260) -> alt.VConcatChart:
     """Mean squared error against context length, one line per series (``colors``: label -> colour, in legend
     order: the colour scale's explicit domain); a dashed grey rule marks ``current_n``.
 
@@ -51,7 +51,9 @@ def error_curve_chart(frame: pd.DataFrame, title: str | list[str], *, x_title: s
     if current_n is not None:
         layers.append(alt.Chart(pd.DataFrame({"n": [current_n], "label": [current_label]})).mark_rule(
             color="#868e96", strokeDash=[4, 3]).encode(x="n:Q", tooltip=[alt.Tooltip("label:N", title="")]))
-    return alt.layer(*layers).properties(title=title, width=width, height=height, padding={"right": 12})
+    # A top-level chart (Streamlit keeps a concatenation's sizes) with room on the right for the last x label.
+    return alt.vconcat(alt.layer(*layers).properties(title=title, width=width, height=height),
+                       padding={"left": 5, "top": 5, "bottom": 5, "right": 16})
 
 
 def trajectory_chart(states: np.ndarray, points: Mapping[str, np.ndarray], labels: Mapping[str, str], title: str,
@@ -87,5 +89,6 @@ def trajectory_chart(states: np.ndarray, points: Mapping[str, np.ndarray], label
     layers.append(base.mark_circle(size=30 if join else 45, opacity=0.9).encode(tooltip=tooltip))
     layers.append(alt.Chart(marks).mark_point(size=220, filled=True, opacity=0.9).encode(
         x="x:Q", y="y:Q", color=color, shape=shape,
-        tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f")]))
+        tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("x:Q", format=".3f"),
+                 alt.Tooltip("y:Q", format=".3f")]))
     return alt.layer(*layers).properties(title=title, width=size, height=size)

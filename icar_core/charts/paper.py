@@ -16,7 +16,7 @@ import pandas as pd
 from icar_core.charts.common import CATEGORY_COLORS, heatmap_row
 
 #: Colour of reference lines (one GD step, the authors' final loss): grey, always drawn dashed.
-REFERENCE_GREY = "#868e96"
+REFERENCE_GREY = "#5c636a"
 SOLID, DASHED = [1, 0], [6, 4]
 #: The default legend label width: long Japanese labels fit in full.
 LABEL_LIMIT = 360
@@ -104,9 +104,10 @@ def series_chart(frame: pd.DataFrame, title: str | list[str], *, order: Sequence
     )
     # One layer per series, the ``on_top`` ones last: later layers are drawn above earlier ones.
     draw = [label for label in order if label not in on_top] + [label for label in order if label in on_top]
+    # A dashed line underneath is drawn wider, so where the data lies exactly on it, it still shows on both sides.
     layers = [base.transform_filter(alt.FieldEqualPredicate(field="series", equal=label)).mark_line(
         point=alt.OverlayMarkDef(size=30, filled=True) if points and label not in dashed else False,
-        strokeWidth=2.5 if label in on_top else 2) for label in draw]
+        strokeWidth=2 if label in on_top else 4 if label in dashed else 2) for label in draw]
     return alt.layer(*layers).properties(title=title, width=width, height=height)
 
 

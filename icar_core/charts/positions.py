@@ -19,23 +19,36 @@ def positional_frame(encodings: np.ndarray, positions: np.ndarray, mask: np.ndar
                          "value": np.asarray(encodings, dtype=float).ravel()[keep]})
 
 
-def positional_heatmap(encodings: np.ndarray, positions: np.ndarray, mask: np.ndarray, title: str, *,
+def positional_heatmap(encodings: np.ndarray, positions: np.ndarray, mask: np.ndarray, title: str | list[str], *,
                        x_title: str, y_title: str, value_title: str, cell: int = 14,
-                       domain_max: float | None = None) -> alt.Chart:
+                       domain_max: float | None = None, one_based_columns: bool = False,
+                       min_width: int = 220) -> alt.Chart:
     """Heatmap of the existing entries (``mask``) on a diverging scale centred on zero, values in tooltips.
 
-    ``domain_max`` fixes the scale to ``[-domain_max, domain_max]``; larger entries show the end colour."""
+    ``domain_max`` fixes the scale to ``[-domain_max, domain_max]``; larger entries show the end colour.
+    Cells are at least ``cell`` px (at least 12) and the chart at least ``min_width`` px wide, so a short
+    context or a small embedding is not drawn as a sliver. ``one_based_columns``: the columns are coordinates
+    (of an embedding), numbered 1 … D like every coordinate in the dashboard; positions stay 0-based (s₀ …).
+    ``title`` may be a list of lines."""
     frame = positional_frame(encodings, positions, mask)
     m = domain_max if domain_max is not None else symmetric_max(frame["value"].to_numpy())
-    return alt.Chart(frame).mark_rect().encode(
-        x=alt.X("t:O", title=x_title, axis=alt.Axis(labelAngle=0, labelOverlap=True)),
+    rows, cols = encodings.shape
+    cell = max(int(cell), 12)
+    width = max(min_width, cell * cols)
+    height = max(cell * rows, 120)
+    chart = alt.Chart(frame)
+    column = "t"
+    if one_based_columns:
+        chart = chart.transform_calculate(coordinate="datum.t + 1")
+        column = "coordinate"
+    return chart.mark_rect().encode(
+        x=alt.X(f"{column}:O", title=x_title, axis=alt.Axis(labelAngle=0, labelOverlap=True)),
         y=alt.Y("n:O", title=y_title, axis=alt.Axis(labelOverlap=True)),
         color=alt.Color("value:Q", title=value_title,
                         scale=alt.Scale(scheme=DIVERGING, domain=[-m, m], reverse=True, clamp=True)),
-        tooltip=[alt.Tooltip("n:O", title=y_title), alt.Tooltip("t:O", title=x_title),
+        tooltip=[alt.Tooltip("n:O", title=y_title), alt.Tooltip(f"{column}:O", title=x_title),
                  alt.Tooltip("value:Q", title=value_title, format=".4f")],
-    ).properties(title=alt.TitleParams(title, anchor="start"), width=cell * encodings.shape[1],
-                 height=cell * encodings.shape[0])
+    ).properties(title=alt.TitleParams(title, anchor="start"), width=width, height=height)
 
 
 def pca_path(coordinates: np.ndarray, positions: np.ndarray, title: str, *, x_title: str, y_title: str,
@@ -95,10 +108,10 @@ def mu_profiles(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, 
         x=alt.X("t:Q", title=x_title),
         y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
         color=alt.Color("series:N", title=None, sort=order, scale=alt.Scale(domain=order, range=colors),
-                        legend=alt.Legend(orient="bottom")),
+                        legend=alt.Legend(orient="bottom", labelLimit=400)),
         strokeDash=alt.StrokeDash("source:N", title=None, sort=sources,
                                   scale=alt.Scale(domain=sources, range=[[1, 0], [6, 4]][: len(sources)]),
-                                  legend=alt.Legend(orient="bottom") if len(sources) > 1 else None),
+                                  legend=alt.Legend(orient="bottom", labelLimit=400) if len(sources) > 1 else None),
         detail="source:N",
         tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("source:N", title=""),
                  alt.Tooltip("t:Q", title=x_title), alt.Tooltip("value:Q", title=y_title, format=".4f")],

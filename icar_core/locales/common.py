@@ -33,6 +33,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "This view does not apply to the run “{run}”: {reason}. Pick another run in the sidebar.",
         "ja": "この表示はモデル「{run}」には当てはまりません（{reason}）。サイドバーで別のモデルを選んでください。",
     },
+    "common.not_applicable_plain": {
+        "en": "This view does not apply to the run “{run}”. Pick another run in the sidebar.",
+        "ja": "この表示はモデル「{run}」には当てはまりません。サイドバーで別のモデルを選んでください。",
+    },
     "common.download_png": {"en": "Download as PNG, for slides", "ja": "PNG でダウンロード（スライド用）"},
     "common.download_svg": {"en": "Download as SVG, for papers", "ja": "SVG でダウンロード（論文用）"},
     "common.error": {

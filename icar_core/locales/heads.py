@@ -11,8 +11,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "heads.na.pe_only": {
         "en": "it is a positional-encoding-only run, which has no learned heads, only the positional weights P "
               "(see the page “Positional encodings”)",
-        "ja": "位置エンコーディングのみのモデルで、学習されたヘッドを持たず、位置の重み P だけを持ちます"
-              "（「位置エンコーディング」のページを参照）",
+        "ja": "位置エンコーディングのみのモデルで、学習されたヘッドはなく位置の重み P だけを持ち、"
+              "P は「位置エンコーディング」のページで見られます",
     },
     "heads.open_nearest": {"en": "Show the run “{run}” instead", "ja": "代わりにモデル「{run}」を表示"},
     "heads.head_word": {"en": "head", "ja": "ヘッド"},
@@ -29,46 +29,49 @@ STRINGS: dict[str, dict[str, str]] = {
               "（大きさ {norm}、全ヘッドにわたるその回路の合計の {share}%）。",
     },
     "heads.verdict.block": {
-        "en": "This run has the paper's block structure ({heads} head(s)). Summed over the heads, its value and "
+        "en": "This run has the paper's block structure (H = {heads}). Summed over the heads, its value and "
               "key–query blocks combine into V·KᵀQ = {c}·I (off by {error}% of its size), and every head's blocks "
               "commute with the rules W (the part that does not is at most {commutator}%): together that makes the "
               "layer one gradient-descent step with a single step size. Strongest circuit: {circuit} of head {head} "
               "(size {norm}).",
-        "ja": "このモデルは論文のブロック構造を持ちます（ヘッド {heads} 個）。全ヘッドについて足し合わせると、値ブロックとキー・"
+        "ja": "このモデルは論文のブロック構造を持ちます（ヘッド数 H = {heads}）。全ヘッドについて足し合わせると、値ブロックとキー・"
               "クエリブロックの積は V·KᵀQ = {c}·I（ずれは大きさの {error}%）になり、各ヘッドのブロックは規則 W と可換です"
               "（可換でない部分は最大 {commutator}%）。この二つがそろうと、層は一つのステップ幅による勾配降下法 1 ステップになります。"
               "最も強い回路：ヘッド {head} の {circuit}（大きさ {norm}）。",
     },
     "heads.verdict.block_bad": {
-        "en": "This run has the paper's block structure ({heads} head(s)), but summed over the heads its value and "
+        "en": "This run has the paper's block structure (H = {heads}), but summed over the heads its value and "
               "key–query blocks do not combine into a multiple of the identity: nearest {c}·I, off by {error}% (one "
               "gradient-descent step needs less than {max}%). Strongest circuit: {circuit} of head {head} (size {norm}).",
-        "ja": "このモデルは論文のブロック構造を持ちます（ヘッド {heads} 個）が、全ヘッドについて足し合わせても値とキー・クエリの"
+        "ja": "このモデルは論文のブロック構造を持ちます（ヘッド数 H = {heads}）が、全ヘッドについて足し合わせても値とキー・クエリの"
               "ブロックの積は単位行列の定数倍になっていません：最も近い {c}·I からのずれは {error}% です（勾配降下法 1 ステップには "
               "{max}% 未満が必要）。最も強い回路：ヘッド {head} の {circuit}（大きさ {norm}）。",
     },
     "heads.verdict.block_noncommuting": {
-        "en": "This run has the paper's block structure ({heads} head(s)). Summed over the heads, V·KᵀQ = {c}·I (off "
+        "en": "This run has the paper's block structure (H = {heads}). Summed over the heads, V·KᵀQ = {c}·I (off "
               "by {error}%), but the value and key–query blocks do not commute with the rules W (up to {commutator}% "
               "does not; one gradient-descent step needs less than {max}%), so the product alone does not make the "
               "layer one GD step. Strongest circuit: {circuit} of head {head} (size {norm}).",
-        "ja": "このモデルは論文のブロック構造を持ちます（ヘッド {heads} 個）。全ヘッドについて足し合わせると V·KᵀQ = {c}·I"
+        "ja": "このモデルは論文のブロック構造を持ちます（ヘッド数 H = {heads}）。全ヘッドについて足し合わせると V·KᵀQ = {c}·I"
               "（ずれは {error}%）ですが、値とキー・クエリのブロックが規則 W と可換ではありません（可換でない部分が最大 "
-              "{commutator}%。勾配降下法 1 ステップには {max}% 未満が必要）。そのため積だけでは層が GD 1 ステップとは言えません。"
+              "{commutator}%。勾配降下法 1 ステップには {max}% 未満が必要）。そのため積だけでは層が勾配降下法 1 ステップとは言えません。"
               "最も強い回路：ヘッド {head} の {circuit}（大きさ {norm}）。",
     },
     # Metrics.
     "heads.metric.heads": {"en": "Heads", "ja": "ヘッドの数"},
-    "heads.metric.strongest": {"en": "Strongest circuit", "ja": "最も強い回路"},
+    "heads.metric.strongest": {"en": "Strongest head", "ja": "最も強いヘッド"},
+    "heads.delta.circuit": {"en": "circuit {circuit}", "ja": "回路 {circuit}"},
     "heads.metric.strongest_help": {
-        "en": "The head and circuit with the largest weights (Frobenius norm: the square root of the sum of squared "
-              "entries). For diagonal heads a head's circuit is b_h a_hᵀ.",
-        "ja": "重みが最も大きいヘッドと回路（フロベニウスノルム：成分の二乗和の平方根）。対角ヘッドでは各ヘッドの回路は b_h a_hᵀ です。",
+        "en": "The head whose circuit (named below the value) has the largest weights (Frobenius norm: the square root "
+              "of the sum of squared entries). For diagonal heads a head's circuit is b_h a_hᵀ.",
+        "ja": "回路（値の下に表示）の重みが最も大きいヘッド（フロベニウスノルム：成分の二乗和の平方根）。対角ヘッドでは各ヘッドの"
+              "回路は b_h a_hᵀ です。",
     },
-    "heads.metric.norm": {"en": "Its size (Frobenius norm)", "ja": "その大きさ（フロベニウスノルム）"},
+    "heads.metric.norm": {"en": "Its size", "ja": "その大きさ"},
     "heads.metric.norm_help": {
-        "en": "Square root of the sum of its squared entries; compare it with the other heads' sizes.",
-        "ja": "成分の二乗和の平方根。他のヘッドの大きさと比べてください。",
+        "en": "The strongest circuit's Frobenius norm: the square root of the sum of its squared entries; compare it "
+              "with the other heads' sizes.",
+        "ja": "最も強い回路のフロベニウスノルム（成分の二乗和の平方根）。他のヘッドの大きさと比べてください。",
     },
     "heads.metric.share": {"en": "Its share of all heads", "ja": "全ヘッドに占める割合"},
     "heads.metric.share_help": {
@@ -76,26 +79,26 @@ STRINGS: dict[str, dict[str, str]] = {
               "1/H if every head is equally strong).",
         "ja": "その大きさを、全ヘッドの同じ回路の大きさの合計で割ったもの（ヘッドが 1 つなら 100%、すべて同じ強さなら 1/H）。",
     },
-    "heads.metric.preconditioner": {"en": "Nearest multiple of the identity", "ja": "最も近い単位行列の定数倍"},
+    "heads.metric.preconditioner": {"en": "Nearest c·I", "ja": "最も近い c·I"},
     "heads.metric.preconditioner_help": {
-        "en": "The c·I closest to this head's product V·KᵀQ (c = its mean diagonal entry).",
-        "ja": "このヘッドの積 V·KᵀQ に最も近い c·I（c は対角成分の平均）。",
+        "en": "The multiple of the identity c·I closest to this head's product V·KᵀQ (c = its mean diagonal entry).",
+        "ja": "このヘッドの積 V·KᵀQ に最も近い単位行列の定数倍 c·I（c は対角成分の平均）。",
     },
     "heads.preconditioner_caption": {
         "en": "This head's V·KᵀQ differs from {c}·I by {error}% of its size. What makes the layer one "
-              "gradient-descent step is the sum of V·KᵀQ over all {heads} head(s) — here {sum_c}·I, off by "
+              "gradient-descent step is the sum of V·KᵀQ over the heads (H = {heads}) — here {sum_c}·I, off by "
               "{sum_error}% — together with value and key–query blocks that commute with the rules W (the part that "
               "does not: at most {commutator}%). Both are below {max}%, so the step size is proportional to {sum_c}.",
-        "ja": "このヘッドの V·KᵀQ と {c}·I の差は大きさの {error}% です。層を勾配降下法 1 ステップにするのは、全 {heads} 個の"
-              "ヘッドにわたる V·KᵀQ の和（ここでは {sum_c}·I、ずれ {sum_error}%）と、規則 W と可換な値・キー・クエリのブロック"
+        "ja": "このヘッドの V·KᵀQ と {c}·I の差は大きさの {error}% です。層を勾配降下法 1 ステップにするのは、全ヘッド"
+              "（H = {heads}）にわたる V·KᵀQ の和（ここでは {sum_c}·I、ずれ {sum_error}%）と、規則 W と可換な値・キー・クエリのブロック"
               "（可換でない部分は最大 {commutator}%）の両方です。どちらも {max}% 未満なので、ステップ幅は {sum_c} に比例します。",
     },
     "heads.preconditioner_caption_not": {
         "en": "This head's V·KᵀQ differs from {c}·I by {error}% of its size. One gradient-descent step needs the sum of "
-              "V·KᵀQ over all {heads} head(s) to be a multiple of the identity (here {sum_c}·I, off by {sum_error}%) "
+              "V·KᵀQ over the heads (H = {heads}) to be a multiple of the identity (here {sum_c}·I, off by {sum_error}%) "
               "and value and key–query blocks that commute with the rules W (here up to {commutator}% does not), each "
               "below {max}%: that does not hold for this run.",
-        "ja": "このヘッドの V·KᵀQ と {c}·I の差は大きさの {error}% です。勾配降下法 1 ステップには、全 {heads} 個のヘッドにわたる"
+        "ja": "このヘッドの V·KᵀQ と {c}·I の差は大きさの {error}% です。勾配降下法 1 ステップには、全ヘッド（H = {heads}）にわたる"
               " V·KᵀQ の和が単位行列の定数倍であること（ここでは {sum_c}·I、ずれ {sum_error}%）と、値・キー・クエリのブロックが規則 W "
               "と可換であること（ここでは可換でない部分が最大 {commutator}%）が、どちらも {max}% 未満で必要です。このモデルでは"
               "成り立っていません。",
@@ -162,6 +165,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "heads.diagonal.B": {"en": "B: value vectors b_h", "ja": "B：値のベクトル b_h"},
     "heads.diagonal.C_title": {"en": "All heads together: C = Bᵀ A", "ja": "全ヘッドの合計：C = Bᵀ A"},
     "heads.diagonal.C": {"en": "C = Bᵀ A", "ja": "C = Bᵀ A"},
+    "heads.paper_units": {
+        "en": "icar stores A and B ×{scale} (its states have radius 1 per rotation plane, the paper's √2), so C here "
+              "is {factor}× the paper's: c = {c} here is c = {c_paper} on the page “Paper reference”.",
+        "ja": "icar は A と B を {scale} 倍で保持します（状態の半径が各回転面で 1、論文は √2）。そのためここでの C は論文の "
+              "{factor} 倍で、ここでの c = {c} は「論文の再現」のページの c = {c_paper} にあたります。",
+    },
     "heads.diagonal.C_caption": {
         "en": "C[i, j] = Σ_h b_h[i] a_h[j] adds up what every head does: how comparing coordinate j feeds the "
               "prediction of coordinate i. The page “Head orthogonality” compares it with the paper's structure.",

@@ -34,7 +34,7 @@ STRINGS: dict[str, dict[str, str]] = {
               "and together they act like a scaled identity.",
         "ja": "通常のトークンと複数のヘッドでは、各ヘッドが重ならない方向（直交するヘッド）を学び、全体としてスカラー倍の単位行列のように働きます。",
     },
-    "home.finding3.title": {"en": "3 · Positions learn trigonometry", "ja": "3 · 位置エンコーディングが三角関数を学ぶ"},
+    "home.finding3.title": {"en": "3 · Positions learn trigonometry", "ja": "3 · 位置が三角関数を学ぶ"},
     "home.finding3.text": {
         "en": "When only the positional weights are trained, plain gradient descent gives them a smooth, cosine-like "
               "shape that changes with how fast the rule rotates; for fast rotations it is not a single cosine.",
@@ -60,14 +60,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "chart.series.context": {"en": "context s₀ … sₙ", "ja": "文脈 s₀ … sₙ"},
     "chart.series.truth": {"en": "true next state", "ja": "本当の次の状態"},
     "chart.series.model": {"en": "model's prediction", "ja": "モデルの予測"},
-    "chart.series.gd": {"en": "one GD step's prediction", "ja": "勾配降下 1 ステップの予測"},
+    "chart.series.gd": {"en": "one GD step's prediction", "ja": "勾配降下法 1 ステップの予測"},
     # Live verdicts (filled with numbers from the selected run).
     "verdict.gd.good": {
         "en": "This model's next-state prediction matches one step of gradient descent: the two predictions point the "
               "same way (median cosine {cosine} over {contexts} fresh contexts) and the model's mean squared error is "
               "{ratio}× that of the best single GD step (at the last position, over {loss_contexts} contexts).",
         "ja": "このモデルの次状態の予測は勾配降下法 1 ステップと一致しています。新しい {contexts} 個の文脈で、二つの予測の向きはほぼ同じ"
-              "（コサイン類似度の中央値 {cosine}）、モデルの平均二乗誤差は最良の GD 1 ステップの {ratio} 倍です（最後の位置、{loss_contexts} 個の文脈で計算）。",
+              "（コサイン類似度の中央値 {cosine}）、モデルの平均二乗誤差は最良の勾配降下法 1 ステップの {ratio} 倍です（最後の位置、{loss_contexts} 個の文脈で計算）。",
     },
     "verdict.gd.better": {
         "en": "This model predicts like one step of gradient descent and a little better: the two predictions point "
@@ -75,7 +75,7 @@ STRINGS: dict[str, dict[str, str]] = {
               "only {ratio}× that of the best single GD step (at the last position, over {loss_contexts} contexts), because its free weights "
               "also use the previous state.",
         "ja": "このモデルは勾配降下法 1 ステップと同じように予測し、さらに少し上回っています。新しい {contexts} 個の文脈で二つの予測の向きは"
-              "ほぼ同じ（コサイン類似度の中央値 {cosine}）で、モデルの平均二乗誤差は最良の GD 1 ステップの {ratio} 倍にとどまります（最後の位置、{loss_contexts} 個の文脈で計算）。"
+              "ほぼ同じ（コサイン類似度の中央値 {cosine}）で、モデルの平均二乗誤差は最良の勾配降下法 1 ステップの {ratio} 倍にとどまります（最後の位置、{loss_contexts} 個の文脈で計算）。"
               "制約のない重みが直前の状態も利用しているためです。",
     },
     "verdict.gd.bad": {
@@ -83,7 +83,7 @@ STRINGS: dict[str, dict[str, str]] = {
               "predictions {cosine} over {contexts} contexts, mean squared error {ratio}× that of the best single GD step "
               "(at the last position, over {loss_contexts} contexts).",
         "ja": "このモデルは（まだ）勾配降下法 1 ステップのようには振る舞っていません。{contexts} 個の文脈で、二つの予測のコサイン類似度の"
-              "中央値は {cosine}、平均二乗誤差は最良の GD 1 ステップの {ratio} 倍です（最後の位置、{loss_contexts} 個の文脈で計算）。",
+              "中央値は {cosine}、平均二乗誤差は最良の勾配降下法 1 ステップの {ratio} 倍です（最後の位置、{loss_contexts} 個の文脈で計算）。",
     },
     "verdict.heads.scaled_identity": {
         "en": "The heads split the work: together they form Bᵀ A = {c}·I (off by {error}% of its size), and the heads' "

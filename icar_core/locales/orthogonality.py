@@ -19,24 +19,32 @@ STRINGS: dict[str, dict[str, str]] = {
     "orth.na.augmented_heads": {
         "en": "it is an augmented-token run: the paper measures head orthogonality on runs with plain tokens, and an "
               "augmented run's heads are compared with one gradient-descent step instead (page “Model vs gradient descent”)",
-        "ja": "拡張トークンのモデルです。論文はヘッドの直交性を通常のトークンのモデルで測っており、拡張トークンのモデルのヘッドは"
-              "代わりに勾配降下法 1 ステップと比べます（「モデルと勾配降下法」のページ）",
+        "ja": "拡張トークンのモデルで、論文はヘッドの直交性を通常のトークンのモデルで測っており、拡張トークンのモデルのヘッドは"
+              "代わりに「モデルと勾配降下法」のページで勾配降下法 1 ステップと比べます",
     },
     "orth.na.single_head": {
         "en": "it has a single head, and orthogonality compares two or more heads",
         "ja": "ヘッドが 1 つだけで、直交性は 2 つ以上のヘッドを比べるものです",
     },
     "orth.cosines.title": {"en": "How much the heads overlap", "ja": "ヘッド同士の重なり"},
-    "orth.metric.score": {"en": "Overlap score (mean |cosine|)", "ja": "重なりのスコア（|コサイン| の平均）"},
+    "orth.metric.score": {"en": "Overlap score", "ja": "重なりのスコア"},
     "orth.metric.score_help": {
         "en": "Mean of |cosine| over all pairs of different heads, averaged over the circuits: 0 means every pair is "
               "orthogonal, 1 that all heads point the same way. This is the number in the verdict.",
         "ja": "異なるヘッドの全ペアの |コサイン| の平均を、回路についてさらに平均したもの。0 はすべてのペアが直交、"
               "1 は全ヘッドが同じ向きであることを表します。判定文の数値です。",
     },
-    "orth.metric.circuit_score": {"en": "Mean |cosine| of {circuit}", "ja": "{circuit} の |コサイン| の平均"},
-    "orth.metric.worst": {"en": "Most similar pair ({circuit})", "ja": "最も似ているペア（{circuit}）"},
-    "orth.worst_value": {"en": "{a} & {b}: {cos}", "ja": "{a} と {b}：{cos}"},
+    "orth.metric.circuit_score": {"en": "Mean |cosine| of {circuit}", "ja": "{circuit} の |コサイン| 平均"},
+    "orth.metric.circuit_score_help": {
+        "en": "Mean |cosine| over all pairs of different heads for {circuit} alone.",
+        "ja": "{circuit} だけについての、異なるヘッドの全ペアの |コサイン| の平均。",
+    },
+    "orth.metric.worst": {"en": "Most similar pair ({circuit})", "ja": "最も似たペア（{circuit}）"},
+    "orth.worst_value": {"en": "heads {a} & {b}", "ja": "ヘッド {a} と {b}"},
+    "orth.metric.worst_help": {
+        "en": "The cosine of the two heads that point most nearly the same (or opposite) way; below it, which heads.",
+        "ja": "最も同じ向き（または逆向き）に近い 2 つのヘッドのコサイン。下はそのヘッドの番号です。",
+    },
     "orth.compare_random": {
         "en": "For comparison, heads pointing in random directions would score about {random}.",
         "ja": "比較のため：ランダムな方向を向くヘッドならスコアはおよそ {random} です。",

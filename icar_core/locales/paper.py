@@ -33,6 +33,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "icar's reproduction runs are not in checkpoints/ yet; only the authors' arrays can be shown.",
         "ja": "icar の再現モデルがまだ checkpoints/ にありません。著者の配列だけを表示します。",
     },
+    "paper.verdict.nothing": {
+        "en": "Neither icar's reproduction runs nor the authors' arrays are available here, so there is nothing to "
+              "compare yet.",
+        "ja": "icar の再現モデルも著者の配列もここにはないため、まだ比べられるものはありません。",
+    },
+    "paper.verdict.sep": {"en": "; ", "ja": "。"},
     "paper.verdict.case": {
         "en": "{case} C = {c}·{shape} (theirs {c_theirs}), loss {loss} (theirs {loss_theirs})",
         "ja": "{case} C = {c}·{shape}（著者 {c_theirs}）、損失 {loss}（著者 {loss_theirs}）",
@@ -48,13 +54,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "paper.tab.orthogonal": {"en": "Orthogonal W (real 2×2 rotation blocks)", "ja": "直交行列 W（実数の 2×2 回転ブロック）"},
     "paper.shape.scaled_identity": {"en": "I", "ja": "I"},
     "paper.shape.rotation_blocks": {"en": "(I + S)", "ja": "(I + S)"},
-    "paper.no_reference": {
-        "en": "The authors' arrays are not available on this machine (the folder {folder} is missing), so only icar's "
-              "reproduction is shown; with the shared reference data beside the project, their A, B and P appear next "
-              "to ours.",
-        "ja": "このマシンには著者の配列がありません（フォルダー {folder} がありません）。そのため icar の再現だけを表示します。"
-              "共有の参照データがプロジェクトの隣にあれば、著者の A・B・P が icar のものと並んで表示されます。",
-    },
     "paper.no_run": {
         "en": "icar's run “{run}” is not loaded (it is written by `python -m icar_core.paper_reference`), so only the "
               "authors' arrays are shown for this case.",
@@ -79,11 +78,37 @@ STRINGS: dict[str, dict[str, str]] = {
               "ここでは元に戻して表示しているので、すべての数値は論文の単位です。",
     },
     "paper.metric.c": {"en": "c in C ≈ c·{shape}", "ja": "C ≈ c·{shape} の c"},
-    "paper.metric.p_last": {"en": "p_last: weight on the newest token", "ja": "p_last：最新トークンへの重み"},
-    "paper.metric.p_prev": {"en": "p_prev: weight on the token before it", "ja": "p_prev：その一つ前のトークンへの重み"},
-    "paper.metric.gain_last": {"en": "c × p_last (sign-free)", "ja": "c × p_last（符号に依存しない）"},
-    "paper.metric.gain_prev": {"en": "c × p_prev (sign-free)", "ja": "c × p_prev（符号に依存しない）"},
-    "paper.metric.loss": {"en": "Final loss per row", "ja": "最終的な損失（1 行あたり）"},
+    "paper.metric.c_help": {
+        "en": "The number c of the best fit of C = Bᵀ A by the paper's structure, in the paper's units.",
+        "ja": "C = Bᵀ A を論文の構造で最もよく当てはめたときの数 c（論文の単位）。",
+    },
+    "paper.metric.p_last": {"en": "p_last (newest token)", "ja": "p_last（最新トークン）"},
+    "paper.metric.p_last_help": {
+        "en": "The positional weight on the newest token, averaged over the rows of P.",
+        "ja": "最新のトークンへの位置の重みを、P の行について平均したもの。",
+    },
+    "paper.metric.p_prev": {"en": "p_prev (token before)", "ja": "p_prev（一つ前）"},
+    "paper.metric.p_prev_help": {
+        "en": "The positional weight on the token before the newest, averaged over the rows of P.",
+        "ja": "最新のトークンの一つ前のトークンへの位置の重みを、P の行について平均したもの。",
+    },
+    "paper.metric.gain_last": {"en": "c × p_last (sign-free)", "ja": "c × p_last（符号によらない）"},
+    "paper.metric.gain_last_help": {
+        "en": "The weight the whole layer gives the newest token; flipping the signs of A and P together does not "
+              "change it (1 at the unitary optimum).",
+        "ja": "層全体が最新のトークンに与える重み。A と P の符号を同時に反転しても変わりません（ユニタリの最適解では 1）。",
+    },
+    "paper.metric.gain_prev": {"en": "c × p_prev (sign-free)", "ja": "c × p_prev（符号によらない）"},
+    "paper.metric.gain_prev_help": {
+        "en": "The weight the whole layer gives the token before the newest; it does not depend on the sign either "
+              "(−1/2 at the optimum for real rotation blocks).",
+        "ja": "層全体が最新の一つ前のトークンに与える重み。これも符号によりません（実数の回転ブロックの最適解では −1/2）。",
+    },
+    "paper.metric.loss": {"en": "Final loss per row", "ja": "最終損失（1 行あたり）"},
+    "paper.metric.loss_help": {
+        "en": "The paper's objective divided by its number of rows, at the end of the optimisation; 0 is perfect.",
+        "ja": "最適化の終わりでの論文の目的関数を行の数で割った値。0 が完全です。",
+    },
     "paper.delta.authors": {"en": "authors: {theirs}", "ja": "著者：{theirs}"},
     "paper.delta.only_authors": {"en": "authors' value (no icar run)", "ja": "著者の値（icar のモデルなし）"},
     "paper.fit": {
@@ -98,15 +123,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "c·(I + S)：対角に並ぶ、値の等しい 2×2 ブロック",
     },
     "paper.chart.C": {"en": "C = Bᵀ A: what the heads do together", "ja": "C = Bᵀ A：ヘッド全体としての働き"},
-    "paper.chart.P": {
-        "en": "Positional weights P (used entries; row t predicts from tokens 0 … t+1)",
-        "ja": "位置の重み P（使われる成分のみ。行 t はトークン 0 … t+1 から予測）",
-    },
+    "paper.chart.P": {"en": "Positional weights P (used entries)", "ja": "位置の重み P（使われる成分のみ）"},
+    "paper.chart.P2": {"en": "row t predicts from tokens 0 … t+1", "ja": "行 t はトークン 0 … t+1 から予測"},
     "paper.chart.loss": {"en": "Loss during the optimisation", "ja": "最適化中の損失"},
     "paper.heads.title": {"en": "The heads' own vectors A and B", "ja": "各ヘッドのベクトル A と B"},
-    "paper.metric.overlap": {
-        "en": "Mean overlap between heads (|cosine| of the rows of A)",
-        "ja": "ヘッド間の重なりの平均（A の行どうしの |コサイン|）",
+    "paper.metric.overlap": {"en": "Mean overlap of heads", "ja": "ヘッド間の重なり"},
+    "paper.metric.overlap_help": {
+        "en": "Mean |cosine| between the rows of A, one row per head: 0 = the heads point in separate directions.",
+        "ja": "A の行どうし（1 行が 1 ヘッド）の |コサイン| の平均。0 なら各ヘッドは別々の方向を向いています。",
     },
     "paper.chart.heads": {"en": "Rows of A (query-key) and B (value), one per head", "ja": "A（クエリ・キー）と B（値）の行：1 行が 1 ヘッド"},
     "paper.panel.vector": {"en": "{vector} · {who}", "ja": "{vector} · {who}"},
@@ -218,6 +242,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": ". The dashed grey line is the held-out loss of the best single gradient-descent step, the paper's "
               "reference",
         "ja": "。灰色の破線は、最良の勾配降下法 1 ステップの評価用データでの損失で、論文の基準です",
+    },
+    "report.loss.floor": {
+        "en": "Values below {floor} (round-off around an exact zero) are drawn at {floor}.",
+        "ja": "{floor} 未満の値（厳密なゼロ付近の丸め誤差）は {floor} の位置に描いています。",
     },
     "report.loss.chart": {"en": "Loss against training step", "ja": "学習ステップと損失"},
     "report.axis.step": {"en": "training step", "ja": "学習ステップ"},

@@ -14,15 +14,15 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "positions.na.augmented": {
         "en": "augmented-token runs have no learned positional weights (every earlier token counts equally)",
-        "ja": "拡張トークンのモデルには学習された位置の重みがありません（過去のトークンはすべて同じ重みです）",
+        "ja": "拡張トークンのモデルには学習された位置の重みがなく、過去のトークンはすべて同じ重みです",
     },
     "positions.na.too_short": {
         "en": "its contexts are too short: a PCA of positions needs at least 4 positions and a cosine fit of a row at least 6",
-        "ja": "文脈が短すぎます。位置の主成分分析には 4 位置以上、行のコサイン当てはめには 6 位置以上が必要です",
+        "ja": "文脈が短すぎ、位置の主成分分析には 4 位置以上、行のコサイン当てはめには 6 位置以上が必要です",
     },
     "positions.na.none": {
         "en": "this run was trained without positional weights (every earlier token counts equally)",
-        "ja": "このモデルは位置の重みなしで学習されています（過去のトークンはすべて同じ重みです）",
+        "ja": "このモデルは位置の重みなしで学習されており、過去のトークンはすべて同じ重みです",
     },
     "positions.weight": {"en": "weight", "ja": "重み"},
     "positions.yes": {"en": "yes", "ja": "はい"},
@@ -59,8 +59,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     # The encodings.
     "positions.P.title": {"en": "The positional weights P", "ja": "位置の重み P"},
-    "positions.P.chart": {"en": "P[n, t]: weight of the token at t for the query at n",
-                          "ja": "P[n, t]：位置 n のクエリにとっての位置 t のトークンの重み"},
+    "positions.P.chart": {"en": "P[n, t]: weight of the token at t", "ja": "P[n, t]：位置 t のトークンの重み"},
+    "positions.P.chart2": {"en": "for the query at position n", "ja": "（位置 n のクエリから見た値）"},
     "positions.P.without_diagonal": {"en": "Colour scale without the newest-token entries P[n, n]",
                                      "ja": "色スケールから最新トークンの成分 P[n, n] を除く"},
     "positions.P.without_diagonal_help": {
@@ -112,7 +112,7 @@ STRINGS: dict[str, dict[str, str]] = {
               "circle).",
         "ja": "位置の経路が図の中心のまわりに回る正味の角度を、周回数で表したもの（1 = 1 周）。",
     },
-    "positions.metric.agreement": {"en": "Steps turning the same way", "ja": "同じ向きに回るステップ"},
+    "positions.metric.agreement": {"en": "Same-direction steps", "ja": "同じ向きに回るステップ"},
     "positions.metric.agreement_help": {
         "en": "Share of the steps from one position to the next that turn in the direction of the net sweep; a "
               "circle or spiral has nearly 100%, random points about 50%.",
@@ -156,10 +156,11 @@ STRINGS: dict[str, dict[str, str]] = {
               "the row is not called a cosine.",
         "ja": "最もよく合うコサイン a·cos(ωt + φ) + b が説明する行のばらつきの割合。1 は完全一致、0.95 未満ならコサインとは呼びません。",
     },
-    "positions.metric.omega": {"en": "Frequency ω (rad per position)", "ja": "周波数 ω（1 位置あたりのラジアン）"},
+    "positions.metric.omega": {"en": "Frequency ω", "ja": "周波数 ω"},
     "positions.metric.omega_help": {
-        "en": "How fast the cosine turns from one position to the next; only claimed when the fit is good.",
-        "ja": "コサインが 1 位置ごとにどれだけ進むか。当てはまりが良いときだけ示します。",
+        "en": "How fast the cosine turns from one position to the next, in radians per position; only claimed when "
+              "the fit is good.",
+        "ja": "コサインが 1 位置ごとにどれだけ進むか（1 位置あたりのラジアン）。当てはまりが良いときだけ示します。",
     },
     "positions.metric.period": {"en": "One period (positions)", "ja": "1 周期（位置の数）"},
     "positions.series.trained": {"en": "trained P (last row)", "ja": "学習した P（最後の行）"},
@@ -200,15 +201,26 @@ STRINGS: dict[str, dict[str, str]] = {
                                    "ja": "厳密な補間解（λ = 0、値が非常に大きい）も描く"},
     "positions.series.ridge": {"en": "ridge least squares at the run's loss", "ja": "同じ損失のリッジ最小二乗解"},
     "positions.series.min_norm": {"en": "minimum-norm interpolant (λ = 0)", "ja": "最小ノルムの補間解（λ = 0）"},
-    "positions.metric.ridge_cosine": {"en": "Cosine with ridge solution", "ja": "リッジ解とのコサイン"},
-    "positions.metric.ridge_error": {"en": "Distance to ridge solution", "ja": "リッジ解との距離"},
+    "positions.metric.ridge_cosine": {"en": "Cosine with ridge", "ja": "リッジ解とのコサイン"},
+    "positions.metric.ridge_cosine_help": {
+        "en": "Cosine between the trained row and the ridge least-squares solution with the same training loss, "
+              "seen as vectors: 1 means the same shape (up to size).",
+        "ja": "学習した行と、同じ学習データでの損失のリッジ最小二乗解との、ベクトルとしてのコサイン。1 は（大きさを除いて）同じ形です。",
+    },
+    "positions.metric.ridge_error": {"en": "Distance to ridge", "ja": "リッジ解との距離"},
     "positions.metric.ridge_lambda": {"en": "Ridge strength λ", "ja": "リッジの強さ λ"},
     "positions.metric.ridge_lambda_help": {
         "en": "The λ at which the ridge solution's training loss equals the trained run's, {loss}.",
-        "ja": "リッジ解の学習損失が学習済みモデルの損失 {loss} と等しくなる λ。",
+        "ja": "リッジ解の学習データでの損失が学習済みモデルの損失 {loss} と等しくなる λ。",
     },
-    "positions.metric.min_norm_cosine": {"en": "Cosine with λ = 0 interpolant", "ja": "λ = 0 の補間解とのコサイン"},
-    "positions.metric.min_norm_error": {"en": "Distance to λ = 0 interpolant", "ja": "λ = 0 の補間解との距離"},
+    "positions.metric.min_norm_cosine": {"en": "Cosine, λ = 0 solution", "ja": "λ = 0 の解とのコサイン"},
+    "positions.metric.min_norm_cosine_help": {
+        "en": "Cosine between the trained row and the exact interpolant (least squares with λ = 0, the minimum-norm "
+              "solution), seen as vectors: 1 means the same shape (up to size).",
+        "ja": "学習した行と、厳密な補間解（λ = 0 の最小二乗解、最小ノルムの解）との、ベクトルとしてのコサイン。1 は（大きさを除いて）"
+              "同じ形です。",
+    },
+    "positions.metric.min_norm_error": {"en": "Distance, λ = 0 solution", "ja": "λ = 0 の解との距離"},
     "positions.metric.cosine_help": {
         "en": "Cosine between the two rows seen as vectors: 1 means the same shape (up to size).",
         "ja": "2 つの行をベクトルとみたときのコサイン。1 は（大きさを除いて）同じ形であることを表します。",
@@ -225,13 +237,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The ridge solution that reaches the same training loss ({loss}, at λ = {lam}) has cosine {cosine} with "
               "the trained row (at least {threshold}): gradient descent from zero, stopped early, behaves like ridge "
               "regression.",
-        "ja": "同じ学習損失（{loss}、λ = {lam}）に達するリッジ解と学習した行のコサインは {cosine} です（{threshold} 以上）。"
+        "ja": "同じ学習データでの損失（{loss}、λ = {lam}）に達するリッジ解と学習した行のコサインは {cosine} です（{threshold} 以上）。"
               "ゼロから始めて早めに止めた勾配降下法は、リッジ回帰のように振る舞います。",
     },
     "positions.ls.ridge_not": {
         "en": "The ridge solution that reaches the same training loss ({loss}, at λ = {lam}) has cosine {cosine} with "
               "the trained row, below {threshold}: this trained row is not close to ridge regression.",
-        "ja": "同じ学習損失（{loss}、λ = {lam}）に達するリッジ解と学習した行のコサインは {cosine} で、{threshold} を下回ります。"
+        "ja": "同じ学習データでの損失（{loss}、λ = {lam}）に達するリッジ解と学習した行のコサインは {cosine} で、{threshold} を下回ります。"
               "この学習した行はリッジ回帰の解に近いとは言えません。",
     },
     "positions.ls.min_norm": {
@@ -250,12 +262,12 @@ STRINGS: dict[str, dict[str, str]] = {
     # The authors.
     "positions.paper.title": {"en": "Our run against the authors' run", "ja": "私たちの学習結果と著者らの学習結果"},
     "positions.paper.absent": {
-        "en": "The authors' PE-only weights for μ = {mu} are not available here (they exist for μ = 50, 100, 200, 300 "
-              "with 30 positions, in ../shared/reference).",
-        "ja": "μ = {mu} の著者らの位置の重みはここにはありません（μ = 50, 100, 200, 300、30 位置のものが ../shared/reference "
-              "にあります）。",
+        "en": "The authors' position-only weights for μ = {mu} are not available here: they exist for μ = 50, 100, 200 "
+              "and 300 with 30 positions, and are read from the shared reference data when it is beside the project.",
+        "ja": "μ = {mu} の著者らの位置の重みはここにはありません。著者らの重みは μ = 50, 100, 200, 300、30 位置のものがあり、"
+              "共有の参照データがプロジェクトの隣にあれば読み込まれます。",
     },
-    "positions.metric.paper_cosine": {"en": "Cosine with the authors' row", "ja": "著者らの行とのコサイン"},
+    "positions.metric.paper_cosine": {"en": "Cosine with authors' row", "ja": "著者らの行とのコサイン"},
     "positions.paper.chart": {"en": "Last row of P for μ = {mu}: ours and the authors'",
                               "ja": "μ = {mu} の P の最後の行：私たちと著者ら"},
     "positions.series.ours": {"en": "ours (μ = {mu})", "ja": "私たち（μ = {mu}）"},
@@ -264,6 +276,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "positions.mu.title": {"en": "How the shape depends on μ (slower rotations for larger μ)",
                            "ja": "形は μ によってどう変わるか（μ が大きいほど回転は遅い）"},
     "positions.mu.show_paper": {"en": "Also draw the authors' rows (dashed)", "ja": "著者らの行も描く（破線）"},
+    "positions.mu.show_paper_absent": {
+        "en": "The authors' rows are not available on this machine, so there is nothing to add.",
+        "ja": "このマシンには著者らの行がないため、追加できるものはありません。",
+    },
     "positions.mu.chart": {"en": "Last row of P for every position-only run", "ja": "位置のみの各モデルの P の最後の行"},
     "positions.series.mu": {"en": "μ = {mu}", "ja": "μ = {mu}"},
     "positions.source.ours": {"en": "ours", "ja": "私たち"},

@@ -4,14 +4,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "tour.title": {"en": "The idea in five steps", "ja": "5 つのステップで見る論文の考え方"},
     "tour.lead": {
         "en": "A walk through the paper for an audience new to it: one picture and two sentences per step, each computed "
-              "now from a trained run. Use **Next** and **Back** to move between the steps.",
+              "now from a trained run. Use **Next** (or the → key) and **Back** to move between the steps.",
         "ja": "初めての方向けに論文の考え方を順にたどります。各ステップは図 1 枚と 2 文だけで、どれも学習済みモデルから"
-              "いま計算したものです。**次へ** と **戻る** でステップを移動します。",
+              "いま計算したものです。**次へ**（または → キー）と **戻る** でステップを移動します。",
     },
     "tour.back": {"en": "Back", "ja": "戻る"},
     "tour.next": {"en": "Next", "ja": "次へ"},
-    "tour.next_help": {"en": "Keyboard: the → key moves to the next step.",
-                       "ja": "キーボードの → キーでも次のステップに進めます。"},
     "tour.indicator": {"en": "{current} / {total}", "ja": "{current} / {total}"},
     "tour.from_run": {"en": "Computed from the trained run “{run}”.", "ja": "学習済みモデル「{run}」から計算しています。"},
     "tour.header_run": {
@@ -127,8 +125,8 @@ STRINGS: dict[str, dict[str, str]] = {
               "ついての |コサイン| の平均を、ヘッドの 2 つの部分 {circuits} でさらに平均したもので、0 は完全に別々の方向、"
               "1 は同じ方向を表します。",
     },
-    "tour.heads.chart": {"en": "How much each pair of heads points the same way, for both parts of a head",
-                         "ja": "ヘッドの各組がどれだけ同じ方向を向いているか（ヘッドの 2 つの部分それぞれ）"},
+    "tour.heads.chart": {"en": "How much each pair of heads points the same way",
+                         "ja": "ヘッドの各組がどれだけ同じ方向を向いているか"},
     "tour.heads.and": {"en": " and ", "ja": "と"},
     "tour.circuit.A": {"en": "what a head compares (A)", "ja": "ヘッドが比べるもの（A）"},
     "tour.circuit.B": {"en": "what a head writes (B)", "ja": "ヘッドが書き込むもの（B）"},

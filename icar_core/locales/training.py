@@ -118,6 +118,15 @@ STRINGS: dict[str, dict[str, str]] = {
               "sidebar, “{run}”.",
         "ja": "サイドバーで選んだモデル「{run}」の学習中に保存した {count} 個の重みのスナップショットで測りました。",
     },
+    "training.na.no_measure": {
+        "en": "none of the structure measures (agreement with gradient descent, head overlap, cosine shape of the "
+              "positional weights) applies to this kind of run",
+        "ja": "構造の指標（勾配降下法との一致、ヘッドの重なり、位置の重みのコサインの形）のどれもこの種類のモデルには当てはまりません",
+    },
+    "training.na.no_snapshots": {
+        "en": "the checkpoint holds no snapshots of the weights during training",
+        "ja": "チェックポイントに学習中の重みのスナップショットが含まれていません",
+    },
     "training.structure_title": {"en": "The paper's structure, snapshot by snapshot", "ja": "スナップショットごとの論文の構造"},
     "training.structure_x": {"en": "training step (symmetric log scale)", "ja": "学習ステップ（対称対数目盛）"},
     "training.structure_y": {"en": "value", "ja": "値"},

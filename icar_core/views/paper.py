@@ -288,12 +288,16 @@ def case_sentence(case: str, rep: Reproduction | None, tr: Callable[..., str]) -
               loss=format_loss(ours.loss), loss_theirs=format_loss(theirs.loss))
 
 
-def page_verdict(reps: dict[str, Reproduction | None], tr: Callable[..., str]) -> tuple[str, bool | None]:
-    """The page's live verdict over both cases and whether it is good (None: nothing to judge)."""
+def page_verdict(reps: dict[str, Reproduction | None], tr: Callable[..., str],
+                 reference: bool = True) -> tuple[str, bool | None]:
+    """The page's live verdict over both cases and whether it is good (None: nothing to judge).
+
+    ``reference``: whether the authors' arrays are available (without them and without runs there is nothing
+    at all to show). The cases are joined with the language's separator (``paper.verdict.sep``)."""
     present = [rep for rep in reps.values() if rep is not None]
     if not present:
-        return tr("paper.verdict.no_runs"), None
-    cases = "; ".join(case_sentence(case, rep, tr) for case, rep in reps.items())
+        return tr("paper.verdict.no_runs" if reference else "paper.verdict.nothing"), None
+    cases = tr("paper.verdict.sep").join(case_sentence(case, rep, tr) for case, rep in reps.items())
     complete = len(present) == len(reps)
     if any(rep.theirs is None for rep in present):
         return tr("paper.verdict.alone", cases=cases), complete and all(rep.structure_ok for rep in present)

@@ -329,6 +329,12 @@ class ProfileSummary:
     paper_cosine: float | None
 
 
+def reference_folder() -> str:
+    """Where the authors' rows are read from (the module's :data:`REFERENCE_DIR`, looked up at call time), for the
+    page to pass to :func:`profile_summary` — so its cache entry names the folder it read."""
+    return str(REFERENCE_DIR)
+
+
 def profile_summary(ckpt: Checkpoint, reference_dir: str = str(REFERENCE_DIR)) -> ProfileSummary:
     """:class:`ProfileSummary` of a run with a positional matrix."""
     profile = pe_profile(ckpt.model)

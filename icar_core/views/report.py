@@ -123,7 +123,11 @@ def _loss(ckpt: Checkpoint, tr: Callable[..., str]) -> Section:
                          on_top=[labels["eval_loss"], labels["gd_loss"]], x_title=tr("report.axis.step"),
                          y_title=tr("report.axis.loss"), log_y=True, legend_columns=1)
     gd = tr("report.loss.gd") if "gd_loss" in ckpt.history else ""
-    return tr("report.loss.heading"), tr("report.loss.text", gd=gd), chart
+    text = tr("report.loss.text", gd=gd)
+    columns = [c for c in labels if c in ckpt.history]
+    if (ckpt.history[columns].to_numpy(dtype=float) < LOSS_FLOOR).any():  # exact zeros of closed-form runs
+        text += " " + tr("report.loss.floor", floor=f"{LOSS_FLOOR:.0e}")
+    return tr("report.loss.heading"), text, chart
 
 
 def _gd(ckpt: Checkpoint, tr: Callable[..., str]) -> Section:
