@@ -83,7 +83,7 @@ next(columns).metric(t("training.final_loss"), fmt(held_out.final),
 next(columns).metric(t("training.lowest_loss"), fmt(held_out.lowest),
                      t("training.delta.at_step", step=held_out.lowest_step), delta_color="off", delta_arrow="off",
                      help=t("training.lowest_loss_help", median=fmt(held_out.median_last)))
-if "gd_loss" in history:
+if "gd_loss" in history and history["gd_loss"].iloc[-1] > 0:  # one GD step can be exact (e.g. d = 1)
     gd = history["gd_loss"].iloc[-1]
     next(columns).metric(t("training.gd_loss"), fmt(gd), t("training.delta.ratio", ratio=f"{held_out.final / gd:.3f}"),
                          delta_color="off", delta_arrow="off",

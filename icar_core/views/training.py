@@ -102,8 +102,9 @@ def _gd_agreement(model: torch.nn.Module, ckpt: Checkpoint, sample: _GDSample) -
     """Median prediction cosine and loss ratio against the task's best GD step at the last position, from
     :func:`icar_core.analysis.compare_with_gd` on the sample's contexts."""
     frame = compare_with_gd(model, sample.states, sample.W, process=ckpt.process)
+    gd_error = float(frame["gd_error"].mean())
     return {"prediction_cosine": float(frame["prediction_cosine"].median()),
-            "loss_ratio": float(frame["model_error"].mean() / frame["gd_error"].mean())}
+            "loss_ratio": float(frame["model_error"].mean()) / gd_error if gd_error > 0 else float("nan")}
 
 
 def _pe_r2(model: torch.nn.Module) -> float | None:
