@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from icar_core.data import ARProcess
+from icar_core.data import ARProcess, augment
 from icar_core.errors import NotApplicableError
 from icar_core.models import AugmentedLinearAttention, ICARModel
 from icar_core.theory import fit_gd_eta, gd_predictions, gd_sums
@@ -174,8 +174,14 @@ def _prepare(model: ICARModel, states: torch.Tensor, eta: np.ndarray | None, pro
     if len(eta) < inputs.shape[1]:
         raise ValueError(f"eta has {len(eta)} entries but the contexts have {inputs.shape[1]} positions")
     update = model_update(model, inputs, last_only)
-    with torch.no_grad():
-        predictions = model(inputs).double().numpy()
+    if update.exact:  # ŝ_{n+1} = M_n e_n: no attention pattern over all heads is needed
+        d = model.d
+        e = augment(inputs).double().numpy()
+        predictions = (np.einsum("bnij,bnj->bni", update.current, e[..., d : 2 * d])
+                       + np.einsum("bnij,bnj->bni", update.previous, e[..., 2 * d :]))
+    else:
+        with torch.no_grad():
+            predictions = model(inputs).double().numpy()
     G = gd_sums(inputs.double()).numpy()
     return inputs.double().numpy(), targets.double().numpy(), update, G, eta, predictions
 

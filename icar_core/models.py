@@ -203,7 +203,10 @@ class AugmentedLinearAttention(ICARModel):
         second_moment = torch.cumsum(e[..., :, None] * e[..., None, :], dim=1)
         second_moment = second_moment * self._normaliser(e.shape[1], e)[:, None, None]
         KtQ = W_K.transpose(-1, -2) @ W_Q
-        return torch.einsum("hij,bnjk,hkl->bnil", W_V[:, : self.d], second_moment, KtQ)
+        # Σ_h V_h S K_hᵀQ_h = Σ_jk S[j, k] · (Σ_h V_h[:, j] ⊗ K_hᵀQ_h[k, :]): the heads are summed once,
+        # so the cost does not grow with H.
+        heads_summed = torch.einsum("hij,hkl->jkil", W_V[:, : self.d], KtQ)
+        return torch.einsum("bnjk,jkil->bnil", second_moment, heads_summed)
 
     def in_context_map(self, states: torch.Tensor, all_positions: bool = False) -> torch.Tensor:
         """``Gamma_model``: the block of ``M_n`` acting on ``s_n`` — the model's estimate of ``W``.
