@@ -24,7 +24,8 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from icar_core.checkpoints import Checkpoint, CheckpointError, checkpoint_payload, load_checkpoint, save_checkpoint
+from icar_core import cli
+from icar_core.checkpoints import Checkpoint, checkpoint_payload, load_checkpoint, save_checkpoint
 from icar_core.config import TrainConfig
 from icar_core.data import ARProcess
 from icar_core.models import ModelConfig, MultiheadLinearAttention, build_model, prediction_loss
@@ -179,13 +180,8 @@ def build_paper_reference(case: str, out_path: str | Path, steps: int | None = N
     return load_checkpoint(out_path)
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, no usage dump
-        self.exit(2, f"error: {message} (see --help)\n")
-
-
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m icar_core.paper_reference",
+    p = cli.OneLineParser(prog="python -m icar_core.paper_reference",
                 description="Minimise the paper's closed-form objectives and save them as icar checkpoints.")
     p.add_argument("--out-dir", default=str(CHECKPOINT_DIR), help="folder for paper-reference-<case>.pt")
     p.add_argument("--case", choices=(*PAPER_CASES, "all"), default="all", help="which problem (default: all)")
@@ -198,7 +194,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    try:
+
+    def body() -> int:
         cases = PAPER_CASES if args.case == "all" else (args.case,)
         for case in cases:
             out = Path(args.out_dir) / f"{reference_name(case)}.pt"
@@ -209,11 +206,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{ckpt.train_state['seconds']:.1f} s, paper objective {last['train_loss']:.3e}, expected loss "
                   f"{last['expected_loss']:.3e}, eval loss {last['eval_loss']:.3e} (per position)")
         return 0
-    except (ValueError, OSError, FloatingPointError, CheckpointError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+
+    return cli.run(body)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,8 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from icar_core.checkpoints import Checkpoint, CheckpointError, checkpoint_payload, load_checkpoint, save_checkpoint
+from icar_core import cli
+from icar_core.checkpoints import Checkpoint, checkpoint_payload, load_checkpoint, save_checkpoint
 from icar_core.config import TrainConfig, data_seed
 from icar_core.data import ARProcess
 from icar_core.models import ModelConfig, build_model, prediction_loss
@@ -273,13 +274,8 @@ def _restore(config: TrainConfig, out: Path, model, optimizer, history, snapshot
     return step, float(ckpt.train_state.get("seconds", 0.0))
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, no usage dump
-        self.exit(2, f"error: {message} (see --help)\n")
-
-
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="python -m icar_core.train", description="Train an icar run and save its checkpoint.")
+    p = cli.OneLineParser(prog="python -m icar_core.train", description="Train an icar run and save its checkpoint.")
     p.add_argument("--preset", choices=sorted(PRESETS), help="named configuration to train")
     p.add_argument("--all-presets", action="store_true", help="rebuild every shipped checkpoint")
     p.add_argument("--list-presets", action="store_true", help="print the presets and exit")
@@ -314,7 +310,8 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    try:
+
+    def body() -> int:
         if args.list_presets:
             for name, cfg in PRESETS.items():
                 print(f"{name:30s} kind={cfg.model.kind} d={cfg.process.d} T={cfg.process.T} steps={cfg.steps}")
@@ -338,11 +335,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"saved {out}: {ckpt.train_state['step']} steps, eval loss "
               f"{ckpt.history['eval_loss'].iloc[-1]:.3e}, {ckpt.train_state['seconds']:.1f} s")
         return 0
-    except (ValueError, CheckpointError, FloatingPointError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+
+    return cli.run(body)
 
 
 if __name__ == "__main__":
