@@ -10,10 +10,8 @@ from icar_core.views.context import example_context
 from icar_core.views.findings import run_for_finding
 from icar_core.views.gd import is_commuting
 
+ckpt = ui.require_run(ui.t("home.title"), ui.t("home.lead"))
 ui.page_header(ui.t("home.title"), ui.t("home.lead"))
-ckpt = ui.current_run()
-if ckpt is None:
-    st.stop()
 
 example = ui.cached(example_context, ckpt, 0)
 picture = trajectory_chart(

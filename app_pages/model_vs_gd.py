@@ -24,14 +24,8 @@ from icar_core.views.gd import (
 t = ui.t
 
 
-def fmt(x: float) -> str:
-    return f"{x:.4g}"
-
-
-selected = ui.current_run()
-if selected is None:
-    ui.page_header(t("gd.title"), t("gd.lead"))
-    st.stop()
+fmt = ui.number
+selected = ui.require_run(t("gd.title"), t("gd.lead"))
 ckpt = run_for_finding("gd", selected, ui.all_runs())
 if ckpt is None:
     ui.page_header(t("gd.title"), t("gd.lead"))

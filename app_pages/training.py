@@ -19,14 +19,8 @@ from icar_core.views.training import (
 t = ui.t
 
 
-def fmt(x: float) -> str:
-    return f"{x:.4g}"
-
-
-ckpt = ui.current_run()
-if ckpt is None:
-    ui.page_header(t("training.title"), t("training.lead"))
-    st.stop()
+fmt = ui.number
+ckpt = ui.require_run(t("training.title"), t("training.lead"))
 
 verdict = ui.cached(training_verdict, ckpt)
 text = t(verdict.key, **verdict.values)

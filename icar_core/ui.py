@@ -208,6 +208,11 @@ def show_chart(chart: alt.TopLevelMixin, name: str) -> None:
                            help=t("common.download_svg"))
 
 
+def number(x: float) -> str:
+    """A measured value as shown on the pages: four significant digits."""
+    return f"{x:.4g}"
+
+
 def require_run(title: str, lead: str) -> Checkpoint:
     """The selected run; with none at all, the page shows its header and stops."""
     ckpt = current_run()
