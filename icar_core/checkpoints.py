@@ -22,7 +22,7 @@ import pandas as pd
 import torch
 
 from icar_core.config import TrainConfig
-from icar_core.models import ICARModel, build_model
+from icar_core.models import ICARModel, build_model, parameter_count
 
 FORMAT = "icar-checkpoint"
 VERSION = 1
@@ -192,27 +192,26 @@ def _validate(payload: object, label: str, path: Path | None) -> Checkpoint:
                       snapshots=snapshots, train_state=payload["train_state"], path=path)
 
 
-def _meta_model(config: TrainConfig) -> ICARModel:
-    """The run's architecture in the run's dtype, with no memory allocated (the ``meta`` device)."""
-    with torch.device("meta"):
-        return build_model(config.model, config.process.d, config.process.T).to(config.torch_dtype)
-
-
 def _expected_shapes(config: TrainConfig, label: str) -> dict[str, tuple[int, ...]]:
-    """Parameter shapes the config implies, checked against a size cap before anything is allocated:
+    """Parameter shapes the config implies, after a size cap checked before anything is allocated:
     a tiny crafted file must not make the loader build a huge model."""
-    shapes = {k: tuple(v.shape) for k, v in _meta_model(config).state_dict().items()}
-    size = sum(math.prod(shape) for shape in shapes.values())
+    size = parameter_count(config.model, config.process.d, config.process.T)
     if size > MAX_PARAMETERS:
         raise CheckpointError(f"{label}: the configuration implies {size:,} parameters; icar opens runs of at "
                               f"most {MAX_PARAMETERS:,}")
-    return shapes
+    return {k: tuple(v.shape) for k, v in _new_model(config).state_dict().items()}
+
+
+def _new_model(config: TrainConfig) -> ICARModel:
+    """The run's architecture in the run's dtype (so float64 stays exact). Its random initialisation
+    draws from a forked generator: loading a file never changes the caller's random state."""
+    with torch.random.fork_rng():
+        return build_model(config.model, config.process.d, config.process.T).to(config.torch_dtype)
 
 
 def _model_with(config: TrainConfig, state: dict[str, torch.Tensor]) -> ICARModel:
-    """A model (eval mode, CPU, the run's dtype, so float64 stays exact) holding ``state``; nothing is
-    initialised randomly first."""
-    model = _meta_model(config).to_empty(device="cpu")
+    """A model (eval mode, CPU) holding ``state``."""
+    model = _new_model(config)
     model.load_state_dict(state)
     return model.eval()
 

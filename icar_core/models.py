@@ -85,6 +85,19 @@ def build_model(config: ModelConfig, d: int, T: int) -> ICARModel:
     return model_class(config, d, T)
 
 
+def parameter_count(config: ModelConfig, d: int, T: int) -> int:
+    """How many parameters :func:`build_model` would create, computed without creating them."""
+    H = config.n_heads
+    if config.kind == "augmented":
+        return 3 * H * (3 * d if config.structure == "full" else d) ** 2
+    if config.kind == "pe_only":
+        return T * T
+    width = d // 2 if config.field == "complex" else d
+    heads = 2 * H * width if config.heads == "diagonal" else 3 * H * d * d
+    positional = {"matrix": T * T, "embedding": T * config.pos_dim + 2 * H * config.pos_dim**2, "none": 0}
+    return heads + positional[config.positional]
+
+
 def causal_mask(n: int, device: torch.device | None = None) -> torch.Tensor:
     """(n, n) float mask with ones where the key position ``t <= n`` of the query."""
     return torch.tril(torch.ones(n, n, device=device))

@@ -19,8 +19,6 @@ from typing import ParamSpec, TypeVar
 
 import numpy as np
 import torch
-from scipy.optimize import minimize_scalar
-from sklearn.decomposition import PCA
 from threadpoolctl import ThreadpoolController
 from torch import nn
 
@@ -389,6 +387,8 @@ def positional_pca(encodings: np.ndarray, n_components: int = 3) -> PositionalPC
     k = min(int(n_components), *X.shape)
     if k < 1:
         raise ValueError(f"n_components must be ≥ 1; got {n_components}")
+    from sklearn.decomposition import PCA  # 0.3 s to import: on first use, not at the dashboard's start
+
     pca = PCA(n_components=k, svd_solver="full")
     # A constant set of rows has zero variance; sklearn then divides 0 by 0 — report no explained variance.
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -517,6 +517,8 @@ def fit_cosine(profile: np.ndarray, t: np.ndarray | None = None, *,
     losses = _grid_residuals(t, y, grid)
     best = int(np.argmin(losses))
     lo, hi = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
+    from scipy.optimize import minimize_scalar  # 0.3 s to import: on first use, not at the dashboard's start
+
     refined = minimize_scalar(lambda w: _linear_cosine_fit(t, y, w)[1], bounds=(lo, hi), method="bounded",
                               options={"xatol": 1e-10 * omega_max})
     if refined.fun < losses[best]:

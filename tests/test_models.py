@@ -17,6 +17,7 @@ from icar_core.models import (
     MultiheadLinearAttention,
     PEOnlyAttention,
     build_model,
+    parameter_count,
     prediction_loss,
 )
 
@@ -474,3 +475,16 @@ def test_same_seed_same_initialisation():
     torch.manual_seed(4)
     c = build_model(config, 3, 5).state_dict()
     assert not torch.equal(a["W_Q"], c["W_Q"])
+
+
+@pytest.mark.parametrize("config", [
+    ModelConfig(kind="augmented", structure="full", n_heads=3),
+    ModelConfig(kind="augmented", structure="block", n_heads=2),
+    ModelConfig(kind="multihead", heads="diagonal", field="complex", n_heads=3, positional="matrix"),
+    ModelConfig(kind="multihead", heads="diagonal", field="real", n_heads=2, positional="none"),
+    ModelConfig(kind="multihead", heads="full", n_heads=2, positional="embedding", pos_dim=5),
+    ModelConfig(kind="pe_only", field="complex"),
+])
+def test_parameter_count_matches_the_built_model(config):
+    model = build_model(config, 4, 7)
+    assert parameter_count(config, 4, 7) == sum(p.numel() for p in model.parameters())
