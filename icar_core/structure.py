@@ -425,6 +425,12 @@ def pe_profile(model: nn.Module) -> np.ndarray:
     return P[T - 1, : T - 1].copy()
 
 
+def pe_profile_is_flat(model: nn.Module) -> bool:
+    """Whether the last used row (:func:`pe_profile`) is rounding noise next to the largest used weight of P
+    (:func:`is_flat`): then it has no shape to fit. NotApplicableError for runs without P."""
+    return is_flat(pe_profile(model), float(np.abs(positional_rows(model)[0]).max()))
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Cosine fit of a profile
 # ---------------------------------------------------------------------------------------------------------------

@@ -132,22 +132,21 @@ def upload_box() -> None:
     upload = st.file_uploader(t("sidebar.upload"), type=["pt"], help=t("sidebar.upload_help"), key="upload")
     if upload is None:
         st.session_state.pop("upload_message", None)
+        st.session_state.pop("upload_file_id", None)
         return
-    try:
-        ckpt = _load_upload(upload.getvalue(), upload.name)
-    except CheckpointError as exc:
-        st.session_state["upload_message"] = ("error", t("sidebar.upload_failed", reason=str(exc)))
-    else:
-        if run_id(ckpt) not in _uploaded():
-            _uploaded()[run_id(ckpt)] = ckpt
-            st.session_state["run_id"] = run_id(ckpt)
-        st.session_state["upload_message"] = ("success", t("sidebar.upload_ok", name=ckpt.name))
+    if st.session_state.get("upload_file_id") != upload.file_id:  # read and validate each file once
+        st.session_state["upload_file_id"] = upload.file_id
+        try:
+            ckpt = load_checkpoint(upload.getvalue(), name=upload.name)
+        except CheckpointError as exc:
+            st.session_state["upload_message"] = ("error", t("sidebar.upload_failed", reason=str(exc)))
+        else:
+            if run_id(ckpt) not in _uploaded():
+                _uploaded()[run_id(ckpt)] = ckpt
+                st.session_state["run_id"] = run_id(ckpt)
+            st.session_state["upload_message"] = ("success", t("sidebar.upload_ok", name=ckpt.name))
     kind, message = st.session_state["upload_message"]
     (st.error if kind == "error" else st.success)(message)
-
-
-def _load_upload(data: bytes, name: str) -> Checkpoint:
-    return load_checkpoint(data, name=name)
 
 
 def navigation() -> Any:

@@ -19,9 +19,8 @@ from icar_core.structure import (
     fit_cosine,
     head_matrices,
     head_orthogonality,
-    is_flat,
     pe_profile,
-    positional_rows,
+    pe_profile_is_flat,
     random_cosine_level,
 )
 
@@ -82,9 +81,9 @@ def heads_finding(ckpt: Checkpoint) -> Verdict:
 
 def positions_finding(ckpt: Checkpoint) -> Verdict:
     """Finding 3: is the last used row of the positional matrix a cosine?"""
-    profile = pe_profile(ckpt.model)
-    if is_flat(profile, float(np.abs(positional_rows(ckpt.model)[0]).max())):
+    if pe_profile_is_flat(ckpt.model):
         return Verdict("verdict.positions.flat", {}, None)
+    profile = pe_profile(ckpt.model)
     fit = fit_cosine(profile)
     # How much of one period the row spans: under about a third, a cosine and a gentle curve look alike.
     covered = fit.omega * (len(profile) - 1) / (2 * np.pi)

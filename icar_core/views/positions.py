@@ -88,14 +88,6 @@ def earlier_entries(rows: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return rows
 
 
-def profile_is_flat(ckpt: Checkpoint) -> bool:
-    """Whether the last used row of P (structure.pe_profile, the newest token left out) is round-off next to
-    the largest |entry| of P (:func:`is_flat`). NotApplicableError for runs without P."""
-    profile = pe_profile(ckpt.model)
-    rows, _ = positional_rows(ckpt.model)
-    return is_flat(profile, float(np.abs(rows).max()))
-
-
 # ------------------------------------------------------------------------------------------- PCA and winding
 
 

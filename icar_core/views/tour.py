@@ -15,12 +15,11 @@ import numpy as np
 import pandas as pd
 
 from icar_core.checkpoints import Checkpoint
-from icar_core.structure import fit_cosine, head_orthogonality, pe_profile
+from icar_core.structure import fit_cosine, head_orthogonality, pe_profile, pe_profile_is_flat
 from icar_core.verdicts import GD_COSINE_MIN
 from icar_core.views import angle_degrees, cosine_degrees, relative_error
 from icar_core.views.context import example_context
 from icar_core.views.gd import gd_context
-from icar_core.views.positions import profile_is_flat
 
 STEPS = ("task", "estimate", "gd", "heads", "positions")
 #: The finding whose run each step is computed from.
@@ -122,7 +121,7 @@ class PositionsStep:
     """Step 5. ``profile``: the last used row of the positional weights (structure.pe_profile) against
     position, and ``fitted`` its best single cosine (structure.fit_cosine); r2, period (positions),
     well_described as in structure.CosineFit. ``flat``: the row is round-off next to the largest weight
-    (views.positions.profile_is_flat) — there is no shape, so nothing is fitted (``fitted`` None, r2 and
+    (structure.pe_profile_is_flat) — there is no shape, so nothing is fitted (``fitted`` None, r2 and
     period NaN, well_described False)."""
 
     profile: np.ndarray
@@ -142,7 +141,7 @@ class PositionsStep:
 
 def positions_step(ckpt: Checkpoint) -> PositionsStep:
     profile = pe_profile(ckpt.model)
-    if profile_is_flat(ckpt):
+    if pe_profile_is_flat(ckpt.model):
         return PositionsStep(profile, None, float("nan"), float("nan"), False, flat=True)
     fit = fit_cosine(profile)
     return PositionsStep(profile, fit.predict(np.arange(len(profile))), fit.r2, fit.period, fit.well_described)

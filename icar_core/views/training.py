@@ -20,9 +20,8 @@ from icar_core.structure import (
     diagonal_circuit,
     fit_cosine,
     head_orthogonality,
-    is_flat,
     pe_profile,
-    positional_rows,
+    pe_profile_is_flat,
 )
 from icar_core.verdicts import GD_LOSS_TOLERANCE, Verdict
 
@@ -109,11 +108,10 @@ def _gd_agreement(model: torch.nn.Module, ckpt: Checkpoint, sample: _GDSample) -
 
 def _pe_r2(model: torch.nn.Module) -> float | None:
     """R² of the cosine fit of the last used row of P, or None when that row is round-off next to P's largest
-    entry (structure.is_flat): a fit of rounding noise is no measurement."""
-    profile = pe_profile(model)
-    if is_flat(profile, float(np.abs(positional_rows(model)[0]).max())):
+    entry (structure.pe_profile_is_flat): a fit of rounding noise is no measurement."""
+    if pe_profile_is_flat(model):
         return None
-    return float(fit_cosine(profile).r2)
+    return float(fit_cosine(pe_profile(model)).r2)
 
 
 def _snapshot_values(model: torch.nn.Module, ckpt: Checkpoint, names: tuple[str, ...],
