@@ -32,9 +32,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 
-import test_browser as tb  # noqa: E402  (server, launch recipe, waits: one source for test and benchmark)
+import browser as tb  # noqa: E402  (server, launch recipe, waits: one source for tests and benchmarks)
 
 from icar_core.i18n import translate  # noqa: E402
 from icar_core.ui import PAGES  # noqa: E402

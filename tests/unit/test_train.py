@@ -26,7 +26,7 @@ from icar_core.train import PRESETS, learning_rate, main, snapshot_steps, train
 
 pytestmark = pytest.mark.usefixtures("single_thread")
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _augmented(**overrides) -> TrainConfig:

@@ -22,8 +22,8 @@ from icar_core.paper_reference import (
     reference_process,
 )
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
-CHECKPOINTS = Path(__file__).resolve().parents[1] / "checkpoints"
+REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
+CHECKPOINTS = Path(__file__).resolve().parents[2] / "checkpoints"
 needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(),
                                      reason=f"the authors' arrays are not at {REFERENCE} (shared/ beside the checkout)")
 F64 = torch.float64

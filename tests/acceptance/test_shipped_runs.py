@@ -13,7 +13,7 @@ from icar_core.checkpoints import list_checkpoints, load_checkpoint
 from icar_core.structure import circuit_structure, diagonal_circuit, fit_cosine, head_orthogonality, pe_profile
 from icar_core.train import PRESETS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHECKPOINTS = ROOT / "checkpoints"
 PE_REFERENCE = ROOT.parent / "shared" / "reference" / "paper_pe_only"
 

@@ -30,7 +30,7 @@ from icar_core.structure import (
     token_block_labels,
 )
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+REFERENCE = Path(__file__).resolve().parents[3] / "shared" / "reference"
 MUS = (50, 100, 200, 300)
 
 
