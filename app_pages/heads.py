@@ -22,7 +22,7 @@ ui.stop_if_not_applicable(ckpt, heads_reason(ckpt), "heads", ui.t("heads.title")
 
 view = ui.cached(heads_view, ckpt)
 verdict = ui.cached(heads_verdict, ckpt)
-ui.page_header(ui.t("heads.title"), ui.t("heads.lead"), ui.t(verdict.key, **verdict.values), verdict.good)
+ui.page_header(ui.t("heads.title"), ui.t("heads.lead"), ui.verdict_text(verdict), verdict.good)
 
 heads = head_labels(view.n_heads, ui.t("heads.head_word"))
 strongest = view.strongest

@@ -5,9 +5,8 @@ import streamlit as st
 
 from icar_core import ui
 from icar_core.charts.gd import trajectory_chart
-from icar_core.verdicts import gd_finding, heads_finding, positions_finding
+from icar_core.findings import FINDINGS, run_for, verdict
 from icar_core.views.context import example_context
-from icar_core.views.findings import run_for_finding
 from icar_core.views.gd import is_commuting
 
 ckpt = ui.require_run(ui.t("home.title"), ui.t("home.lead"))
@@ -28,23 +27,17 @@ with right:
                     length=f"{length:.2f}"))
 
 st.header(ui.t("home.findings"))
-findings = (
-    ("gd", gd_finding, "home.finding1", "app_pages/model_vs_gd.py"),
-    ("heads", heads_finding, "home.finding2", "app_pages/orthogonality.py"),
-    ("positions", positions_finding, "home.finding3", "app_pages/positional_encodings.py"),
-)
-for column, (finding, verdict_fn, text_key, page) in zip(st.columns(3), findings, strict=True):
+for column, finding in zip(st.columns(len(FINDINGS)), FINDINGS.values(), strict=True):
     with column, st.container(border=True):
-        st.subheader(ui.t(f"{text_key}.title"))
-        st.write(ui.t(f"{text_key}.text"))
-        run = run_for_finding(finding, ckpt, ui.all_runs())
+        st.subheader(ui.t(finding.title_key))
+        st.write(ui.t(finding.text_key))
+        run = run_for(finding.id, ckpt, ui.all_runs())
         if run is None:
             st.info(ui.t("home.no_run_for"))
         else:
             st.caption(ui.t("home.verdict_run", run=run.name))
             with ui.explained_errors(run):
-                verdict = ui.cached(verdict_fn, run)
-                (st.success if verdict.good else st.warning)(ui.t(verdict.key, **verdict.values))
-        st.page_link(page, label=ui.t("home.open_page"), icon=":material/arrow_forward:")
+                ui.show_verdict(ui.cached(verdict, run, finding.id))
+        st.page_link(finding.page, label=ui.t("home.open_page"), icon=":material/arrow_forward:")
 
 ui.how_to_read(ui.t("home.how"))

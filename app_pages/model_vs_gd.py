@@ -7,8 +7,7 @@ from icar_core import ui
 from icar_core.charts.common import heatmap_row
 from icar_core.charts.gd import SERIES_COLORS, error_curve_chart, error_curve_frame, trajectory_chart
 from icar_core.charts.paper import heatmap_size
-from icar_core.verdicts import gd_finding
-from icar_core.views.findings import run_for_finding
+from icar_core.findings import run_for, verdict
 from icar_core.views.gd import (
     CURVE_CONTEXTS,
     error_curve,
@@ -26,15 +25,15 @@ t = ui.t
 
 fmt = ui.number
 selected = ui.require_run(t("gd.title"), t("gd.lead"))
-ckpt = run_for_finding("gd", selected, ui.all_runs())
+ckpt = run_for("gd", selected, ui.all_runs())
 if ckpt is None:
     ui.page_header(t("gd.title"), t("gd.lead"))
     st.info(t("gd.no_augmented"))
     ui.how_to_read(t("gd.how"))
     st.stop()
 
-verdict = ui.cached(gd_finding, ckpt)  # the same cache entry as the Home page's verdict
-text = t(verdict.key, **verdict.values)
+verdict = ui.cached(verdict, ckpt, "gd")  # the same cache entry as the Home page's verdict
+text = ui.verdict_text(verdict)
 ui.page_header(t("gd.title"), t("gd.lead"), t("gd.verdict_for", run=ckpt.name, text=text), verdict.good)
 if ckpt is not selected:
     st.info(t("gd.not_augmented", run=selected.name, shown=ckpt.name))
@@ -72,7 +71,7 @@ def comparison() -> None:
     # ---------------------------------------------------------------- the three matrices
     st.subheader(t("gd.matrices"))
     panels = {t("gd.panel.model"): context.gamma, t("gd.panel.gd", eta=f"{context.eta:.4f}"): context.W_GD,
-              t("gd.panel.truth"): context.W}
+              t("gd.panel.ls"): context.W_LS, t("gd.panel.truth"): context.W}
     if structure == "full":
         panels[t("gd.panel.previous")] = context.gamma_previous
     ui.show_chart(heatmap_row(panels, row_labels=labels, col_labels=labels, value_title=t("gd.axis.value"),
@@ -92,10 +91,11 @@ def comparison() -> None:
     # line under it, and the full description is the help tooltip.
     rows = [
         [("model_error", ("gd.delta.gd", "gd_error")), ("gd_error", ("gd.delta.model", "model_error")),
-         ("prediction_diff", None), ("prediction_cosine", None)],
+         ("ls_error", None), ("prediction_cosine", None)],
         [("sensitivity_cosine", None), ("sensitivity_l2", None), ("update_cosine", None), ("update_rel_error", None)],
         [("model_W_error", ("gd.delta.gd", "gd_W_error")), ("gd_W_error", ("gd.delta.model", "model_W_error")),
-         ("model_eta", ("gd.delta.best_eta", "gd_eta"))],
+         ("ls_W_error", None), ("model_eta", ("gd.delta.best_eta", "gd_eta"))],
+        [("prediction_diff", None)],
     ]
     for row in rows:
         for column, (name, compare) in zip(st.columns(4), row, strict=False):
@@ -105,7 +105,8 @@ def comparison() -> None:
 
     # ---------------------------------------------------------------- error curve and trajectory
     curve = ui.cached(error_curve, ckpt)
-    series = {"model_loss": t("gd.series.model"), "gd_loss": t("gd.series.gd"), "truth_loss": t("gd.series.truth")}
+    series = {"model_loss": t("gd.series.model"), "gd_loss": t("gd.series.gd"), "ls_loss": t("gd.series.ls"),
+              "truth_loss": t("gd.series.truth")}
     chart_left, chart_right = st.columns(2)
     with chart_left:
         ui.show_chart(error_curve_chart(error_curve_frame(curve, series), t("gd.curve_title", contexts=CURVE_CONTEXTS),
@@ -116,13 +117,15 @@ def comparison() -> None:
         truth_note = (t("gd.truth_noise", sigma=f"{ckpt.process.noise:g}") if ckpt.process.noise > 0
                       else t("gd.truth_clean"))
         st.caption(t("gd.curve_caption", contexts=CURVE_CONTEXTS, model=fmt(last["model_loss"]),
-                     gd=fmt(last["gd_loss"])) + " " + truth_note)
+                     gd=fmt(last["gd_loss"]), ls=f"{last['ls_loss']:.1e}") + " " + truth_note)
     with chart_right:
         joined = is_commuting(ckpt)  # other rules mix all coordinates: joining the states draws a tangle
         names = {"context": t("chart.series.context"), "truth": t("chart.series.truth"),
-                 "model": t("chart.series.model"), "gd": t("gd.series.gd_prediction")}
+                 "model": t("chart.series.model"), "gd": t("gd.series.gd_prediction"),
+                 "ls": t("gd.series.ls_prediction")}
         ui.show_chart(trajectory_chart(context.states, {"truth": context.truth, "model": context.model_prediction,
-                                                        "gd": context.gd_prediction}, names,
+                                                        "gd": context.gd_prediction, "ls": context.ls_prediction},
+                                       names,
                                        t("gd.trajectory_title"), x_title=t("chart.coordinate1"),
                                        y_title=t("chart.coordinate2"), join=joined, size=280),
                       "gd-trajectory")

@@ -8,8 +8,8 @@ from icar_core import ui
 from icar_core.charts.common import heatmap_row
 from icar_core.charts.heads import cosine_matrices
 from icar_core.charts.paper import heatmap_size
+from icar_core.findings import FINDINGS, verdict
 from icar_core.structure import random_cosine_level
-from icar_core.verdicts import CIRCUIT_ERROR_MAX, heads_finding
 from icar_core.views.heads import (
     head_labels,
     orthogonality_reason,
@@ -25,8 +25,8 @@ ui.stop_if_not_applicable(ckpt, orthogonality_reason(ckpt), "heads", ui.t("orth.
                           ui.t("orth.how"))
 
 view = ui.cached(orthogonality_view, ckpt)
-verdict = ui.cached(heads_finding, ckpt)
-ui.page_header(ui.t("orth.title"), ui.t("orth.lead"), ui.t(verdict.key, **verdict.values), verdict.good)
+verdict = ui.cached(verdict, ckpt, "heads")
+ui.page_header(ui.t("orth.title"), ui.t("orth.lead"), ui.verdict_text(verdict), verdict.good)
 heads = head_labels(len(next(iter(view.circuits.values())).cosines), ui.t("heads.head_word"))
 
 st.subheader(ui.t("orth.cosines.title"))
@@ -85,7 +85,7 @@ if view.circuit is not None:
     units = ui.cached(paper_units, ckpt)
     if units is not None:  # C here is icar's, scale² × the paper's (the number on the Paper-reference page)
         st.caption(ui.t("heads.paper_units", **units))
-    if shape.best_rel_error > CIRCUIT_ERROR_MAX:
+    if shape.best_rel_error > FINDINGS["heads"].thresholds.circuit_error_max:
         meaning = ui.t("orth.meaning.none", error=f"{100 * shape.best_rel_error:.1f}")
     elif shape.best == "scaled_identity":
         meaning = ui.t("orth.meaning.scaled_identity", c=f"{shape.best_c:.3f}", score=f"{view.score:.3f}")

@@ -18,6 +18,8 @@ from icar_core.views.positions import (
     positions_verdict,
     profile_summary,
     reference_folder,
+    trained_alone,
+    trained_alone_runs,
 )
 
 ckpt = ui.require_run(ui.t("positions.title"), ui.t("positions.lead"))
@@ -26,8 +28,8 @@ ui.stop_if_not_applicable(ckpt, positions_reason(ckpt), "positions", ui.t("posit
 
 view = ui.cached(positional_view, ckpt)
 verdict = ui.cached(positions_verdict, ckpt)
-ui.page_header(ui.t("positions.title"), ui.t("positions.lead"), ui.t(verdict.key, **verdict.values), verdict.good)
-pe_only = ckpt.config.model.kind == "pe_only"
+ui.page_header(ui.t("positions.title"), ui.t("positions.lead"), ui.verdict_text(verdict), verdict.good)
+pe_only = trained_alone(ckpt)
 value_title = ui.t("positions.weight")
 
 # ---------------------------------------------------------------- the encodings themselves
@@ -158,7 +160,7 @@ if pe_only:
 
     # ------------------------------------------------------------ every PE-only run side by side
     st.subheader(ui.t("positions.mu.title"))
-    runs = sorted((r for r in ui.all_runs() if r.config.model.kind == "pe_only"), key=lambda r: r.process.mu)
+    runs = trained_alone_runs(ui.all_runs())
     summaries = [ui.cached(profile_summary, r, reference_folder()) for r in runs]
     have_paper = any(s.paper is not None for s in summaries)
     # Without the authors' rows here the switch would draw nothing: it is shown greyed out, saying why.

@@ -8,8 +8,7 @@ from icar_core import ui
 from icar_core.charts.common import heatmap_row
 from icar_core.charts.gd import trajectory_chart
 from icar_core.charts.paper import heatmap_size, one_based, profile_chart
-from icar_core.verdicts import gd_finding, heads_finding, positions_finding
-from icar_core.views.findings import run_for_finding
+from icar_core.findings import verdict
 from icar_core.views.gd import is_commuting
 from icar_core.views.tour import (
     STEP_FINDING,
@@ -18,12 +17,13 @@ from icar_core.views.tour import (
     gd_agreement,
     gd_step,
     heads_step,
+    positions_sentence,
     positions_step,
+    step_run,
     task_step,
 )
 
 STATE = "tour_step"
-VERDICTS = {"gd": gd_finding, "heads": heads_finding, "positions": positions_finding}
 
 
 def _move(delta: int) -> None:
@@ -34,16 +34,16 @@ ckpt = ui.current_run()
 index = min(max(int(st.session_state.get(STATE, 0)), 0), len(STEPS) - 1)
 step = STEPS[index]
 finding = STEP_FINDING[step]
-run = None if ckpt is None else run_for_finding(finding, ckpt, ui.all_runs())
+run = None if ckpt is None else step_run(step, ckpt, ui.all_runs())
 
-verdict, good = None, None
+header, good = None, None
 if run is not None:
     if step in ("gd", "heads", "positions"):
-        result = ui.cached(VERDICTS[finding], run)
-        verdict, good = ui.t(result.key, **result.values), result.good
+        result = ui.cached(verdict, run, finding)
+        header, good = ui.verdict_text(result), result.good
     else:
-        verdict = ui.t("tour.header_run", run=run.name)
-ui.page_header(ui.t("tour.title"), ui.t("tour.lead"), verdict, good)
+        header = ui.t("tour.header_run", run=run.name)
+ui.page_header(ui.t("tour.title"), ui.t("tour.lead"), header, good)
 
 back, indicator, forward = st.columns([1, 1, 1], vertical_alignment="center")
 # "← Back" and "Next →": the back arrow is the button's icon; the forward arrow is Streamlit's hint for the
@@ -85,7 +85,7 @@ with ui.explained_errors(run):
     elif step == "gd":
         data = ui.cached(gd_step, run)
         # The header's verdict (same cache entry): its median cosine, shown as a cosine and as an angle.
-        key, values = gd_agreement(ui.cached(gd_finding, run).values)
+        key, values = gd_agreement(ui.cached(verdict, run, "gd").values)
         coords = one_based(len(data.truth))
         chart = heatmap_row({ui.t("tour.panel.model"): data.model, ui.t("tour.panel.gd"): data.gd,
                              ui.t("tour.panel.truth"): data.truth}, title=ui.t("tour.gd.chart"),
@@ -93,7 +93,7 @@ with ui.explained_errors(run):
                             y_title=ui.t("tour.axis.output"), value_title=ui.t("tour.axis.value"),
                             size=heatmap_size(len(coords)))
         second = ui.t(key, **values)
-        metric = (ui.t("tour.gd.metric"), values["cosine"], ui.t("tour.gd.delta", **values),
+        metric = (ui.t("tour.gd.metric"), values["median"], ui.t("tour.gd.delta", **values),
                   ui.t("tour.gd.metric_help", **values))
     elif step == "heads":
         data = ui.cached(heads_step, run)
@@ -120,8 +120,7 @@ with ui.explained_errors(run):
                       ui.t("tour.positions.metric_help"))
         else:
             r2 = f"{100 * data.r2:.0f}"
-            second = ui.t("tour.positions.s2" if data.well_described else "tour.positions.s2_not",
-                          r2=r2, period=f"{data.period:.0f}")
+            second = ui.t(positions_sentence(result), r2=r2, window=len(data.profile), covered=result.values["covered"])
             metric = (ui.t("tour.positions.metric"), f"{r2}%", ui.t("tour.positions.delta"),
                       ui.t("tour.positions.metric_help"))
 

@@ -23,7 +23,7 @@ fmt = ui.number
 ckpt = ui.require_run(t("training.title"), t("training.lead"))
 
 verdict = ui.cached(training_verdict, ckpt)
-text = t(verdict.key, **verdict.values)
+text = ui.verdict_text(verdict)
 if verdict.values["spike"]:
     text += " " + t("training.verdict.lowest", lowest=verdict.values["lowest"], step=verdict.values["lowest_step"])
 if verdict.values["incomplete"]:

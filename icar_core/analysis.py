@@ -23,72 +23,19 @@ import torch
 
 from icar_core.data import ARProcess, augment
 from icar_core.errors import NotApplicableError
-from icar_core.models import AugmentedLinearAttention, ICARModel
-from icar_core.theory import fit_gd_eta, gd_predictions, gd_sums
+from icar_core.models import AugmentedLinearAttention, ICARModel, ModelUpdate
+from icar_core.stats import mean_estimate
+from icar_core.theory import fit_gd_eta, gd_directions, gd_sums, gram_sums
 
 GD_FIT_CONTEXTS = 8192
-JACOBIAN_ELEMENTS = 2e7  # attention-pattern entries per group of copies in _local_jacobians
 GD_FIT_SEED = 424242
 
 
-@dataclass(frozen=True)
-class ModelUpdate:
-    """The model's sensitivity to the current token at every position.
-
-    current: ``∂ŝ_{n+1}/∂s_n`` (batch, n, d, d) — for augmented models ``Gamma_model``;
-    previous: ``∂ŝ_{n+1}/∂s_{n-1}`` (batch, n, d, d); exact: closed form (True) or local
-    linearisation by autograd (False).
-    """
-
-    current: np.ndarray
-    previous: np.ndarray
-    exact: bool
-
-
 def model_update(model: ICARModel, states: torch.Tensor, last_only: bool = False) -> ModelUpdate:
-    """The model's in-context update at every position (see :class:`ModelUpdate`).
-
-    ``last_only``: for the Jacobians of non-augmented models, compute only the last position (the
-    other entries stay zero): T times cheaper when only the last prediction is compared.
-    """
-    states = _as_input(model, states)
-    with torch.no_grad():
-        if isinstance(model, AugmentedLinearAttention):
-            M = model.context_matrices(states)
-            d = model.d
-            return ModelUpdate(M[..., d : 2 * d].numpy(), M[..., 2 * d :].numpy(), exact=True)
-    current, previous = _local_jacobians(model, states, last_only)
-    return ModelUpdate(current.numpy(), previous.numpy(), exact=False)
-
-
-def _local_jacobians(model: ICARModel, states: torch.Tensor,
-                      last_only: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
-    """``∂ŝ_{n+1}/∂s_n`` and ``∂ŝ_{n+1}/∂s_{n-1}`` (each (batch, n, d, d)), other states fixed.
-
-    The contexts are repeated once per position and copy k only reads the prediction at position
-    k, so d backward passes give every position's Jacobian (a plain sum over positions would mix
-    them, because a state influences every later prediction). ``last_only`` keeps one copy; the
-    copies are processed in groups so the attention patterns stay within memory.
-    """
-    batch, n, d = states.shape
-    wanted = [n - 1] if last_only else list(range(n))
-    pattern_size = batch * n * n * model.config.n_heads  # elements of one copy's attention pattern
-    group = max(1, int(JACOBIAN_ELEMENTS // pattern_size))
-    current = states.new_zeros(n, batch, d, d)
-    previous = states.new_zeros(n, batch, d, d)
-    for start in range(0, len(wanted), group):
-        positions = wanted[start : start + group]
-        x = states.detach().repeat(len(positions), 1, 1).requires_grad_(True)
-        y = model(x)
-        rows = torch.arange(len(positions) * batch)
-        position = torch.tensor(positions).repeat_interleave(batch)
-        has_previous = (position > 0).to(x.dtype)[:, None]
-        for i in range(d):
-            (grad,) = torch.autograd.grad(y[rows, position, i].sum(), x, retain_graph=i < d - 1)
-            current[positions, :, i] = grad[rows, position].reshape(len(positions), batch, d)
-            previous[positions, :, i] = (grad[rows, (position - 1).clamp(min=0)] * has_previous).reshape(
-                len(positions), batch, d)
-    return current.transpose(0, 1), previous.transpose(0, 1)
+    """The model's in-context update at every position (``ICARModel.in_context_update``) for validated
+    ``states`` (batch, n, d), as float64 numpy arrays."""
+    update = model.in_context_update(_as_input(model, states), last_only)
+    return ModelUpdate(update.current.double().numpy(), update.previous.double().numpy(), update.exact)
 
 
 def _as_input(model: ICARModel, states: torch.Tensor) -> torch.Tensor:
@@ -126,12 +73,20 @@ def _rel(a: np.ndarray, ref: np.ndarray) -> np.ndarray:
     return np.where(den > 0, _norm(a - ref) / np.where(den > 0, den, 1), np.nan)
 
 
-def _position_metrics(states: np.ndarray, update: ModelUpdate, G: np.ndarray, eta: np.ndarray,
+def least_squares_maps(G: np.ndarray, H: np.ndarray) -> np.ndarray:
+    """``W_LS = G_n H_n⁺`` at every position: the least-squares fit of ``s_t ≈ W s_{t-1}`` on the context so
+    far (``G``, ``H`` from :func:`icar_core.theory.gd_sums` and :func:`icar_core.theory.gram_sums`, each
+    (batch, n, d, d)); the minimum-norm fit while the context is shorter than d."""
+    return G @ torch.linalg.pinv(torch.as_tensor(H), hermitian=True).numpy()
+
+
+def _position_metrics(states: np.ndarray, update: ModelUpdate, G: np.ndarray, H: np.ndarray, eta: np.ndarray,
                       predictions: np.ndarray, targets: np.ndarray | None, W: np.ndarray | None,
                       n: int) -> dict[str, np.ndarray]:
     """Per-context metrics at position ``n`` (every array has the batch as first axis)."""
     gamma, gamma_prev = update.current[:, n], update.previous[:, n]
     W_GD = eta[n] * G[:, n]
+    W_LS = least_squares_maps(G[:, n], H[:, n])
     s_n = states[:, n]
     gd_prediction = np.einsum("bij,bj->bi", W_GD, s_n)
     model_prediction = predictions[:, n]
@@ -153,16 +108,30 @@ def _position_metrics(states: np.ndarray, update: ModelUpdate, G: np.ndarray, et
     if targets is not None:
         metrics["model_error"] = _norm(model_prediction - targets[:, n]) ** 2
         metrics["gd_error"] = _norm(gd_prediction - targets[:, n]) ** 2
+        metrics["ls_error"] = _norm(np.einsum("bij,bj->bi", W_LS, s_n) - targets[:, n]) ** 2
+        metrics["zero_error"] = _norm(targets[:, n]) ** 2
     if W is not None:
         metrics["model_W_error"] = _rel(gamma, W)
         metrics["gd_W_error"] = _rel(W_GD, W)
+        metrics["ls_W_error"] = _rel(W_LS, W)
         metrics["truth_error"] = _norm(np.einsum("bij,bj->bi", W, s_n) - targets[:, n]) ** 2 \
             if targets is not None else np.zeros(len(G))
     return metrics
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    inputs: np.ndarray  # (batch, n, d): s_0 … s_{n-1}
+    targets: np.ndarray  # (batch, n, d): s_1 … s_n
+    update: ModelUpdate
+    G: np.ndarray  # (batch, n, d, d): Σ s_t s_{t-1}ᵀ
+    H: np.ndarray  # (batch, n, d, d): Σ s_{t-1} s_{t-1}ᵀ
+    eta: np.ndarray  # (n,)
+    predictions: np.ndarray  # (batch, n, d)
+
+
 def _prepare(model: ICARModel, states: torch.Tensor, eta: np.ndarray | None, process: ARProcess | None,
-             last_only: bool = False):
+             last_only: bool = False) -> _Prepared:
     """Inputs (s_0 … s_{n-1}), targets (s_1 … s_n) and everything both comparisons need."""
     states = _as_input(model, states)
     inputs, targets = states[:, :-1], states[:, 1:]
@@ -182,116 +151,140 @@ def _prepare(model: ICARModel, states: torch.Tensor, eta: np.ndarray | None, pro
     else:
         with torch.no_grad():
             predictions = model(inputs).double().numpy()
-    G = gd_sums(inputs.double()).numpy()
-    return inputs.double().numpy(), targets.double().numpy(), update, G, eta, predictions
+    inputs = inputs.double()
+    return _Prepared(inputs.numpy(), targets.double().numpy(), update, gd_sums(inputs).numpy(),
+                     gram_sums(inputs).numpy(), eta, predictions)
+
+
+@dataclass(frozen=True)
+class GDComparison:
+    """The model against one GD step and least squares on each context, at the last position n.
+
+    metrics: one row per context (see :func:`compare_with_gd`); gamma, gamma_previous: the model's update
+    (batch, d, d) — the blocks acting on ``s_n`` and ``s_{n-1}``, exact or a labelled local linearisation
+    (``exact``); W_GD = ``eta · Σ s_t s_{t-1}ᵀ``; W_LS: the least-squares fit on the context
+    (:func:`least_squares_maps`); model_prediction, gd_prediction, ls_prediction (batch, d) of ``s_{n+1}``.
+    """
+
+    metrics: pd.DataFrame
+    gamma: np.ndarray
+    gamma_previous: np.ndarray
+    W_GD: np.ndarray
+    W_LS: np.ndarray
+    eta: float
+    model_prediction: np.ndarray
+    gd_prediction: np.ndarray
+    ls_prediction: np.ndarray
+    exact: bool
+    position: int
 
 
 def compare_with_gd(model: ICARModel, states: torch.Tensor, W: torch.Tensor | None = None,
-                    eta: np.ndarray | float | None = None, process: ARProcess | None = None) -> pd.DataFrame:
-    """One row per context: the model's update and prediction against one GD step, at the last position.
+                    eta: np.ndarray | float | None = None, process: ARProcess | None = None) -> GDComparison:
+    """The model's update and prediction against one GD step and least squares, at the last position.
 
     ``states`` (batch, n+1, d) hold ``s_0 … s_n`` — the model predicts ``s_n`` from ``s_0 … s_{n-1}``.
     ``eta``: GD step size per position (default: the task's best, from ``process``, else fitted on
     ``states``). ``W`` (batch, d, d): the true rules, for errors against the truth.
-    Columns: update_rel_error, update_cosine (``Gamma_model`` vs ``W_GD``), previous_block_share
+    Metric columns: update_rel_error, update_cosine (``Gamma_model`` vs ``W_GD``), previous_block_share
     (norm of the ``s_{t-1}`` block relative to the ``s_t`` block), prediction_diff,
     prediction_cosine, sensitivity_cosine and sensitivity_l2 (von Oswald et al.'s three, with
-    the sensitivity to the whole query token), model_eta, gd_eta, model_error and gd_error
-    (squared error against ``s_{n+1}``), and with ``W``: model_W_error, gd_W_error, truth_error.
-    ``frame.attrs``: ``exact`` (closed form or local linearisation) and ``kind``.
+    the sensitivity to the whole query token), model_eta, gd_eta; model_error, gd_error, ls_error and
+    zero_error (squared error against ``s_{n+1}`` of the model, the GD step, least squares and predicting 0);
+    with ``W``: model_W_error, gd_W_error, ls_W_error (relative distance of each map to W) and truth_error.
     """
-    inputs, targets, update, G, eta, predictions = _prepare(model, states, eta, process, last_only=True)
+    prep = _prepare(model, states, eta, process, last_only=True)
     W_np = None if W is None else torch.as_tensor(W).double().numpy()
-    frame = pd.DataFrame(_position_metrics(inputs, update, G, eta, predictions, targets, W_np,
-                                           inputs.shape[1] - 1))
-    frame.attrs.update(exact=update.exact, kind=model.kind, position=inputs.shape[1] - 1)
-    return frame
+    n = prep.inputs.shape[1] - 1
+    metrics = pd.DataFrame(_position_metrics(prep.inputs, prep.update, prep.G, prep.H, prep.eta, prep.predictions,
+                                             prep.targets, W_np, n))
+    W_GD = prep.eta[n] * prep.G[:, n]
+    W_LS = least_squares_maps(prep.G[:, n], prep.H[:, n])
+    s_n = prep.inputs[:, n]
+    return GDComparison(metrics, prep.update.current[:, n], prep.update.previous[:, n], W_GD, W_LS,
+                        float(prep.eta[n]), prep.predictions[:, n], np.einsum("bij,bj->bi", W_GD, s_n),
+                        np.einsum("bij,bj->bi", W_LS, s_n), prep.update.exact, n)
 
 
 def gd_curve(model: ICARModel, states: torch.Tensor, W: torch.Tensor | None = None,
              eta: np.ndarray | float | None = None, process: ARProcess | None = None) -> pd.DataFrame:
     """The :func:`compare_with_gd` metrics against context length ``n = 1 … T−1``.
 
-    One row per position: medians over contexts of every metric, and means of the squared errors
-    (``model_loss``, ``gd_loss``, ``truth_loss``: how prediction improves with more context).
+    One row per position: medians over contexts of every metric, and the means of the squared errors with
+    their 95% intervals (``model_loss``, ``gd_loss``, ``ls_loss``, ``truth_loss`` and ``*_low``/``*_high``:
+    how prediction improves with more context).
     """
-    inputs, targets, update, G, eta, predictions = _prepare(model, states, eta, process)
+    prep = _prepare(model, states, eta, process)
     W_np = None if W is None else torch.as_tensor(W).double().numpy()
     rows = []
-    for n in range(1, inputs.shape[1]):
-        metrics = _position_metrics(inputs, update, G, eta, predictions, targets, W_np, n)
+    for n in range(1, prep.inputs.shape[1]):
+        metrics = _position_metrics(prep.inputs, prep.update, prep.G, prep.H, prep.eta, prep.predictions,
+                                    prep.targets, W_np, n)
         row = {"n": n} | {name: float(np.median(v)) for name, v in metrics.items()}
-        row["model_loss"] = float(metrics["model_error"].mean())
-        row["gd_loss"] = float(metrics["gd_error"].mean())
-        if W_np is not None:
-            row["truth_loss"] = float(metrics["truth_error"].mean())
+        for loss, error in LOSS_SERIES.items():
+            if error in metrics:
+                estimate = mean_estimate(metrics[error])
+                row |= {loss: estimate.value, f"{loss}_low": estimate.low, f"{loss}_high": estimate.high}
         rows.append(row)
     frame = pd.DataFrame(rows)
-    frame.attrs.update(exact=update.exact, kind=model.kind)
+    frame.attrs.update(exact=prep.update.exact, contexts=len(prep.inputs))
     return frame
 
 
+#: The mean squared errors :func:`gd_curve` reports, from the per-context errors of :func:`compare_with_gd`.
+LOSS_SERIES = {"model_loss": "model_error", "gd_loss": "gd_error", "ls_loss": "ls_error", "truth_loss": "truth_error"}
+
+
 @dataclass(frozen=True)
-class GDVerdict:
-    """The headline numbers of the GD comparison of one run (medians over contexts)."""
+class LossSample:
+    """Per-context squared errors on fresh contexts (every array (n_contexts,)).
 
-    loss_ratio: float  # model loss / best-η GD loss at the last position (over loss_contexts)
-    loss_ratio_all: float  # the same over positions 1 … T−1
-    prediction_cosine: float
-    sensitivity_cosine: float
-    prediction_diff: float
-    update_cosine: float
-    update_rel_error: float
-    model_W_error: float
-    gd_W_error: float
-    exact: bool
-    n_contexts: int
-    loss_contexts: int
-
-
-def gd_verdict(model: ICARModel, process: ARProcess, n_contexts: int = 512, seed: int = 2024,
-               loss_contexts: int = 8192) -> GDVerdict:
-    """Compare the model with the task's best GD step on fresh contexts of the run's process.
-
-    The cosines and distances are medians over ``n_contexts``; the loss ratios are means over
-    ``loss_contexts`` (from predictions only), because a mean squared error over a few hundred
-    contexts moves by several percent from sample to sample.
+    At the last position: ``model``, ``gd`` (the task's best single step), ``ls`` (least squares on the
+    context), ``zero`` (predicting 0) and ``own_step`` (the model's own step ``c·c_n·Σ s_t s_{t-1}ᵀ`` of a
+    one-head block run, else None); ``model_all``, ``gd_all``: summed over positions 1 … T−1.
     """
-    states, W = process.sample(n_contexts, seed, torch.float64)
-    last = compare_with_gd(model, states, W, process=process)
-    ratio_last, ratio_all = gd_loss_ratios(model, process, loss_contexts, seed + 1)
-    return GDVerdict(
-        loss_ratio=ratio_last,
-        loss_ratio_all=ratio_all,
-        prediction_cosine=float(last["prediction_cosine"].median()),
-        sensitivity_cosine=float(last["sensitivity_cosine"].median()),
-        prediction_diff=float(last["prediction_diff"].median()),
-        update_cosine=float(last["update_cosine"].median()),
-        update_rel_error=float(last["update_rel_error"].median()),
-        model_W_error=float(last["model_W_error"].median()),
-        gd_W_error=float(last["gd_W_error"].median()),
-        exact=bool(last.attrs["exact"]),
-        n_contexts=n_contexts,
-        loss_contexts=loss_contexts,
-    )
+
+    model: np.ndarray
+    gd: np.ndarray
+    ls: np.ndarray
+    zero: np.ndarray
+    own_step: np.ndarray | None
+    model_all: np.ndarray
+    gd_all: np.ndarray
 
 
-def gd_loss_ratios(model: ICARModel, process: ARProcess, n_contexts: int = 8192, seed: int = 2025,
-                   chunk: int = 2048) -> tuple[float, float]:
-    """Model loss / best-η GD loss on ``n_contexts`` fresh contexts: at the last position, and over
-    positions 1 … T−1 (the units of :func:`icar_core.models.prediction_loss`)."""
-    eta = best_gd_eta(process)
+def loss_sample(model: ICARModel, process: ARProcess, n_contexts: int, seed: int, own_scale: float | None = None,
+                chunk: int = 2048) -> LossSample:
+    """:class:`LossSample` on ``n_contexts`` fresh contexts of ``process`` (the units of
+    :func:`icar_core.models.prediction_loss`). ``own_scale``: the model's own step factor ``c·c_n`` at the
+    last position, for block runs (see :func:`own_step_scale`)."""
+    eta = torch.tensor(best_gd_eta(process))
     states, _ = process.sample(n_contexts, seed, torch.float64)
     dtype = next(model.parameters()).dtype
-    model_err = gd_err = 0.0
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("model", "gd", "ls", "zero", "own_step", "model_all",
+                                                          "gd_all")}
     for part in states.split(chunk):
         inputs, targets = part[:, :-1], part[:, 1:]
         with torch.no_grad():
             predictions = model(inputs.to(dtype)).double()
-        gd = gd_predictions(inputs, torch.tensor(eta))
-        model_err = model_err + (predictions - targets)[:, 1:].pow(2).sum(dim=(0, 2))
-        gd_err = gd_err + (gd - targets)[:, 1:].pow(2).sum(dim=(0, 2))
-    return float(model_err[-1] / gd_err[-1]), float(model_err.sum() / gd_err.sum())
+        directions = gd_directions(inputs)
+        model_err = (predictions - targets).pow(2).sum(-1)
+        gd_err = (eta[: inputs.shape[1], None] * directions - targets).pow(2).sum(-1)
+        # Only the last position's sums: Σ_t s_t s_{t-1}ᵀ and Σ_t s_{t-1} s_{t-1}ᵀ over the whole context.
+        G = torch.einsum("bti,btj->bij", inputs[:, 1:], inputs[:, :-1]).numpy()
+        H = torch.einsum("bti,btj->bij", inputs[:, :-1], inputs[:, :-1]).numpy()
+        s_n, target = inputs[:, -1].numpy(), targets[:, -1].numpy()
+        ls_prediction = np.einsum("bij,bj->bi", least_squares_maps(G, H), s_n)
+        parts["model"].append(model_err[:, -1].numpy())
+        parts["gd"].append(gd_err[:, -1].numpy())
+        parts["ls"].append(((ls_prediction - target) ** 2).sum(-1))
+        parts["zero"].append((target**2).sum(-1))
+        if own_scale is not None:
+            parts["own_step"].append(((own_scale * directions[:, -1] - targets[:, -1]) ** 2).sum(-1).numpy())
+        parts["model_all"].append(model_err[:, 1:].sum(-1).numpy())
+        parts["gd_all"].append(gd_err[:, 1:].sum(-1).numpy())
+    joined = {k: (np.concatenate(v) if v else None) for k, v in parts.items()}
+    return LossSample(**joined)
 
 
 def fit_preconditioner(G: np.ndarray, gamma: np.ndarray) -> tuple[np.ndarray, float]:

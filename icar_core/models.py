@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
+from typing import ClassVar
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -113,8 +115,37 @@ def prediction_loss(model: nn.Module, states: torch.Tensor) -> torch.Tensor:
     return (predictions[:, 1:] - states[:, 2:]).pow(2).sum(-1).mean()
 
 
+@dataclass(frozen=True)
+class ModelUpdate:
+    """The model's sensitivity to the newest tokens at every position.
+
+    current: ``∂ŝ_{n+1}/∂s_n`` (batch, n, d, d) — for augmented models ``Gamma_model``;
+    previous: ``∂ŝ_{n+1}/∂s_{n-1}`` (batch, n, d, d); exact: closed form (True) or a local
+    linearisation by autograd (False: the prediction is not linear in the current state). The model returns
+    tensors; ``icar_core.analysis.model_update`` hands them on as float64 numpy arrays.
+    """
+
+    current: torch.Tensor | np.ndarray
+    previous: torch.Tensor | np.ndarray
+    exact: bool
+
+
+#: Attention-pattern entries per group of context copies in :meth:`ICARModel.in_context_update`'s Jacobians.
+JACOBIAN_ELEMENTS = 2e7
+
+
 class ICARModel(nn.Module):
-    """Shared interface of the three kinds."""
+    """Shared interface of the three kinds, and what each can show (its capabilities).
+
+    Analyses and pages ask the model — ``exact_update``, :attr:`head_type`, :meth:`circuits`,
+    :meth:`positional_matrix`, :meth:`positional_embeddings`, :meth:`in_context_update` — rather than
+    testing ``config.kind``.
+    """
+
+    #: Whether :meth:`in_context_update` is a closed form (the layer is linear in the query).
+    exact_update: ClassVar[bool] = False
+    #: Whether the tokens are augmented ``(0, s_t, s_{t-1})`` (see :meth:`token_blocks`).
+    augmented_tokens: ClassVar[bool] = False
 
     def __init__(self, config: ModelConfig, d: int, T: int) -> None:
         super().__init__()
@@ -124,19 +155,79 @@ class ICARModel(nn.Module):
     def kind(self) -> str:
         return self.config.kind
 
+    @property
+    def head_type(self) -> str | None:
+        """``augmented`` | ``full`` | ``diagonal``: what a head is made of; None when nothing per head is learned."""
+        return None
+
+    @property
+    def n_heads(self) -> int:
+        return self.config.n_heads
+
     def _check_states(self, states: torch.Tensor, max_len: int | None) -> None:
         if states.ndim != 3 or states.shape[-1] != self.d:
             raise ValueError(f"states must have shape (batch, n, {self.d}); got {tuple(states.shape)}")
         if max_len is not None and states.shape[1] > max_len:
             raise ValueError(f"this model has {max_len} positions; got a context of {states.shape[1]} states")
 
-    def head_parameters(self) -> dict[str, torch.Tensor]:
-        """Per-head weights by name, each with the head as its first axis (detached)."""
+    def circuits(self) -> dict[str, torch.Tensor]:
+        """Per-head matrices by name, head first, detached float64 (products of float32 weights would lose
+        digits that structure fits see); empty when :attr:`head_type` is None."""
         return {}
 
-    def positional_encodings(self) -> torch.Tensor | None:
-        """The learned positional matrix ``P (T, T)`` or embeddings ``(T, pos_dim)``; None if absent."""
+    def token_blocks(self) -> dict[str, slice] | None:
+        """Names and coordinate slices of the blocks of an augmented token; None for plain tokens."""
         return None
+
+    def positional_matrix(self) -> torch.Tensor | None:
+        """The learned positional matrix ``P (T, T)``, masked to ``t <= n``; None if the model has none."""
+        return None
+
+    def positional_embeddings(self) -> torch.Tensor | None:
+        """Learned positional vectors ``(T, pos_dim)``; None if the model has none."""
+        return None
+
+    @property
+    def first_used_position(self) -> int:
+        """The first query position whose positional weights receive a gradient: 1 with the shifted query
+        (row 0 multiplies ``s_{-1} = 0``), else 0."""
+        return 0
+
+    def positional_encodings(self) -> torch.Tensor | None:
+        """Whichever positional term the model learns: :meth:`positional_matrix` or :meth:`positional_embeddings`."""
+        matrix = self.positional_matrix()
+        return matrix if matrix is not None else self.positional_embeddings()
+
+    def in_context_update(self, states: torch.Tensor, last_only: bool = False) -> ModelUpdate:
+        """The model's in-context update at every position, for ``states`` (batch, n, d).
+
+        Here the local linearisation: the Jacobians of the prediction with respect to the current and the
+        previous state, other states fixed. ``last_only`` computes the last position only (T times cheaper
+        when only the last prediction is compared; the other entries stay zero). The contexts are repeated
+        once per position and copy k only reads the prediction at position k, so d backward passes give
+        every position's Jacobian (a plain sum over positions would mix them, because a state influences
+        every later prediction); the copies go in groups so the attention patterns stay within memory.
+        """
+        batch, n, d = states.shape
+        wanted = [n - 1] if last_only else list(range(n))
+        pattern_size = batch * n * n * self.n_heads  # elements of one copy's attention pattern
+        group = max(1, int(JACOBIAN_ELEMENTS // pattern_size))
+        current = states.new_zeros(n, batch, d, d)
+        previous = states.new_zeros(n, batch, d, d)
+        for start in range(0, len(wanted), group):
+            positions = wanted[start : start + group]
+            x = states.detach().repeat(len(positions), 1, 1).requires_grad_(True)
+            with torch.enable_grad():
+                y = self(x)
+                rows = torch.arange(len(positions) * batch)
+                position = torch.tensor(positions).repeat_interleave(batch)
+                has_previous = (position > 0).to(x.dtype)[:, None]
+                for i in range(d):
+                    (grad,) = torch.autograd.grad(y[rows, position, i].sum(), x, retain_graph=i < d - 1)
+                    current[positions, :, i] = grad[rows, position].reshape(len(positions), batch, d)
+                    previous[positions, :, i] = (grad[rows, (position - 1).clamp(min=0)] * has_previous).reshape(
+                        len(positions), batch, d)
+        return ModelUpdate(current.transpose(0, 1), previous.transpose(0, 1), exact=False)
 
 
 def _init(shape: tuple[int, ...], scale: float) -> nn.Parameter:
@@ -151,6 +242,9 @@ class AugmentedLinearAttention(ICARModel):
     ``Q_blk, K_blk, V_blk (H, d, d)`` placed so that the value reads ``s_t`` into the output block,
     the key reads ``s_{t-1}`` and the query reads ``s_t``.
     """
+
+    exact_update = True
+    augmented_tokens = True
 
     def __init__(self, config: ModelConfig, d: int, T: int) -> None:
         super().__init__(config, d, T)
@@ -234,12 +328,34 @@ class AugmentedLinearAttention(ICARModel):
         blocks = self.context_matrices(states)[..., 2 * self.d :]
         return blocks if all_positions else blocks[:, -1]
 
-    def head_parameters(self) -> dict[str, torch.Tensor]:
-        W_Q, W_K, W_V = (w.detach() for w in self.weights())
-        params = {"W_Q": W_Q, "W_K": W_K, "W_V": W_V}
+    @property
+    def head_type(self) -> str:
+        return "augmented"
+
+    def token_blocks(self) -> dict[str, slice]:
+        """``{"0": 0..d, "s_t": d..2d, "s_{t-1}": 2d..3d}``; the ``"0"`` block is where the prediction is written."""
+        d = self.d
+        return {"0": slice(0, d), "s_t": slice(d, 2 * d), "s_{t-1}": slice(2 * d, 3 * d)}
+
+    def circuits(self) -> dict[str, torch.Tensor]:
+        """``W_Q, W_K, W_V`` (H, 3d, 3d); ``W_QK = W_Qᵀ W_K`` (H, 3d, 3d); ``W_OV`` = the output-block rows
+        ``W_V[:, :d]`` (H, d, 3d) — only they reach the prediction. With ``structure="block"`` also
+        ``Q_blk, K_blk, V_blk`` (H, d, d) and ``preconditioner = V_blk · (K_blkᵀ Q_blk)`` (H, d, d), the
+        gauge-invariant product that is ``c·I`` for one gradient step (DESIGN.md §1, caution (b))."""
+        W_Q, W_K, W_V = (w.detach().double() for w in self.weights())
+        circuits = {"W_Q": W_Q, "W_K": W_K, "W_V": W_V, "W_QK": W_Q.transpose(-1, -2) @ W_K, "W_OV": W_V[:, : self.d]}
         if self.config.structure == "block":
-            params |= {"Q_blk": self.Q_blk.detach(), "K_blk": self.K_blk.detach(), "V_blk": self.V_blk.detach()}
-        return params
+            Q_blk, K_blk, V_blk = (w.detach().double() for w in (self.Q_blk, self.K_blk, self.V_blk))
+            circuits |= {"Q_blk": Q_blk, "K_blk": K_blk, "V_blk": V_blk,
+                         "preconditioner": V_blk @ (K_blk.transpose(-1, -2) @ Q_blk)}
+        return circuits
+
+    def in_context_update(self, states: torch.Tensor, last_only: bool = False) -> ModelUpdate:
+        """Exact: the blocks of ``M_n`` acting on ``s_n`` (``Gamma_model``) and on ``s_{n-1}``."""
+        with torch.no_grad():
+            M = self.context_matrices(states)
+        d = self.d
+        return ModelUpdate(M[..., d : 2 * d], M[..., 2 * d :], exact=True)
 
 
 class MultiheadLinearAttention(ICARModel):
@@ -321,18 +437,30 @@ class MultiheadLinearAttention(ICARModel):
         out = torch.einsum("bhnt,btj,hj->bnj", pattern, s, B)
         return as_real(out) if self.complex else out
 
-    def head_parameters(self) -> dict[str, torch.Tensor]:
+    @property
+    def head_type(self) -> str:
+        return self.config.heads
+
+    @property
+    def first_used_position(self) -> int:
+        return 1 if self.config.positional == "matrix" and self.config.query == "previous" else 0
+
+    def circuits(self) -> dict[str, torch.Tensor]:
+        """Diagonal heads: ``A, B`` (H, m), rows ``a_h, b_h``. Full heads: ``W_Q, W_K, W_V`` and
+        ``W_QK = W_Qᵀ W_K`` (H, d, d), ``W_OV = W_V``."""
         if self.config.heads == "diagonal":
             A, B = self.diagonal_vectors()
-            return {"A": A.detach(), "B": B.detach()}
-        return {"W_Q": self.W_Q.detach(), "W_K": self.W_K.detach(), "W_V": self.W_V.detach()}
+            return {"A": A.detach().double(), "B": B.detach().double()}
+        W_Q, W_K, W_V = (w.detach().double() for w in (self.W_Q, self.W_K, self.W_V))
+        return {"W_Q": W_Q, "W_K": W_K, "W_V": W_V, "W_QK": W_Q.transpose(-1, -2) @ W_K, "W_OV": W_V}
 
-    def positional_encodings(self) -> torch.Tensor | None:
-        if self.config.positional == "matrix":
-            return (self.P * causal_mask(self.T, self.P.device)).detach()
-        if self.config.positional == "embedding":
-            return self.pos_embed.detach()
-        return None
+    def positional_matrix(self) -> torch.Tensor | None:
+        if self.config.positional != "matrix":
+            return None
+        return (self.P * causal_mask(self.T, self.P.device)).detach()
+
+    def positional_embeddings(self) -> torch.Tensor | None:
+        return self.pos_embed.detach() if self.config.positional == "embedding" else None
 
 
 class PEOnlyAttention(MultiheadLinearAttention):
@@ -352,5 +480,9 @@ class PEOnlyAttention(MultiheadLinearAttention):
         ones = torch.ones(1, self.width, device=self.P.device)
         return ones, ones
 
-    def head_parameters(self) -> dict[str, torch.Tensor]:
+    @property
+    def head_type(self) -> None:
+        return None
+
+    def circuits(self) -> dict[str, torch.Tensor]:
         return {}

@@ -66,11 +66,10 @@ def _single_threaded(function: Callable[_P, _R]) -> Callable[_P, _R]:
 # Model kinds
 # ---------------------------------------------------------------------------------------------------------------
 
-def _kind(model: nn.Module) -> str:
-    config = getattr(model, "config", None)
-    if config is None:
+def _icar_model(model: nn.Module) -> nn.Module:
+    if getattr(model, "config", None) is None:
         raise TypeError(f"expected an icar model (with a .config); got {type(model).__name__}")
-    return config.kind
+    return model
 
 
 def _numpy(tensor: torch.Tensor) -> np.ndarray:
@@ -79,15 +78,13 @@ def _numpy(tensor: torch.Tensor) -> np.ndarray:
 
 
 def _require_heads(model: nn.Module) -> str:
-    """The head type (``augmented`` | ``full`` | ``diagonal``), or NotApplicableError for PE-only runs."""
-    kind = _kind(model)
-    if kind == "pe_only":
+    """The model's head type (``augmented`` | ``full`` | ``diagonal``), or NotApplicableError when it has none."""
+    head_type = _icar_model(model).head_type
+    if head_type is None:
         raise NotApplicableError(
             "This is a positional-encoding-only run: it has no learned heads, only the positional matrix P. "
             "Look at the positional encodings (PCA, cosine profile) instead.")
-    if kind == "augmented":
-        return "augmented"
-    return model.config.heads
+    return head_type
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -95,49 +92,24 @@ def _require_heads(model: nn.Module) -> str:
 # ---------------------------------------------------------------------------------------------------------------
 
 def token_block_labels(model: nn.Module) -> dict[str, slice]:
-    """Names and coordinate slices of the blocks of an augmented token ``e_t = (0, s_t, s_{t-1}) ∈ R^{3d}``.
-
-    Ordered ``{"0": 0..d, "s_t": d..2d, "s_{t-1}": 2d..3d}``; the ``"0"`` block is where the prediction is
-    written. Only augmented runs have such tokens.
-    """
-    if _kind(model) != "augmented":
+    """Names and coordinate slices of the blocks of an augmented token ``e_t = (0, s_t, s_{t-1}) ∈ R^{3d}``
+    (see ``ICARModel.token_blocks``); NotApplicableError for plain tokens."""
+    blocks = _icar_model(model).token_blocks()
+    if blocks is None:
         raise NotApplicableError(
             "Only augmented-token runs have token blocks (0, s_t, s_{t-1}); this run's tokens are the plain "
             "states s_t.")
-    d = model.d
-    return {"0": slice(0, d), "s_t": slice(d, 2 * d), "s_{t-1}": slice(2 * d, 3 * d)}
+    return blocks
 
 
 @_single_threaded
 def head_matrices(model: nn.Module) -> dict[str, np.ndarray]:
-    """Per-head matrices by name, head first, as float64 numpy arrays.
+    """The model's per-head circuits (``ICARModel.circuits``), head first, as float64 numpy arrays.
 
-    - augmented: ``W_Q, W_K, W_V`` (H, 3d, 3d); ``W_QK = W_Qᵀ W_K`` (H, 3d, 3d); ``W_OV`` = the output-block
-      rows ``W_V[:, :d]`` (H, d, 3d) — only they reach the prediction. With ``structure="block"`` also
-      ``Q_blk, K_blk, V_blk`` (H, d, d) and ``preconditioner = V_blk · (K_blkᵀ Q_blk)`` (H, d, d), the
-      gauge-invariant product that is ``c·I`` for one gradient step (DESIGN.md §1, caution (b)).
-    - multihead, full heads: ``W_Q, W_K, W_V, W_QK`` (H, d, d) and ``W_OV = W_V`` (H, d, d).
-    - multihead, diagonal heads: ``A, B`` (H, m), rows ``a_h, b_h``; m = d (real) or d/2 (complex).
-
-    Raises NotApplicableError for PE-only runs (no heads).
+    Raises NotApplicableError for runs with no heads (PE-only).
     """
-    heads = _require_heads(model)
-    if heads == "diagonal":
-        A, B = model.diagonal_vectors()
-        return {"A": _numpy(A), "B": _numpy(B)}
-    if heads == "augmented":
-        W_Q, W_K, W_V = (_numpy(w) for w in model.weights())
-        W_OV = W_V[:, : model.d]
-    else:
-        W_Q, W_K, W_V = _numpy(model.W_Q), _numpy(model.W_K), _numpy(model.W_V)
-        W_OV = W_V
-    matrices = {"W_Q": W_Q, "W_K": W_K, "W_V": W_V,
-                "W_QK": np.transpose(W_Q, (0, 2, 1)) @ W_K, "W_OV": W_OV}
-    if heads == "augmented" and model.config.structure == "block":
-        Q_blk, K_blk, V_blk = _numpy(model.Q_blk), _numpy(model.K_blk), _numpy(model.V_blk)
-        matrices |= {"Q_blk": Q_blk, "K_blk": K_blk, "V_blk": V_blk,
-                     "preconditioner": V_blk @ (np.transpose(K_blk, (0, 2, 1)) @ Q_blk)}
-    return matrices
+    _require_heads(model)
+    return {name: _numpy(w) for name, w in model.circuits().items()}
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -319,32 +291,38 @@ def circuit_structure(C: np.ndarray) -> CircuitStructure:
 # ---------------------------------------------------------------------------------------------------------------
 
 def _positional_matrix(model: nn.Module) -> np.ndarray:
-    """The masked positional matrix ``P`` (T, T) of a multihead or PE-only run, else NotApplicableError."""
-    if _kind(model) == "augmented" or model.config.positional != "matrix":
+    """The masked positional matrix ``P`` (T, T) of the model, else NotApplicableError."""
+    P = _icar_model(model).positional_matrix()
+    if P is None:
         raise NotApplicableError(
             "This run has no positional matrix P (augmented runs have none; a multihead run needs "
             "positional='matrix'). The PE profile and its cosine fit apply to runs with P.")
-    return _numpy(model.positional_encodings())
+    return _numpy(P)
 
 
 @_single_threaded
 def positional_rows(model: nn.Module) -> tuple[np.ndarray, np.ndarray]:
     """The encodings a PCA of positions should use, and the position of each: ``(rows (N, D), positions (N,))``.
 
-    - positional matrix: rows of the masked (lower-triangular) ``P`` (T, T), D = T, for the query positions
-      that use them: 1..T−1 with the shifted query ``s_{n-1}`` (row 0 multiplies ``s_{-1} = 0`` and never
-      receives a gradient), 0..T−1 with the current query;
+    - positional matrix: the *earlier-token* entries of the rows of the masked ``P`` (T, T) — the newest-token
+      (diagonal) entry of each row is set to 0, as in the authors' saved arrays, so that both PCAs are made on
+      the same entries — for the query positions that use them (``ICARModel.first_used_position`` on);
     - learned embeddings: all T vectors ``p_n`` (T, pos_dim), positions 0..T−1.
 
     Raises NotApplicableError for runs with no positional term.
     """
-    kind = _kind(model)
-    if kind == "augmented" or model.config.positional == "none":
+    model = _icar_model(model)
+    matrix, embeddings = model.positional_matrix(), model.positional_embeddings()
+    if matrix is None and embeddings is None:
         raise NotApplicableError(
             "This run has no learned positional encodings (augmented runs, or positional='none'), so there "
             "is nothing for a PCA of positions to show.")
-    encodings = _numpy(model.positional_encodings())
-    first = 1 if model.config.positional == "matrix" and model.config.query == "previous" else 0
+    if matrix is not None:
+        encodings = _numpy(matrix)
+        np.fill_diagonal(encodings, 0.0)
+    else:
+        encodings = _numpy(embeddings)
+    first = model.first_used_position
     if encodings.shape[0] - first < 3:
         raise NotApplicableError(f"This run has only {encodings.shape[0] - first} used positions; a PCA of "
                                  "positions needs at least 3.")
@@ -427,8 +405,9 @@ def pe_profile(model: nn.Module) -> np.ndarray:
 
 def pe_profile_is_flat(model: nn.Module) -> bool:
     """Whether the last used row (:func:`pe_profile`) is rounding noise next to the largest used weight of P
-    (:func:`is_flat`): then it has no shape to fit. NotApplicableError for runs without P."""
-    return is_flat(pe_profile(model), float(np.abs(positional_rows(model)[0]).max()))
+    (:func:`is_flat`), newest-token entries included: then it has no shape to fit. NotApplicableError for runs
+    without P."""
+    return is_flat(pe_profile(model), float(np.abs(_positional_matrix(model)).max()))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -546,3 +525,98 @@ def fit_cosine(profile: np.ndarray, t: np.ndarray | None = None, *,
                      phase=float(phase), offset=float(offset), r2=float(r2),
                      omega_min=omega_min, omega_max=omega_max, omega_at_lower_bound=bool(at_lower_bound),
                      well_described=bool(r2 >= r2_threshold and not at_lower_bound))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Is it a cosine, or would a polynomial do as well?
+# ---------------------------------------------------------------------------------------------------------------
+
+CV_FOLDS = 5
+#: The cosine is preferred over a polynomial only when its held-out error is below 1/this of the polynomial's.
+SHAPE_PREFERENCE_FACTOR = 2.0
+
+
+@dataclass(frozen=True)
+class ShapeComparison:
+    """Held-out mean squared errors (k-fold, folds interleaved so each spans the row) of three fits of one
+    profile: ``cosine`` (4 parameters: a, ω, φ, b), ``cubic`` (4) and ``quadratic`` (3).
+
+    ``cosine_preferred``: the cosine's held-out error is below 1/:data:`SHAPE_PREFERENCE_FACTOR` of both
+    polynomials'; otherwise a polynomial of as many or fewer parameters explains the row as well, and the row
+    cannot be called a cosine rather than a gentle curve.
+    """
+
+    cosine: float
+    cubic: float
+    quadratic: float
+    folds: int
+
+    @property
+    def cosine_preferred(self) -> bool:
+        return bool(self.cosine * SHAPE_PREFERENCE_FACTOR < min(self.cubic, self.quadratic))
+
+
+def _polynomial_cv(t: np.ndarray, y: np.ndarray, degree: int, folds: np.ndarray) -> float:
+    errors = []
+    for k in np.unique(folds):
+        train = folds != k
+        coef = np.polynomial.polynomial.polyfit(t[train], y[train], degree)
+        errors.append((np.polynomial.polynomial.polyval(t[~train], coef) - y[~train]) ** 2)
+    return float(np.mean(np.concatenate(errors)))
+
+
+def _cosine_cv(t: np.ndarray, y: np.ndarray, folds: np.ndarray) -> float:
+    errors = []
+    for k in np.unique(folds):
+        train = folds != k
+        fit = fit_cosine(y[train], t[train])
+        errors.append((fit.predict(t[~train]) - y[~train]) ** 2)
+    return float(np.mean(np.concatenate(errors)))
+
+
+def compare_shapes(profile: np.ndarray, n_folds: int = CV_FOLDS) -> ShapeComparison:
+    """:class:`ShapeComparison` of a 1-D ``profile`` (sampled at 0..N−1, N ≥ 2·n_folds)."""
+    y = np.asarray(profile, dtype=np.float64).ravel()
+    if len(y) < 2 * n_folds or not np.all(np.isfinite(y)):
+        raise ValueError(f"need a finite profile of at least {2 * n_folds} values; got {len(y)}")
+    t = np.arange(len(y), dtype=np.float64)
+    folds = np.arange(len(y)) % n_folds
+    return ShapeComparison(_cosine_cv(t, y, folds), _polynomial_cv(t, y, 3, folds), _polynomial_cv(t, y, 2, folds),
+                           n_folds)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Does the heads' overlap mean anything? (A → QA, B → QB leaves C = Bᵀ A and every prediction unchanged)
+# ---------------------------------------------------------------------------------------------------------------
+
+#: Rotations of the heads tried to show how far the overlap moves when A·Aᵀ is not a multiple of I.
+HEAD_ROTATIONS = 64
+HEAD_ROTATION_SEED = 11
+
+
+@dataclass(frozen=True)
+class OverlapInvariance:
+    """How the heads' mean |cosine| behaves under ``A → QA, B → QB`` (Q any H×H orthogonal matrix), which
+    leaves ``C = Bᵀ A`` — and so every prediction — unchanged.
+
+    gram_error: relative distance of ``A·Aᵀ`` to its best ``c·I`` (0: the rows of A are orthogonal and of equal
+    length, so every such Q keeps them so and the overlap is a property of the solution); low, high: the
+    range of the overlap (mean of the A and B scores) over :data:`HEAD_ROTATIONS` random Q, the identity
+    included.
+    """
+
+    gram_error: float
+    low: float
+    high: float
+
+
+def overlap_invariance(A: np.ndarray, B: np.ndarray) -> OverlapInvariance:
+    """See :class:`OverlapInvariance`; ``A``, ``B`` (H, m) diagonal head vectors."""
+    A, B = np.asarray(A, dtype=np.float64), np.asarray(B, dtype=np.float64)
+    H = A.shape[0]
+    rng = np.random.default_rng(HEAD_ROTATION_SEED)
+    rotations = [np.eye(H)] + [np.linalg.qr(rng.normal(size=(H, H)))[0] for _ in range(HEAD_ROTATIONS - 1)]
+    scores = [(_orthogonality_of_vectors(Q @ A).score + _orthogonality_of_vectors(Q @ B).score) / 2
+              for Q in rotations]
+    gram_error = max(scaled_identity_fit(A @ A.T)[1], scaled_identity_fit(B @ B.T)[1])
+    return OverlapInvariance(gram_error, float(min(scores)), float(max(scores)))

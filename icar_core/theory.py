@@ -20,11 +20,22 @@ import torch
 from icar_core.validation import check_choice, check_int, check_number
 
 
+def _cumulative_outer(left: torch.Tensor, right: torch.Tensor) -> torch.Tensor:
+    """``Σ_{t<=n} left_t right_tᵀ`` with an empty sum first: (batch, n−1, d) twice -> (batch, n, d, d)."""
+    outer = left[..., :, None] * right[..., None, :]
+    batch, _, d = left.shape
+    return torch.cat([outer.new_zeros(batch, 1, d, d), torch.cumsum(outer, dim=1)], dim=1)
+
+
 def gd_sums(states: torch.Tensor) -> torch.Tensor:
     """``G_n = Σ_{t=1..n} s_t s_{t-1}ᵀ`` at every position: (batch, n, d) -> (batch, n, d, d)."""
-    outer = states[:, 1:, :, None] * states[:, :-1, None, :]
-    batch, _, d = states.shape
-    return torch.cat([outer.new_zeros(batch, 1, d, d), torch.cumsum(outer, dim=1)], dim=1)
+    return _cumulative_outer(states[:, 1:], states[:, :-1])
+
+
+def gram_sums(states: torch.Tensor) -> torch.Tensor:
+    """``H_n = Σ_{t=1..n} s_{t-1} s_{t-1}ᵀ`` at every position: (batch, n, d) -> (batch, n, d, d); with
+    :func:`gd_sums` it gives the least-squares fit ``G_n H_n⁺`` of ``s_t ≈ W s_{t-1}``."""
+    return _cumulative_outer(states[:, :-1], states[:, :-1])
 
 
 def gd_directions(states: torch.Tensor) -> torch.Tensor:

@@ -19,8 +19,9 @@ import streamlit as st
 from icar_core.charts.export import to_png, to_svg
 from icar_core.checkpoints import Checkpoint, CheckpointError, CheckpointListing, list_checkpoints, load_checkpoint
 from icar_core.errors import NotApplicableError
+from icar_core.findings import Verdict, run_for
 from icar_core.i18n import LANGUAGES, translate
-from icar_core.views.findings import run_for_finding
+from icar_core.i18n import verdict_text as i18n_verdict_text
 from icar_core.views.report import build_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +49,17 @@ def lang() -> str:
 def t(key: str, **values: object) -> str:
     """UI text for ``key`` in the chosen language."""
     return translate(key, lang(), **values)
+
+
+def verdict_text(verdict: Verdict) -> str:
+    """A finding's verdict (all its sentences) in the chosen language."""
+    return i18n_verdict_text(verdict, lang())
+
+
+def show_verdict(verdict: Verdict) -> None:
+    """A verdict in a box coloured by what it says: green shows the finding, yellow does not, blue neither."""
+    box = st.success if verdict.good else st.warning if verdict.good is False else st.info
+    box(verdict_text(verdict))
 
 
 # ---------------------------------------------------------------- runs
@@ -229,7 +241,7 @@ def stop_if_not_applicable(ckpt: Checkpoint, reason_key: str | None, finding: st
         return
     page_header(title, lead)
     st.info(t("common.not_applicable", run=ckpt.name, reason=t(reason_key)))
-    nearest = run_for_finding(finding, ckpt, all_runs())
+    nearest = run_for(finding, ckpt, all_runs())
     if nearest is not None:
         st.button(t("heads.open_nearest", run=nearest.name), on_click=st.session_state.update,
                   kwargs={"run_id": run_id(nearest)}, icon=":material/arrow_forward:")

@@ -11,18 +11,22 @@ import pandas as pd
 from icar_core.charts.common import CATEGORY_COLORS
 
 #: Series colours shared with :func:`icar_core.charts.common.trajectory`: truth green, model orange, GD blue.
-SERIES_COLORS = {"model_loss": CATEGORY_COLORS[1], "gd_loss": CATEGORY_COLORS[0], "truth_loss": CATEGORY_COLORS[2]}
+SERIES_COLORS = {"model_loss": CATEGORY_COLORS[1], "gd_loss": CATEGORY_COLORS[0], "ls_loss": CATEGORY_COLORS[3],
+                 "truth_loss": CATEGORY_COLORS[2]}
 #: Colours of the trajectory's series, by language-independent key (the context grey).
 TRAJECTORY_COLORS = {"context": "#adb5bd", "truth": CATEGORY_COLORS[2], "model": CATEGORY_COLORS[1],
-                     "gd": CATEGORY_COLORS[0]}
-TRAJECTORY_SHAPES = {"context": "circle", "truth": "triangle-up", "model": "circle", "gd": "square"}
+                     "gd": CATEGORY_COLORS[0], "ls": CATEGORY_COLORS[3]}
+TRAJECTORY_SHAPES = {"context": "circle", "truth": "triangle-up", "model": "circle", "gd": "square", "ls": "diamond"}
 #: Legend labels are never cut (long Japanese labels included).
 LABEL_LIMIT = 320
 
 
 def error_curve_frame(curve: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
-    """Long form ``n, error, series`` of the columns of ``curve`` named in ``labels`` (column -> label)."""
-    parts = [pd.DataFrame({"n": curve["n"].to_numpy(), "error": curve[column].to_numpy(), "series": label})
+    """Long form ``n, error, low, high, series`` of the columns of ``curve`` named in ``labels`` (column ->
+    label); ``low``/``high`` are the 95% interval (``<column>_low``/``_high``), or the value where absent."""
+    parts = [pd.DataFrame({"n": curve["n"].to_numpy(), "error": curve[column].to_numpy(),
+                           "low": curve.get(f"{column}_low", curve[column]).to_numpy(),
+                           "high": curve.get(f"{column}_high", curve[column]).to_numpy(), "series": label})
              for column, label in labels.items() if column in curve]
     return pd.concat(parts, ignore_index=True)
 
@@ -30,8 +34,8 @@ def error_curve_frame(curve: pd.DataFrame, labels: Mapping[str, str]) -> pd.Data
 def error_curve_chart(frame: pd.DataFrame, title: str | list[str], *, x_title: str, y_title: str,
                       colors: Mapping[str, str], current_n: int | None = None, current_label: str = "",
                       width: int = 300, height: int = 260) -> alt.VConcatChart:
-    """Mean squared error against context length, one line per series (``colors``: label -> colour, in legend
-    order: the colour scale's explicit domain); a dashed grey rule marks ``current_n``.
+    """Mean squared error against context length, one line per series with its 95% band (``colors``: label ->
+    colour, in legend order: the colour scale's explicit domain); a dashed grey rule marks ``current_n``.
 
     The x axis ends exactly at the largest n (no rounding up) with its last label kept inside the plot, and the
     legend lists one series per line, so neither is cut in a half-width column."""
@@ -47,7 +51,11 @@ def error_curve_chart(frame: pd.DataFrame, title: str | list[str], *, x_title: s
         tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("n:Q", title=x_title),
                  alt.Tooltip("error:Q", title=y_title, format=".4g")],
     )
-    layers = [lines]
+    bands = alt.Chart(frame).mark_area(opacity=0.2).encode(
+        x="n:Q", y="low:Q", y2="high:Q",
+        color=alt.Color("series:N", sort=order, scale=alt.Scale(domain=order, range=[colors[k] for k in order]),
+                        legend=None))
+    layers = [bands, lines]
     if current_n is not None:
         layers.append(alt.Chart(pd.DataFrame({"n": [current_n], "label": [current_label]})).mark_rule(
             color="#868e96", strokeDash=[4, 3]).encode(x="n:Q", tooltip=[alt.Tooltip("label:N", title="")]))

@@ -58,6 +58,19 @@ STRINGS: dict[str, dict[str, str]] = {
     "gd.panel.model": {"en": "Model's update Γ (acts on sₙ)", "ja": "モデルの更新 Γ（sₙ に作用）"},
     "gd.panel.gd": {"en": "One GD step W_GD (η = {eta})", "ja": "勾配降下法 1 ステップ W_GD（η = {eta}）"},
     "gd.panel.truth": {"en": "True W", "ja": "本当の W"},
+    "gd.panel.ls": {"en": "Least squares W_LS", "ja": "最小二乗法 W_LS"},
+    "gd.m.ls_error": {"en": "Least squares' error", "ja": "最小二乗法の誤差"},
+    "gd.m.ls_error_help": {
+        "en": "Squared distance of the least-squares prediction W_LS sₙ to the true next state, W_LS fitted to this "
+              "context (s_t ≈ W s_(t−1)). Without noise it is exact once the context has d transitions: the scale "
+              "against which 'matches one GD step' should be read (states here have length {length}).",
+        "ja": "この文脈に当てはめた最小二乗法の予測 W_LS sₙ と本当の次の状態の二乗距離（s_t ≈ W s_(t−1)）。ノイズがなければ、"
+              "文脈に d 個の遷移があれば厳密に当たります。「勾配降下法 1 ステップと一致」を読むときの目安です（ここでの状態の長さは {length}）。",
+    },
+    "gd.m.ls_W_error": {"en": "Least squares vs true W", "ja": "最小二乗法と W の差"},
+    "gd.m.ls_W_error_help": {"en": "‖W_LS − W‖ / ‖W‖.", "ja": "‖W_LS − W‖ / ‖W‖。"},
+    "gd.series.ls": {"en": "least squares on the context", "ja": "文脈での最小二乗法"},
+    "gd.series.ls_prediction": {"en": "least squares' prediction", "ja": "最小二乗法の予測"},
     "gd.panel.previous": {"en": "Model's s_(n−1) block", "ja": "モデルの s_(n−1) ブロック"},
     "gd.axis.in": {"en": "input coordinate", "ja": "入力の座標"},
     "gd.axis.out": {"en": "output coordinate", "ja": "出力の座標"},
@@ -157,10 +170,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "gd.series.gd_prediction": {"en": "one GD step's prediction", "ja": "勾配降下法 1 ステップの予測"},
     "gd.series.truth": {"en": "true rule W", "ja": "本当の規則 W"},
     "gd.curve_caption": {
-        "en": "Averaged over {contexts} fresh contexts of this run's distribution: at the full length the model's "
-              "error is {model} and one GD step's {gd}.",
-        "ja": "このモデルの分布から新たに取った {contexts} 個の文脈の平均です。最大の長さで、モデルの誤差は {model}、"
-              "勾配降下法 1 ステップは {gd} です。",
+        "en": "Averaged over {contexts} fresh contexts of this run's distribution (bands: 95% intervals): at the full "
+              "length the model's error is {model}, one GD step's {gd} and least squares' on the same context {ls} — "
+              "matching one GD step is not solving the task.",
+        "ja": "このモデルの分布から新たに取った {contexts} 個の文脈の平均です（帯は 95% 区間）。最大の長さで、モデルの誤差は {model}、"
+              "勾配降下法 1 ステップは {gd}、同じ文脈での最小二乗法は {ls} です。勾配降下法 1 ステップと一致することは、課題を解くことではありません。",
     },
     "gd.truth_clean": {"en": "The true rule has no error: these sequences carry no noise.",
                        "ja": "本当の規則の誤差はゼロです。これらの系列にはノイズがありません。"},
@@ -196,12 +210,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The value block V_blk and the key-query block K_blkᵀQ_blk are each, within every 2×2 rotation plane, "
               "a rotation with opposite angles — value: {v_angles}; key-query: {kq_angles} (degrees, plane by plane; "
               "the part of each that is not such a rotation: {v_res}% and {kq_res}%). The two rotations cancel, so "
-              "their product is c·I: **one GD step up to a symmetry of the commuting family**. That is why Γ above "
-              "can differ a little from W_GD while the predictions agree.",
+              "their product is c·I: **one GD step seen through a symmetry of the commuting family** — equal to the "
+              "model's own step c/(n+1)·Σ sₜ sₜ₋₁ᵀ in expected loss, not context by context (Γ = c·U G Uᵀ/(n+1) with "
+              "U the per-plane rotation, which differs from c·G/(n+1) wherever G does not commute with U). The two "
+              "numbers are in the verdict above.",
         "ja": "値ブロック V_blk とキー・クエリブロック K_blkᵀQ_blk は、どちらも各 2×2 回転平面の中で逆向きの角度の回転になっています"
               "（値：{v_angles}、キー・クエリ：{kq_angles}。単位は度、平面ごと。そのような回転から外れた部分はそれぞれ {v_res}% と"
-              " {kq_res}%）。二つの回転は打ち消し合うので、積は c·I になります：**可換な W の族の対称性を除けば、勾配降下法 1 ステップ**"
-              "そのものです。上の Γ が W_GD と少し違っても予測が一致するのはこのためです。",
+              " {kq_res}%）。二つの回転は打ち消し合うので、積は c·I になります：**可換な W の族の対称性を通して見た勾配降下法 1 ステップ**です。"
+              "モデル自身のステップ c/(n+1)·Σ sₜ sₜ₋₁ᵀ と期待損失は等しいものの、文脈ごとには一致しません（U を平面ごとの回転として "
+              "Γ = c·U G Uᵀ/(n+1)。G が U と可換でないところでは c·G/(n+1) と異なります）。二つの数値は上の判定にあります。",
     },
     "gd.gauge.text_not": {
         "en": "Plane by plane, the value block V_blk turns by {v_angles} and the key-query block K_blkᵀQ_blk by "

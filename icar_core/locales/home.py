@@ -30,16 +30,19 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "home.finding2.title": {"en": "2 · The heads split the work", "ja": "2 · ヘッドが仕事を分担する"},
     "home.finding2.text": {
-        "en": "With plain tokens and several heads, the heads learn directions that do not overlap (orthogonal heads), "
-              "and together they act like a scaled identity.",
-        "ja": "通常のトークンと複数のヘッドでは、各ヘッドが重ならない方向（直交するヘッド）を学び、全体としてスカラー倍の単位行列のように働きます。",
+        "en": "With plain tokens and several heads, the heads' combined circuit C = Bᵀ A takes the paper's shape: a "
+              "scaled identity c·I for unitary rules, 2×2 blocks c·(I + S) for real rotations. Only in the first case "
+              "must the heads' own directions be orthogonal.",
+        "ja": "通常のトークンと複数のヘッドでは、ヘッド全体の回路 C = Bᵀ A が論文の形になります。ユニタリな規則では単位行列のスカラー倍 c·I、"
+              "実数の回転では 2×2 ブロック c·(I + S) です。ヘッド自身の方向が直交しなければならないのは前者の場合だけです。",
     },
     "home.finding3.title": {"en": "3 · Positions learn trigonometry", "ja": "3 · 位置が三角関数を学ぶ"},
     "home.finding3.text": {
-        "en": "When only the positional weights are trained, plain gradient descent gives them a smooth, cosine-like "
-              "shape that changes with how fast the rule rotates; for fast rotations it is not a single cosine.",
-        "ja": "位置の重みだけを学習させると、通常の勾配降下法によって重みは滑らかなコサインに似た形になり、その形は規則の回転の速さで変わります。"
-              "回転が速い場合は一つのコサインでは表せません。",
+        "en": "Diagonal heads read the rotation off the newest tokens: their positional weights compute the recurrence "
+              "s_{{n+1}} = 2cos θ·s_n − s_{{n−1}} of a rotation. Positional weights trained alone get a smooth shape that "
+              "changes with how fast the rule rotates; whether it is a cosine or just a gentle curve is tested.",
+        "ja": "対角ヘッドは最新のトークンから回転を読み取ります。位置の重みが回転の漸化式 s_{{n+1}} = 2cos θ·s_n − s_{{n−1}} を計算します。"
+              "位置の重みだけを学習させると、規則の回転の速さで変わる滑らかな形になります。それがコサインなのか単なる緩やかな曲線なのかを検定します。",
     },
     "home.verdict_run": {"en": "Checked on run “{run}”:", "ja": "モデル「{run}」で確認："},
     "home.open_page": {"en": "Open the page", "ja": "ページを開く"},
@@ -61,80 +64,4 @@ STRINGS: dict[str, dict[str, str]] = {
     "chart.series.truth": {"en": "true next state", "ja": "本当の次の状態"},
     "chart.series.model": {"en": "model's prediction", "ja": "モデルの予測"},
     "chart.series.gd": {"en": "one GD step's prediction", "ja": "勾配降下法 1 ステップの予測"},
-    # Live verdicts (filled with numbers from the selected run).
-    "verdict.gd.good": {
-        "en": "This model's next-state prediction matches one step of gradient descent: the two predictions point the "
-              "same way (median cosine {cosine} over {contexts} fresh contexts) and the model's mean squared error is "
-              "{ratio}× that of the best single GD step (at the last position, over {loss_contexts} contexts).",
-        "ja": "このモデルの次状態の予測は勾配降下法 1 ステップと一致しています。新しい {contexts} 個の文脈で、二つの予測の向きはほぼ同じ"
-              "（コサイン類似度の中央値 {cosine}）、モデルの平均二乗誤差は最良の勾配降下法 1 ステップの {ratio} 倍です（最後の位置、{loss_contexts} 個の文脈で計算）。",
-    },
-    "verdict.gd.better": {
-        "en": "This model predicts like one step of gradient descent and a little better: the two predictions point "
-              "the same way (median cosine {cosine} over {contexts} fresh contexts), and the model's mean squared error is "
-              "only {ratio}× that of the best single GD step (at the last position, over {loss_contexts} contexts), because its free weights "
-              "also use the previous state.",
-        "ja": "このモデルは勾配降下法 1 ステップと同じように予測し、さらに少し上回っています。新しい {contexts} 個の文脈で二つの予測の向きは"
-              "ほぼ同じ（コサイン類似度の中央値 {cosine}）で、モデルの平均二乗誤差は最良の勾配降下法 1 ステップの {ratio} 倍にとどまります（最後の位置、{loss_contexts} 個の文脈で計算）。"
-              "制約のない重みが直前の状態も利用しているためです。",
-    },
-    "verdict.gd.bad": {
-        "en": "This model does not (yet) behave like one step of gradient descent: median cosine between the two "
-              "predictions {cosine} over {contexts} contexts, mean squared error {ratio}× that of the best single GD step "
-              "(at the last position, over {loss_contexts} contexts).",
-        "ja": "このモデルは（まだ）勾配降下法 1 ステップのようには振る舞っていません。{contexts} 個の文脈で、二つの予測のコサイン類似度の"
-              "中央値は {cosine}、平均二乗誤差は最良の勾配降下法 1 ステップの {ratio} 倍です（最後の位置、{loss_contexts} 個の文脈で計算）。",
-    },
-    "verdict.heads.scaled_identity": {
-        "en": "The heads split the work: together they form Bᵀ A = {c}·I (off by {error}% of its size), and the heads' "
-              "directions barely overlap (mean |cosine| {score}; random directions would give {random}).",
-        "ja": "ヘッドは仕事を分担しています。全体で Bᵀ A = {c}·I（ずれは大きさの {error}%）となり、各ヘッドの方向はほとんど重なりません"
-              "（|コサイン| の平均 {score}。ランダムな方向なら {random}）。",
-    },
-    "verdict.heads.identity_overlapping": {
-        "en": "Together the heads form Bᵀ A = {c}·I (off by {error}% of its size), but their directions overlap about "
-              "as much as random ones (mean |cosine| {score}; random directions would give {random}).",
-        "ja": "ヘッド全体では Bᵀ A = {c}·I（ずれは大きさの {error}%）ですが、各ヘッドの方向はランダムな方向と同程度に重なっています"
-              "（|コサイン| の平均 {score}。ランダムな方向なら {random}）。",
-    },
-    "verdict.heads.rotation_blocks": {
-        "en": "The heads combine into the paper's structure for real rotations: Bᵀ A = {c}·(I + S), 2×2 blocks of equal "
-              "entries (off by {error}%); the raw head directions overlap (mean |cosine| {score}; random directions would give "
-              "{random}), as the paper predicts for this case.",
-        "ja": "ヘッドは実数の回転に対する論文の構造を作っています：Bᵀ A = {c}·(I + S)、等しい値の 2×2 ブロック（ずれ {error}%）。"
-              "論文の予測どおり、この場合は個々のヘッドの方向は重なっています（|コサイン| の平均 {score}。ランダムな方向なら {random}）。",
-    },
-    "verdict.heads.no_structure": {
-        "en": "Bᵀ A is not close to the paper's structure yet: the best fit ({c}) is off by {error}% (mean |cosine| "
-              "between heads {score}; random directions would give {random}).",
-        "ja": "Bᵀ A はまだ論文の構造に近くありません。最良の当てはめ（{c}）のずれは {error}% です（ヘッド間の |コサイン| の平均 {score}。ランダムな方向なら {random}）。",
-    },
-    "verdict.heads.full_good": {
-        "en": "The heads' circuits point in clearly different directions: mean |cosine| {score}, against {random} for "
-              "random directions.",
-        "ja": "各ヘッドの回路ははっきり異なる方向を向いています（|コサイン| の平均 {score}。ランダムな方向なら {random}）。",
-    },
-    "verdict.heads.full_bad": {
-        "en": "The heads' circuits overlap about as much as random directions or more (mean |cosine| {score}; random "
-              "directions would give {random}): this run's heads are not orthogonal.",
-        "ja": "各ヘッドの回路はランダムな方向と同程度以上に重なっています（|コサイン| の平均 {score}。ランダムな方向なら {random}）。"
-              "このモデルのヘッドは直交していません。",
-    },
-    "verdict.positions.cosine": {
-        "en": "The last row of the positional weights follows a cosine: R² = {r2}, frequency {omega} rad per position "
-              "(one period ≈ {period} positions). The {window} positions span only {covered} of a period, so this is a "
-              "smooth cosine-like shape rather than a full wave.",
-        "ja": "位置の重みの最後の行はコサインに沿っています：R² = {r2}、周波数は 1 位置あたり {omega} ラジアン（1 周期 ≈ {period} 位置）。"
-              "{window} 個の位置は 1 周期の約 {covered} しか含まないため、完全な波ではなく、コサインに似た滑らかな形です。",
-    },
-    "verdict.positions.flat": {
-        "en": "The last row of the positional weights is flat (every entry is rounding noise next to the largest "
-              "weight), so there is no shape to fit.",
-        "ja": "位置の重みの最後の行は平らです（どの値も最大の重みに比べて丸め誤差程度）。当てはめる形がありません。",
-    },
-    "verdict.positions.not_cosine": {
-        "en": "The last row of the positional weights is not well described by a single cosine (R² = {r2}), so no "
-              "frequency is claimed.",
-        "ja": "位置の重みの最後の行は一つのコサインではうまく表せません（R² = {r2}）。そのため周波数は示しません。",
-    },
 }

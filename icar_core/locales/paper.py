@@ -139,10 +139,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "paper.heads.caption": {
         "en": "A and B are not expected to match entry by entry: turning all heads together (A → QA, B → QB for any "
               "rotation Q of the heads) leaves C = Bᵀ A and every prediction unchanged, so two equally good solutions "
-              "can look different here. What both share is C, P and how much the heads overlap.",
+              "can look different here. What both share is C and P. The heads' overlap is shared only where A·Aᵀ is a "
+              "multiple of I (the unitary case); otherwise the same rotation moves it.",
         "ja": "A と B が成分ごとに一致するとは限りません。すべてのヘッドをまとめて回しても（ヘッドの任意の回転 Q について A → QA、"
               "B → QB）、C = Bᵀ A もすべての予測も変わらないため、同じくらい良い二つの解がここでは違って見えることがあります。"
-              "共通するのは C、P、そしてヘッドどうしの重なりの度合いです。",
+              "共通するのは C と P です。ヘッドどうしの重なりが共通するのは A·Aᵀ が I のスカラー倍のとき（ユニタリの場合）だけで、"
+              "それ以外では同じ回転で重なりが動きます。",
     },
     "paper.panel.icar": {"en": "icar", "ja": "icar"},
     "paper.panel.authors": {"en": "authors", "ja": "著者"},

@@ -96,7 +96,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "tour.gd.chart": {"en": "Three versions of the rule W for this sequence", "ja": "この系列に対する規則 W の 3 つの姿"},
     "tour.gd.metric": {"en": "Cosine with one GD step", "ja": "勾配降下法とのコサイン"},
-    "tour.gd.delta": {"en": "≈ {angle}° apart", "ja": "角度 ≈ {angle}°"},
+    "tour.gd.delta": {"en": "≈ {angle}° apart; 95% interval {cosine}", "ja": "角度 ≈ {angle}°・95% 区間 {cosine}"},
     "tour.gd.metric_help": {
         "en": "Median, over {contexts} new sequences, of the cosine between the model's prediction and the prediction "
               "of one gradient-descent (GD) step: 1 = the same direction.",
@@ -143,15 +143,24 @@ STRINGS: dict[str, dict[str, str]] = {
     # Step 5: positions
     "tour.positions.title": {"en": "5 · Positions learn trigonometry", "ja": "5 · 位置が三角関数を学ぶ"},
     "tour.positions.s1": {
-        "en": "The model also learns how much weight to give each earlier position in the sequence, and these weights "
-              "come out shaped like a cosine wave — the same wave that describes a rotation.",
-        "ja": "モデルは系列の過去の各位置にどれだけ重みを置くかも学びます。その重みはコサイン波の形になり、これは回転を表すのと"
-              "同じ波です。",
+        "en": "The model also learns how much weight to give each earlier position in the sequence. Trained alone, these "
+              "weights take a smooth shape; the test is whether it is a cosine — the wave of a rotation — or just a "
+              "gentle curve.",
+        "ja": "モデルは系列の過去の各位置にどれだけ重みを置くかも学びます。位置の重みだけを学習させると滑らかな形になります。"
+              "それが回転を表す波であるコサインなのか、単なる緩やかな曲線なのかを検定します。",
     },
     "tour.positions.s2": {
-        "en": "In this run a single cosine wave explains {r2}% of the shape of the weights, with one full wave every "
-              "{period} positions.",
-        "ja": "このモデルでは、一つのコサイン波が重みの形の {r2}% を説明し、{period} 位置ごとに波が一周します。",
+        "en": "In this run a single cosine explains {r2}% of the shape of the weights; the {window} positions span only "
+              "{covered} of its period, so this is part of a wave, not a full one.",
+        "ja": "このモデルでは、一つのコサインが重みの形の {r2}% を説明します。{window} 個の位置はその周期の {covered} しか含まないため、"
+              "完全な波ではなく波の一部です。",
+    },
+    "tour.positions.s2_cubic": {
+        "en": "In this run a single cosine explains {r2}% of the shape of the weights, but a cubic curve with as many "
+              "numbers predicts left-out positions as well: over {window} positions, a gentle curve and part of a "
+              "wave cannot be told apart.",
+        "ja": "このモデルでは、一つのコサインが重みの形の {r2}% を説明しますが、同じ数のパラメータを持つ 3 次曲線も除外した位置を同じくらいよく予測します。"
+              "{window} 個の位置では、緩やかな曲線と波の一部を区別できません。",
     },
     "tour.positions.s2_not": {
         "en": "In this run a single cosine wave explains only {r2}% of the shape of the weights, so here the wave is not "

@@ -12,19 +12,20 @@ import numpy as np
 import pandas as pd
 import torch
 
-from icar_core.analysis import GaugeView, best_gd_eta, compare_with_gd, gauge_view, gd_curve, model_update
+from icar_core.analysis import GaugeView, GDComparison, compare_with_gd, gauge_view, gd_curve
 from icar_core.checkpoints import Checkpoint
 from icar_core.data import commuting_W, rollout
 from icar_core.errors import NotApplicableError
-from icar_core.theory import gd_sums
+from icar_core.findings import FINDINGS
 
 #: Contexts behind the error-against-context-length curve, and their seed (fixed: the curve is the run's).
 CURVE_CONTEXTS = 256
 CURVE_SEED = 2025
 
 #: The metrics the page shows for one context, in :func:`icar_core.analysis.compare_with_gd`'s names.
-METRICS = ("model_error", "gd_error", "prediction_diff", "prediction_cosine", "sensitivity_cosine", "sensitivity_l2",
-           "update_rel_error", "update_cosine", "model_W_error", "gd_W_error", "model_eta", "gd_eta",
+METRICS = ("model_error", "gd_error", "ls_error", "prediction_diff", "prediction_cosine", "sensitivity_cosine",
+           "sensitivity_l2",
+           "update_rel_error", "update_cosine", "model_W_error", "gd_W_error", "ls_W_error", "model_eta", "gd_eta",
            "previous_block_share")
 
 # The gauge view "is one GD step up to a symmetry of the commuting family" only when the product V·KᵀQ is
@@ -35,12 +36,8 @@ GAUGE_ANGLE_TOLERANCE = 0.05  # radians
 
 
 def require_augmented(ckpt: Checkpoint) -> None:
-    """NotApplicableError unless the run has augmented tokens (where the update is exact, not a Jacobian)."""
-    if ckpt.config.model.kind != "augmented":
-        raise NotApplicableError(
-            "its tokens are the plain states, so its prediction is not linear in the current state: its "
-            "'update' would only be a local linearisation (a Jacobian), not an estimate of W to set beside one "
-            "gradient step. The comparison is made for runs with augmented tokens")
+    """NotApplicableError unless Finding 1 applies (an exact update Γ, not a Jacobian)."""
+    FINDINGS["gd"].require(ckpt)
 
 
 def is_commuting(ckpt: Checkpoint) -> bool:
@@ -99,29 +96,36 @@ def draw_context(ckpt: Checkpoint, seed: int,
 
 @dataclass(frozen=True)
 class GDContext:
-    """The model and one GD step on one context, predicting ``s_{n+1}`` from ``s_0 … s_n``.
+    """The model, one GD step and least squares on one context, predicting ``s_{n+1}`` from ``s_0 … s_n``.
 
-    states (n+1, d): ``s_0 … s_n``; truth: ``s_{n+1}``; W: the true rule; gamma: the model's update (the block
-    of its context matrix acting on ``s_n``, exact for augmented runs); gamma_previous: the block acting on
-    ``s_{n-1}``; W_GD = eta · Σ s_t s_{t-1}ᵀ with eta the task's best step size for this context length;
-    model_prediction, gd_prediction (d,); metrics: :data:`METRICS` for this context; exact: closed form;
-    state_length: the median length ‖s_t‖ of the context's states (the scale of the squared errors: 1 for
-    unit starting states, √(d/2) for ``unit_planes``).
+    states (n+1, d): ``s_0 … s_n``; truth: ``s_{n+1}``; W: the true rule; ``comparison``: everything
+    :func:`icar_core.analysis.compare_with_gd` computed on this one context (Γ, W_GD, W_LS, the three
+    predictions, the metrics); state_length: the median length ‖s_t‖ of the context's states (the scale of
+    the squared errors: 1 for unit starting states, √(d/2) for ``unit_planes``).
     """
 
     n: int
     states: np.ndarray
     truth: np.ndarray
     W: np.ndarray
-    gamma: np.ndarray
-    gamma_previous: np.ndarray
-    W_GD: np.ndarray
-    eta: float
-    model_prediction: np.ndarray
-    gd_prediction: np.ndarray
-    metrics: dict[str, float]
-    exact: bool
+    comparison: GDComparison
     state_length: float
+
+    @property
+    def metrics(self) -> dict[str, float]:
+        """:data:`METRICS` of this context."""
+        return {name: float(self.comparison.metrics[name].iloc[0]) for name in METRICS}
+
+    # The comparison's arrays for this one context (its batch has one entry).
+    gamma = property(lambda self: self.comparison.gamma[0])
+    gamma_previous = property(lambda self: self.comparison.gamma_previous[0])
+    W_GD = property(lambda self: self.comparison.W_GD[0])
+    W_LS = property(lambda self: self.comparison.W_LS[0])
+    eta = property(lambda self: self.comparison.eta)
+    model_prediction = property(lambda self: self.comparison.model_prediction[0])
+    gd_prediction = property(lambda self: self.comparison.gd_prediction[0])
+    ls_prediction = property(lambda self: self.comparison.ls_prediction[0])
+    exact = property(lambda self: self.comparison.exact)
 
 
 def gd_context(ckpt: Checkpoint, seed: int, n: int, angles: tuple[float, ...] | None = None) -> GDContext:
@@ -132,22 +136,10 @@ def gd_context(ckpt: Checkpoint, seed: int, n: int, angles: tuple[float, ...] | 
         raise ValueError(f"n must be in [1, {T - 1}]; got {n}")
     states, W = draw_context(ckpt, seed, angles)
     context = states[:, : n + 2]  # s_0 … s_{n+1}: the model predicts the last from the others
-    frame = compare_with_gd(ckpt.model, context, W, process=ckpt.process)
-    inputs = context[:, :-1]
-    update = model_update(ckpt.model, inputs)
-    eta = float(best_gd_eta(ckpt.process)[n])
-    W_GD = eta * gd_sums(inputs)[0, n].numpy()
-    s_n = inputs[0, n].numpy()
-    dtype = next(ckpt.model.parameters()).dtype
-    with torch.no_grad():
-        model_prediction = ckpt.model(inputs.to(dtype))[0, n].double().numpy()
-    return GDContext(
-        n=n, states=inputs[0].numpy(), truth=context[0, -1].numpy(), W=W[0].numpy(),
-        gamma=np.asarray(update.current[0, n], dtype=np.float64),
-        gamma_previous=np.asarray(update.previous[0, n], dtype=np.float64),
-        W_GD=W_GD, eta=eta, model_prediction=model_prediction, gd_prediction=W_GD @ s_n,
-        metrics={name: float(frame[name].iloc[0]) for name in METRICS}, exact=bool(update.exact),
-        state_length=float(np.median(np.linalg.norm(inputs[0].numpy(), axis=1))))
+    comparison = compare_with_gd(ckpt.model, context, W, process=ckpt.process)
+    inputs = context[0, :-1].numpy()
+    return GDContext(n=n, states=inputs, truth=context[0, -1].numpy(), W=W[0].numpy(), comparison=comparison,
+                     state_length=float(np.median(np.linalg.norm(inputs, axis=1))))
 
 
 def error_curve(ckpt: Checkpoint, n_contexts: int = CURVE_CONTEXTS, seed: int = CURVE_SEED) -> pd.DataFrame:

@@ -17,6 +17,7 @@ import torch
 from icar_core.analysis import commuting_part
 from icar_core.checkpoints import Checkpoint
 from icar_core.errors import NotApplicableError
+from icar_core.findings import Verdict, verdict
 from icar_core.structure import (
     CircuitStructure,
     HeadOrthogonality,
@@ -29,7 +30,6 @@ from icar_core.structure import (
     token_block_labels,
 )
 from icar_core.theory import state_scale
-from icar_core.verdicts import Verdict, heads_finding
 from icar_core.views import REFERENCE_DIR
 from icar_core.views.paper import run_case
 from icar_core.views.training import closed_form_objective
@@ -368,7 +368,7 @@ def heads_verdict(ckpt: Checkpoint) -> Verdict:
     heads of V·KᵀQ against c·I, and how far the blocks are from commuting with the W family)."""
     view = heads_view(ckpt)
     if view.head_type == "diagonal" and view.n_heads >= 2:
-        return heads_finding(ckpt)
+        return verdict(ckpt, "heads")
     s = view.strongest
     values = {"heads": view.n_heads, "circuit": s.circuit, "head": s.head + 1, "norm": f"{s.norm:.3f}",
               "share": f"{100 * s.share:.0f}"}

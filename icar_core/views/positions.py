@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import torch
 
 from icar_core.checkpoints import Checkpoint
 from icar_core.errors import NotApplicableError
+from icar_core.findings import Verdict, verdict
 from icar_core.structure import (
     CosineFit,
     PositionalPCA,
@@ -30,7 +32,6 @@ from icar_core.structure import (
     positional_rows,
 )
 from icar_core.theory import pe_only_least_squares, pe_only_loss, pe_only_ridge_matching_loss
-from icar_core.verdicts import Verdict, positions_finding
 from icar_core.views import REFERENCE_DIR, cosine, relative_error
 
 #: The authors' PE-only runs (``pe_eps_mu_{μ}.npy``): row 28, entries 0..28, is their last used row.
@@ -60,11 +61,9 @@ MIN_NORM_COSINE_DIFFERENT = 0.9
 
 def positions_reason(ckpt: Checkpoint) -> str | None:
     """Why the Positional-encodings page does not apply to ``ckpt`` (a locale key), or None when it does."""
-    model = ckpt.config.model
-    if model.kind == "augmented":
-        return "positions.na.augmented"
-    if model.kind == "multihead" and model.positional == "none":
-        return "positions.na.none"
+    model = ckpt.model
+    if model.positional_matrix() is None and model.positional_embeddings() is None:
+        return "positions.na.augmented" if model.augmented_tokens else "positions.na.none"
     try:  # too few positions for a PCA, or for a cosine fit of the last row
         positional_rows(ckpt.model)
         if has_matrix(ckpt):
@@ -74,10 +73,19 @@ def positions_reason(ckpt: Checkpoint) -> str | None:
     return None
 
 
+def trained_alone(ckpt: Checkpoint) -> bool:
+    """Whether the run learns only positional weights (PE-only: a positional matrix and no heads)."""
+    return ckpt.model.head_type is None and ckpt.model.positional_matrix() is not None
+
+
+def trained_alone_runs(runs: Sequence[Checkpoint]) -> list[Checkpoint]:
+    """The PE-only runs among ``runs``, by μ (the row's shape changes with how fast the rule rotates)."""
+    return sorted((r for r in runs if trained_alone(r)), key=lambda r: r.process.mu)
+
+
 def has_matrix(ckpt: Checkpoint) -> bool:
     """Whether the run learns a positional matrix P (PE-only runs, multihead runs with positional='matrix')."""
-    model = ckpt.config.model
-    return model.kind == "pe_only" or (model.kind == "multihead" and model.positional == "matrix")
+    return ckpt.model.positional_matrix() is not None
 
 
 def earlier_entries(rows: np.ndarray, positions: np.ndarray) -> np.ndarray:
@@ -155,6 +163,8 @@ class PositionalView:
 def positional_view(ckpt: Checkpoint) -> PositionalView:
     """P (or the embeddings), its PCA and winding, and the last row's cosine fit (none when it is flat)."""
     rows, positions = positional_rows(ckpt.model)  # NotApplicableError when there is nothing positional
+    if has_matrix(ckpt):  # the heatmap shows every entry of P, the newest-token ones included
+        rows = ckpt.model.positional_matrix().double().numpy()[positions]
     scale = float(np.abs(rows).max())
     if not has_matrix(ckpt):
         pca = positional_pca(rows, n_components=3)
@@ -197,10 +207,7 @@ def positions_verdict(ckpt: Checkpoint) -> Verdict:
     ``positions.verdict.flat`` (no shape, nothing fitted); for embedding runs, whether the PCA of the
     embeddings winds like a circle or spiral."""
     if has_matrix(ckpt):
-        view = positional_view(ckpt)
-        if view.profile_flat:
-            return Verdict("positions.verdict.flat", flat_values(view), None)
-        return positions_finding(ckpt)
+        return verdict(ckpt, "positions")
     view = positional_view(ckpt)
     w = view.winding
     values = {"turns": f"{w.turns:.2f}", "agreement": f"{100 * w.agreement:.0f}", "share": f"{100 * w.share:.0f}",

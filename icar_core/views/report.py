@@ -18,11 +18,10 @@ from icar_core.charts.export import html_report
 from icar_core.charts.paper import REFERENCE_GREY, heatmap_size, one_based, profile_chart, series_chart
 from icar_core.checkpoints import Checkpoint
 from icar_core.errors import NotApplicableError
-from icar_core.i18n import translate
+from icar_core.findings import FINDINGS
+from icar_core.i18n import translate, verdict_text
 from icar_core.structure import circuit_structure, diagonal_circuit
-from icar_core.verdicts import Verdict, gd_finding, heads_finding, positions_finding
 from icar_core.views import cosine_degrees
-from icar_core.views.positions import flat_values, has_matrix, positional_view
 from icar_core.views.tour import gd_step, positions_step
 from icar_core.views.training import closed_form_objective
 
@@ -30,21 +29,6 @@ from icar_core.views.training import closed_form_objective
 LOSS_FLOOR = 1e-16
 
 
-def _positions_finding(ckpt: Checkpoint) -> Verdict:
-    """Finding 3's verdict — or, when the last row of P is round-off, that it is flat (nothing was fitted)."""
-    if has_matrix(ckpt):
-        view = positional_view(ckpt)
-        if view.profile_flat:
-            return Verdict("positions.verdict.flat", flat_values(view), None)
-    return positions_finding(ckpt)
-
-
-#: finding -> (verdict function, heading key)
-FINDINGS = (
-    (gd_finding, "home.finding1.title"),
-    (heads_finding, "home.finding2.title"),
-    (_positions_finding, "home.finding3.title"),
-)
 # Model settings worth naming per kind (the rest are defaults that do not apply to it).
 _SETTINGS = {
     "augmented": ("structure", "normalisation"),
@@ -76,15 +60,13 @@ def _configuration(ckpt: Checkpoint, tr: Callable[..., str]) -> Section:
     return tr("report.config.heading"), text, None
 
 
-def _verdicts(ckpt: Checkpoint, tr: Callable[..., str]) -> list[Section]:
+def _verdicts(ckpt: Checkpoint, lang: str) -> list[Section]:
+    """One section per registered finding that applies to the run."""
     sections = []
-    for finding, heading in FINDINGS:
-        try:
-            verdict = finding(ckpt)
-        except NotApplicableError:
-            continue
-        sections.append((tr(heading), tr(verdict.key, **verdict.values), None))
-    return sections or [(tr("home.findings"), tr("report.verdicts.none"), None)]
+    for finding in FINDINGS.values():
+        if finding.applies(ckpt.model):
+            sections.append((translate(finding.title_key, lang), verdict_text(finding.verdict(ckpt), lang), None))
+    return sections or [(translate("home.findings", lang), translate("report.verdicts.none", lang), None)]
 
 
 def loss_frame(ckpt: Checkpoint, labels: dict[str, str]) -> pd.DataFrame:
@@ -173,7 +155,7 @@ def report_sections(ckpt: Checkpoint, lang: str = "en") -> list[Section]:
     def tr(key: str, **values: object) -> str:
         return translate(key, lang, **values)
 
-    sections = [_configuration(ckpt, tr), *_verdicts(ckpt, tr), _loss(ckpt, tr)]
+    sections = [_configuration(ckpt, tr), *_verdicts(ckpt, lang), _loss(ckpt, tr)]
     for view in (_gd, _circuit, _positions):
         try:
             sections.append(view(ckpt, tr))

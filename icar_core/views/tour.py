@@ -1,22 +1,22 @@
 """The tour: five ideas of the paper, each computed from a shipped run, as plain data for the page.
 
-Step → the finding whose run it uses (views.findings.run_for_finding): the task, the estimate and the
-gradient step use an augmented run; the heads a multi-head run; the positions a run with a positional
-matrix. Every function takes the run first and plain inputs after it, so the page caches it with
-``ui.cached``. No Streamlit here.
+Step → the finding whose run it uses (:func:`step_run`): the task, the estimate and the gradient step use
+an augmented run; the heads a multi-head run; the positions a run whose positional row has a shape to show
+(PE-only: the recurrence of diagonal heads is Finding 3's other half, on its own page). Every function takes
+the run first and plain inputs after it, so the page caches it with ``ui.cached``. No Streamlit here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from icar_core.checkpoints import Checkpoint
+from icar_core.findings import FINDINGS, Verdict, run_for
 from icar_core.structure import fit_cosine, head_orthogonality, pe_profile, pe_profile_is_flat
-from icar_core.verdicts import GD_COSINE_MIN
 from icar_core.views import angle_degrees, cosine_degrees, relative_error
 from icar_core.views.context import example_context
 from icar_core.views.gd import gd_context
@@ -26,6 +26,24 @@ STEPS = ("task", "estimate", "gd", "heads", "positions")
 STEP_FINDING = {"task": "gd", "estimate": "gd", "gd": "gd", "heads": "heads", "positions": "positions"}
 #: The seed of the example context every step draws (the same sequence through steps 1-3).
 TOUR_SEED = 0
+#: The positions step shows the shape of a row trained alone; this run when the selected one has none.
+SHAPE_RUN = "pe-only-mu200"
+
+
+def _has_shape(ckpt: Checkpoint) -> bool:
+    positions = FINDINGS["positions"]
+    return positions.applies(ckpt.model) and positions.recurrence(ckpt) is None
+
+
+def step_run(step: str, selected: Checkpoint, runs: Sequence[Checkpoint]) -> Checkpoint | None:
+    """The run step ``step`` is computed from: the registry's run for its finding, except that the positions
+    step needs a row with a shape (not a recurrence that keeps only the newest tokens)."""
+    if step != "positions":
+        return run_for(STEP_FINDING[step], selected, runs)
+    if _has_shape(selected):
+        return selected
+    fitting = [r for r in runs if _has_shape(r)]
+    return next((r for r in fitting if r.name == SHAPE_RUN), fitting[0] if fitting else None)
 
 
 @dataclass(frozen=True)
@@ -86,14 +104,15 @@ def gd_step(ckpt: Checkpoint, seed: int = TOUR_SEED) -> GDStep:
 
 
 def gd_agreement(values: Mapping[str, object]) -> tuple[str, dict[str, str]]:
-    """The step-3 sentence from the values of :func:`icar_core.verdicts.gd_finding` (so the page needs no
-    second, differently cached verdict): the text key — ``tour.gd.s2`` when the median prediction cosine
-    reaches :data:`~icar_core.verdicts.GD_COSINE_MIN`, else ``tour.gd.s2_not`` — and its values: the cosine as
-    the verdict shows it, the angle it stands for (degrees; from that shown cosine) and the number of contexts."""
-    cosine = float(values["cosine"])
-    key = "tour.gd.s2" if cosine >= GD_COSINE_MIN else "tour.gd.s2_not"
-    return key, {"cosine": str(values["cosine"]), "angle": f"{cosine_degrees(cosine):.0f}",
-                 "contexts": str(values["contexts"])}
+    """The step-3 sentence from the values of Finding 1's verdict (so the page needs no second, differently
+    cached verdict): ``tour.gd.s2`` when the median prediction cosine's whole interval reaches the finding's
+    ``cosine_min``, else ``tour.gd.s2_not``; its values: the median cosine (``median``, to its interval's
+    precision), the cosine with its interval (``cosine``), the angle the median stands for (degrees) and the
+    number of contexts."""
+    low = float(values["cosine_low"])
+    key = "tour.gd.s2" if low >= FINDINGS["gd"].thresholds.cosine_min else "tour.gd.s2_not"
+    return key, {"cosine": str(values["cosine"]), "median": str(values["cosine_median"]),
+                 "angle": f"{cosine_degrees(float(values['cosine_value'])):.0f}", "contexts": str(values["contexts"])}
 
 
 @dataclass(frozen=True)
@@ -145,3 +164,11 @@ def positions_step(ckpt: Checkpoint) -> PositionsStep:
         return PositionsStep(profile, None, float("nan"), float("nan"), False, flat=True)
     fit = fit_cosine(profile)
     return PositionsStep(profile, fit.predict(np.arange(len(profile))), fit.r2, fit.period, fit.well_described)
+
+
+def positions_sentence(verdict: Verdict) -> str:
+    """The positions step's second sentence (a text key) from Finding 3's verdict on the step's run: a cosine
+    (``tour.positions.s2``), as good as a cubic (``tour.positions.s2_cubic``) or not a cosine (``…s2_not``)."""
+    if verdict.good:
+        return "tour.positions.s2"
+    return "tour.positions.s2_cubic" if verdict.key == "verdict.positions.like_cubic" else "tour.positions.s2_not"

@@ -15,6 +15,7 @@ import torch
 from icar_core.analysis import compare_with_gd
 from icar_core.checkpoints import Checkpoint
 from icar_core.errors import NotApplicableError
+from icar_core.findings import FINDINGS, Verdict
 from icar_core.structure import (
     circuit_structure,
     diagonal_circuit,
@@ -23,7 +24,6 @@ from icar_core.structure import (
     pe_profile,
     pe_profile_is_flat,
 )
-from icar_core.verdicts import GD_LOSS_TOLERANCE, Verdict
 
 #: Contexts used to measure GD agreement on every snapshot (small: about 30 snapshots are measured).
 SNAPSHOT_CONTEXTS = 128
@@ -100,7 +100,7 @@ def _gd_sample(ckpt: Checkpoint, n_contexts: int, seed: int) -> _GDSample:
 def _gd_agreement(model: torch.nn.Module, ckpt: Checkpoint, sample: _GDSample) -> dict[str, float]:
     """Median prediction cosine and loss ratio against the task's best GD step at the last position, from
     :func:`icar_core.analysis.compare_with_gd` on the sample's contexts."""
-    frame = compare_with_gd(model, sample.states, sample.W, process=ckpt.process)
+    frame = compare_with_gd(model, sample.states, sample.W, process=ckpt.process).metrics
     gd_error = float(frame["gd_error"].mean())
     return {"prediction_cosine": float(frame["prediction_cosine"].median()),
             "loss_ratio": float(frame["model_error"].mean()) / gd_error if gd_error > 0 else float("nan")}
@@ -237,8 +237,9 @@ def training_verdict(ckpt: Checkpoint) -> Verdict:
     With a GD reference (augmented runs): the final held-out loss, the best single GD step's loss and
     their ratio — on the run's held-out set (``contexts`` = its ``eval_size`` sequences), averaged over all
     positions, unlike the Home verdict (the last position) and the structure chart (a fresh sample); good
-    when the ratio is at most 1 + ``GD_LOSS_TOLERANCE``. Otherwise: how far the held-out loss fell, from the
-    first logged value to the last, in how many steps; good when it fell at least 10× (``training.verdict.fell``;
+    when the ratio is at most 1 + Finding 1's loss tolerance (``findings.GDThresholds``). Otherwise: how far the
+    held-out loss fell, from the first logged value to the last, in how many steps; good when it fell at least
+    10× (``training.verdict.fell``;
     ``training.verdict.fell_objective`` for runs optimised on the paper's closed-form objective, whose held-out
     loss is still the prediction loss on sampled sequences). ``values["incomplete"]`` is True while the run is
     still training; ``values["spike"]`` when the last log is a spike (:class:`FinalLoss`), with ``lowest`` and
@@ -255,7 +256,7 @@ def training_verdict(ckpt: Checkpoint) -> Verdict:
     if gd > 0:  # one GD step can be exact (e.g. d = 1), and then no ratio means anything
         ratio = final / gd
         return Verdict("training.verdict.gd", common | {"gd": f"{gd:.3g}", "ratio": f"{ratio:.3f}"},
-                       ratio <= 1 + GD_LOSS_TOLERANCE)
+                       ratio <= 1 + FINDINGS["gd"].thresholds.loss_tolerance)
     factor = first / final if final > 0 else float("inf")
     values = common | {"start": f"{first:.3g}", "factor": f"{factor:.3g}"}
     if closed_form_objective(ckpt):

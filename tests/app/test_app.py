@@ -11,11 +11,10 @@ from streamlit.testing.v1 import AppTest
 
 from icar_core import ui
 from icar_core.checkpoints import load_checkpoint
-from icar_core.i18n import LANGUAGES, missing_translations, translate
+from icar_core.findings import FINDINGS
+from icar_core.i18n import LANGUAGES, missing_translations, translate, verdict_text
 from icar_core.locales import STRINGS
-from icar_core.verdicts import gd_finding, heads_finding, positions_finding
 from icar_core.views.context import example_context
-from icar_core.views.findings import DEFAULT_RUNS, shows
 from tests.app.apptest_utils import APP, ROOT, TIMEOUT, chart_data, no_exception, open_page
 
 CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -55,11 +54,10 @@ def test_home_shows_the_verdicts_and_the_picture_of_the_selected_run(run):
     ckpt = load_checkpoint(ROOT / "checkpoints" / f"{run}.pt")
     # the three finding cards: each verdict is the one computed for the run that shows it
     shown = [box.value for box in [*at.success, *at.warning]]
-    for finding, fn in (("gd", gd_finding), ("heads", heads_finding), ("positions", positions_finding)):
-        verdict_run = ckpt if shows(finding, ckpt) else load_checkpoint(
-            ROOT / "checkpoints" / f"{DEFAULT_RUNS[finding]}.pt")
-        verdict = fn(verdict_run)
-        assert translate(verdict.key, "en", **verdict.values) in shown
+    for finding in FINDINGS.values():
+        verdict_run = ckpt if finding.applies(ckpt.model) else load_checkpoint(
+            ROOT / "checkpoints" / f"{finding.default_run}.pt")
+        assert verdict_text(finding.verdict(verdict_run), "en") in shown
     # the picture plots this run's context and prediction
     example = example_context(ckpt, 0)
     frames = chart_data(at)[0]

@@ -15,8 +15,8 @@ import torch
 from icar_core.analysis import gauge_view
 from icar_core.checkpoints import load_checkpoint
 from icar_core.errors import NotApplicableError
+from icar_core.findings import verdict
 from icar_core.i18n import translate
-from icar_core.verdicts import gd_finding
 from icar_core.views.gd import (
     CURVE_CONTEXTS,
     draw_context,
@@ -32,8 +32,9 @@ from tests.app.apptest_utils import ROOT, chart_data, no_exception, open_page, r
 PAGE = "app_pages/model_vs_gd.py"
 
 # metric label key -> the GDContext metric it shows (in page order)
-METRIC_ORDER = ("model_error", "gd_error", "prediction_diff", "prediction_cosine", "sensitivity_cosine",
-                "sensitivity_l2", "update_cosine", "update_rel_error", "model_W_error", "gd_W_error", "model_eta")
+METRIC_ORDER = ("model_error", "gd_error", "ls_error", "prediction_cosine", "sensitivity_cosine",
+                "sensitivity_l2", "update_cosine", "update_rel_error", "model_W_error", "gd_W_error", "ls_W_error",
+                "model_eta", "prediction_diff")
 
 
 def load(name: str):
@@ -105,9 +106,11 @@ def test_block_run_shows_the_comparison(block_page, block_run):
     assert metrics[translate("gd.gauge.c")] == pytest.approx(view.c, rel=1e-3)
     assert metrics[translate("gd.gauge.error")] == pytest.approx(view.rel_error, rel=1e-3)
     assert any(f"{np.degrees(view.V_angles[0]):+.1f}°" in md.value for md in at.markdown)
-    # This run passes the gauge check, so the page may state "one GD step up to a symmetry".
+    # This run passes the gauge check, so the page may state "one GD step seen through a symmetry" — and that
+    # it is so in expected loss, not context by context.
     assert gauge_text_key(view) == "gd.gauge.text"
-    assert any("**one GD step up to a symmetry of the commuting family**" in md.value for md in at.markdown)
+    assert any("**one GD step seen through a symmetry of the commuting family**" in md.value
+               and "not context by context" in md.value for md in at.markdown)
     # The error metric's help gives this context's state length instead of assuming 1.
     help_text = next(m.proto.help for m in at.metric if m.label.startswith("Model's error"))
     assert translate("gd.m.model_error_help", length=f"{context.state_length:.3g}") == help_text
@@ -130,8 +133,8 @@ def test_block_run_shows_the_comparison(block_page, block_run):
         assert plotted["error"].to_numpy() == pytest.approx(curve[column].to_numpy(), rel=1e-9, abs=1e-18)
     assert len(curve) == T - 1 and CURVE_CONTEXTS == 256
     # The verdict is verdicts.gd_finding's, and the s_{t-1} block is said to be zero.
-    verdict = gd_finding(block_run)
-    assert translate(verdict.key, **verdict.values) in at.success[0].value
+    expected = verdict(block_run, "gd")
+    assert translate(expected.key, **expected.values) in at.success[0].value
     assert any(c.value == translate("gd.block_previous_zero") for c in at.caption)
 
 
@@ -145,7 +148,7 @@ def test_gauge_text_only_when_its_numbers_hold(block_run):
     # Opposite angles are compared modulo a full turn.
     assert gauge_text_key(dataclasses.replace(view, KQ_angles=view.KQ_angles + 2 * np.pi)) == "gd.gauge.text"
     values = {"v_angles": "", "kq_angles": "", "v_res": "", "kq_res": "", "c": "", "error": ""}
-    claim = "**one GD step up to a symmetry of the commuting family**"
+    claim = "**one GD step seen through a symmetry of the commuting family**"
     assert claim in translate("gd.gauge.text", **values) and claim not in translate("gd.gauge.text_not", **values)
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from icar_core.checkpoints import load_checkpoint
+from icar_core.findings import verdict
 from icar_core.i18n import translate
 from icar_core.structure import (
     circuit_structure,
@@ -22,7 +23,6 @@ from icar_core.structure import (
     plane_swap,
     random_cosine_level,
 )
-from icar_core.verdicts import heads_finding
 from icar_core.views.heads import (
     BlockStep,
     block_step,
@@ -194,8 +194,8 @@ def test_heads_diagonal_run_shows_A_B_and_C():
     assert contains(found, raw["B"].T @ raw["A"])
     sizes = np.linalg.norm(raw["A"], axis=1) * np.linalg.norm(raw["B"], axis=1)
     assert float(metrics(at)[translate("heads.metric.norm")]) == pytest.approx(sizes.max(), abs=1e-3)
-    verdict = heads_finding(ckpt)
-    assert translate(verdict.key, **verdict.values) in verdict_text(at)
+    expected = verdict(ckpt, "heads")
+    assert translate(expected.key, **expected.values) in verdict_text(at)
     assert_short_labels(at)
 
 
@@ -248,8 +248,8 @@ def test_orthogonality_complex_diagonal_run():
     assert shown[translate("orth.metric.structure")] == f"{shape.identity_c:.3f}·I"
     assert shown[translate("orth.metric.error")] == f"{100 * shape.identity_rel_error:.3f}%"
     assert_short_labels(at)
-    verdict = heads_finding(ckpt)
-    assert translate(verdict.key, **verdict.values) in verdict_text(at)
+    expected = verdict(ckpt, "heads")
+    assert translate(expected.key, **expected.values) in verdict_text(at)
     text = " ".join(md.value for md in at.markdown)
     assert f"{random_cosine_level(C.shape[0]):.3f}" in " ".join(c.value for c in at.caption)
     assert "c·I" in text or "·I" in text

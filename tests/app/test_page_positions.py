@@ -13,14 +13,14 @@ import torch
 
 from icar_core.checkpoints import list_checkpoints, load_checkpoint
 from icar_core.config import data_seed
+from icar_core.findings import run_for, verdict
 from icar_core.i18n import translate
 from icar_core.structure import fit_cosine, is_flat, pe_profile, positional_pca, positional_rows
 from icar_core.theory import pe_only_least_squares, pe_only_loss, pe_only_ridge_matching_loss
-from icar_core.verdicts import positions_finding
-from icar_core.views.findings import run_for_finding
 from icar_core.views.positions import (
     LeastSquaresReference,
     Winding,
+    flat_values,
     least_squares_reference,
     least_squares_text,
     pca_text_key,
@@ -74,6 +74,8 @@ def assert_pca_and_profile(at, model) -> None:
     np.testing.assert_allclose(points[["pc1", "pc2"]].to_numpy(), pca.coordinates[:, :2], atol=1e-9)
     # The heatmap holds exactly the existing entries of the rows the PCA uses.
     (cells,) = datasets(at, {"n", "t", "value"})
+    if matrix:  # the heatmap shows P itself, newest-token entries included
+        rows = model.positional_matrix().double().numpy()[positions]
     embedding = model.config.kind == "multihead" and model.config.positional == "embedding"
     expected = {(int(n), t): rows[k, t] for k, n in enumerate(positions) for t in range(rows.shape[1])
                 if embedding or t <= n}
@@ -91,8 +93,8 @@ def assert_cosine_fit(at, ckpt) -> None:
     lines = datasets(at, {"series", "t", "value"})
     trained = lines[0][lines[0]["series"] == translate("positions.series.trained")]
     np.testing.assert_allclose(trained["value"], profile)
-    verdict = positions_finding(ckpt)
-    assert translate(verdict.key, **verdict.values) in boxes(at)
+    expected = verdict(ckpt, "positions")
+    assert translate(expected.key, **expected.values) in boxes(at)
 
 
 # ------------------------------------------------------------------------------------------- PE-only run
@@ -205,7 +207,7 @@ def test_augmented_run_says_why_and_offers_a_run_with_positions_in_japanese():
     assert not at.get("vega_lite_chart")
     assert translate("positions.na.augmented", "ja") in boxes(at)
     runs = list_checkpoints(ROOT / "checkpoints").runs
-    nearest = run_for_finding("positions", load("augmented-commuting"), runs)
+    nearest = run_for("positions", load("augmented-commuting"), runs)
     assert at.button[0].label == translate("heads.open_nearest", "ja", run=nearest.name)
     at.button[0].click().run()
     no_exception(at)
@@ -226,13 +228,14 @@ def test_flat_row_says_flat_instead_of_fitting():
     view = positional_view(ckpt)
     assert view.flat and view.profile_flat and view.fit is None
     assert np.abs(view.profile).max() < 1e-6 * view.scale
+    # Its verdict is the recurrence it computes (only the newest token), not a shape that is not there.
     verdict = positions_verdict(ckpt)
-    assert verdict.key == "positions.verdict.flat" and verdict.good is None
+    assert verdict.key == "verdict.positions.newest" and verdict.good
     at = open_page(PAGE, run=name)
     no_exception(at)
     texts = boxes(at)
     assert translate(verdict.key, **verdict.values) in texts
-    assert translate("positions.flat", **verdict.values) in texts
+    assert translate("positions.flat", **flat_values(view)) in texts
     assert "Flat — no shape to fit" in texts
     shown = metrics(at)
     assert translate("positions.metric.r2") not in shown and translate("positions.metric.pc", k=1) not in shown

@@ -12,13 +12,11 @@ from apptest_utils import ROOT, chart_data, no_exception, open_page
 
 from icar_core.analysis import compare_with_gd
 from icar_core.checkpoints import list_checkpoints, load_checkpoint
+from icar_core.findings import verdict
 from icar_core.i18n import translate
 from icar_core.structure import head_orthogonality
-from icar_core.verdicts import gd_finding, heads_finding
-from icar_core.views import findings
-from icar_core.views.findings import run_for_finding
+from icar_core.views import tour
 from icar_core.views.tour import (
-    STEP_FINDING,
     STEPS,
     TOUR_SEED,
     estimate_step,
@@ -44,7 +42,7 @@ def shipped():
 
 def step_run(step, shipped, selected=SELECTED):
     chosen = next(r for r in shipped if r.name == selected)
-    return run_for_finding(STEP_FINDING[step], chosen, shipped)
+    return tour.step_run(step, chosen, shipped)
 
 
 def expected_metric(step, run):
@@ -56,8 +54,8 @@ def expected_metric(step, run):
         return (t("tour.estimate.metric"), f"{data.error_percent:.0f}%",
                 t("tour.estimate.delta", baseline=f"{data.baseline_percent:.0f}"))
     if step == "gd":
-        _, values = gd_agreement(gd_finding(run).values)
-        return t("tour.gd.metric"), values["cosine"], t("tour.gd.delta", **values)
+        _, values = gd_agreement(verdict(run, "gd").values)
+        return t("tour.gd.metric"), values["median"], t("tour.gd.delta", **values)
     if step == "heads":
         return t("tour.heads.metric"), f"{heads_step(run).score:.3f}", t("tour.heads.delta")
     return t("tour.positions.metric"), f"{100 * positions_step(run).r2:.0f}%", t("tour.positions.delta")
@@ -103,10 +101,10 @@ def test_walk_through_all_steps_and_back(shipped):
         assert [(m.label, m.value, m.proto.delta) for m in at.metric] == [expected_metric(step, run)]
         assert all(len(m.label) <= 24 and len(m.value) <= 12 for m in at.metric)
         if step == "gd":  # the sentence is the header verdict's cosine, shown as a cosine and an angle
-            key, values = gd_agreement(gd_finding(run).values)
+            key, values = gd_agreement(verdict(run, "gd").values)
             assert html.escape(t(key, **values)) in " ".join(md.value for md in at.markdown)
         if step == "heads":  # the step's number is the header verdict's (the mean over both circuits)
-            assert heads_finding(run).values["score"] == f"{heads_step(run).score:.3f}"
+            assert verdict(run, "heads").values["score"] == f"{heads_step(run).score:.3f}"
         charts = chart_data(at)
         assert len(charts) == 1
         check_chart(step, run, charts[0])
@@ -142,7 +140,7 @@ def test_japanese_and_another_selected_run(shipped):
 
 
 def test_missing_run_is_a_sentence(monkeypatch):
-    monkeypatch.setattr(findings, "run_for_finding", lambda finding, selected, runs: None)
+    monkeypatch.setattr(tour, "run_for", lambda finding, selected, runs: None)
     at = open_page(PAGE, run=SELECTED)
     no_exception(at)
     assert t("tour.no_run", needs=t("tour.needs.gd")) in [box.value for box in at.info]
@@ -154,7 +152,7 @@ def test_gd_step_is_compare_with_gd_on_a_full_run(single_thread):
     (compare_with_gd's prediction_cosine on the same context), not that of Γ s_n alone."""
     ckpt = load_checkpoint(ROOT / "checkpoints" / "augmented-orthogonal.pt")
     states, W = ckpt.process.sample(1, TOUR_SEED, torch.float64)
-    frame = compare_with_gd(ckpt.model, states, W, process=ckpt.process)
+    frame = compare_with_gd(ckpt.model, states, W, process=ckpt.process).metrics
     step = gd_step(ckpt)
     assert step.cosine == pytest.approx(frame["prediction_cosine"].iloc[0], abs=1e-12)
     # Γ s_n alone points elsewhere than the full prediction: the step must not use it.
@@ -164,9 +162,15 @@ def test_gd_step_is_compare_with_gd_on_a_full_run(single_thread):
 
 
 def test_gd_sentence_branches_on_the_cosine():
-    key, values = gd_agreement({"cosine": "0.998", "contexts": 512})
-    assert key == "tour.gd.s2" and values == {"cosine": "0.998", "angle": "4", "contexts": "512"}
-    key, values = gd_agreement({"cosine": "0.900", "contexts": 512})
+    verdict = {"cosine": "0.998 [0.997, 0.999]", "cosine_median": "0.998", "cosine_value": 0.998, "cosine_low": 0.997,
+               "contexts": 512}
+    key, values = gd_agreement(verdict)
+    assert key == "tour.gd.s2" and values == {"cosine": "0.998 [0.997, 0.999]", "median": "0.998", "angle": "4",
+                                              "contexts": "512"}
+    # A median above the threshold whose interval reaches below it is not enough.
+    key, _ = gd_agreement(verdict | {"cosine_value": 0.991, "cosine_low": 0.985})
+    assert key == "tour.gd.s2_not"
+    key, values = gd_agreement(verdict | {"cosine_value": 0.9, "cosine_low": 0.89})
     assert key == "tour.gd.s2_not" and values["angle"] == "26"  # a cosine of 0.9 is 26° apart, not "90%"
 
 

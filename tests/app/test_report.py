@@ -11,6 +11,7 @@ from apptest_utils import ROOT
 from icar_core.analysis import compare_with_gd
 from icar_core.charts.paper import REFERENCE_GREY
 from icar_core.checkpoints import load_checkpoint
+from icar_core.findings import verdict
 from icar_core.i18n import translate
 from icar_core.views import cosine_degrees
 from icar_core.views.report import build_report, report_sections
@@ -109,7 +110,7 @@ def test_gd_section_uses_the_real_prediction():
     """For a full-structure run the report's cosine is compare_with_gd's on the same context (not Γ s_n alone)."""
     ckpt = load_checkpoint(ROOT / "checkpoints" / "augmented-orthogonal.pt")
     states, W = ckpt.process.sample(1, 0, torch.float64)
-    cosine = float(compare_with_gd(ckpt.model, states, W, process=ckpt.process)["prediction_cosine"].iloc[0])
+    cosine = float(compare_with_gd(ckpt.model, states, W, process=ckpt.process).metrics["prediction_cosine"].iloc[0])
     text = dict((heading, text) for heading, text, _ in report_sections(ckpt))[translate("report.gd.heading")]
     assert text == translate("report.gd.text", n=ckpt.process.T, cosine=f"{cosine:.3f}",
                              angle=f"{cosine_degrees(cosine):.1f}")
@@ -125,7 +126,7 @@ def test_flat_positions_and_closed_form_loss_are_named():
     text, chart = by_heading[translate("report.positions.heading")]
     assert text == translate("report.positions.flat") and chart is None
     verdict_text = by_heading[translate("home.finding3.title")][0]
-    assert verdict_text.startswith("The last row of P is flat")
+    assert verdict_text == translate("verdict.positions.newest", **verdict(ckpt, "positions").values)
     assert translate("report.config.objective") in by_heading[translate("report.config.heading")][0]
     loss_chart = by_heading[translate("report.loss.heading")][1]
     assert translate("report.series.objective") in loss_chart.to_json()

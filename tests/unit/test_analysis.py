@@ -13,6 +13,8 @@ from icar_core.analysis import (
     fit_preconditioner,
     gauge_view,
     gd_curve,
+    least_squares_maps,
+    loss_sample,
     model_update,
 )
 from icar_core.data import ARProcess, rotation_blocks
@@ -75,8 +77,9 @@ def test_a_model_that_is_gd_compares_perfectly():
     model = _block_model_that_is_gd(d, 2.0)
     states, W = process.sample(64, 3, torch.float64)
     eta = 2.0 / np.arange(1, T + 1)  # the model's own step sizes
-    frame = compare_with_gd(model, states, W, eta=eta)
-    assert frame.attrs["exact"] and len(frame) == 64
+    comparison = compare_with_gd(model, states, W, eta=eta)
+    frame = comparison.metrics
+    assert comparison.exact and len(frame) == 64
     np.testing.assert_allclose(frame["update_rel_error"], 0, atol=1e-12)
     np.testing.assert_allclose(frame["update_cosine"], 1, atol=1e-12)
     np.testing.assert_allclose(frame["prediction_diff"], 0, atol=1e-12)
@@ -97,7 +100,7 @@ def test_metrics_by_hand_for_one_context():
         model.V_blk.copy_(torch.tensor([[[0.0, -1.0], [1.0, 0.0]]]))  # rotates the update by 90°
     states = torch.tensor([[[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]]], dtype=torch.float64)
     eta = np.full(3, 1.0)
-    row = compare_with_gd(model, states, eta=eta).iloc[0]
+    row = compare_with_gd(model, states, eta=eta).metrics.iloc[0]
     # At n = 2 (predicting s_3): G = [[0, -1], [1, 0]] = R, c_n = 1/3; model update = (1/3) V R.
     R = np.array([[0.0, -1.0], [1.0, 0.0]])
     gamma = R @ R / 3
@@ -178,3 +181,33 @@ def test_best_gd_eta_is_cached_and_deterministic():
     first = best_gd_eta(process, 512, 1)
     assert best_gd_eta(process, 512, 1) is first
     assert first.shape == (5,) and first[0] == 0.0 and np.all(first[1:] > 0)
+
+
+def test_least_squares_recovers_W_exactly_without_noise_and_matches_a_direct_solve():
+    process = ARProcess(d=3, T=12, w_dist="orthogonal")
+    states, W = process.sample(32, 5, torch.float64)
+    model = _block_model_that_is_gd(3, 1.0)
+    comparison = compare_with_gd(model, states, W, process=process)
+    np.testing.assert_allclose(comparison.W_LS, W.numpy(), atol=1e-9)
+    assert comparison.metrics["ls_error"].max() < 1e-18 and comparison.metrics["ls_W_error"].max() < 1e-9
+    # The same fit written out: W = Y Xᵀ (X Xᵀ)⁻¹ over the transitions of the context.
+    X, Y = states[0, :-2].numpy().T, states[0, 1:-1].numpy().T
+    np.testing.assert_allclose(comparison.W_LS[0], Y @ X.T @ np.linalg.inv(X @ X.T), atol=1e-10)
+    np.testing.assert_allclose(comparison.metrics["zero_error"], (states[:, -1] ** 2).sum(-1).numpy())
+
+
+def test_least_squares_is_the_minimum_norm_fit_on_a_short_context():
+    G = np.array([[[1.0, 0.0], [0.0, 0.0]]])  # one transition s_0 = e1 -> s_1 = e1
+    H = np.array([[[1.0, 0.0], [0.0, 0.0]]])
+    np.testing.assert_allclose(least_squares_maps(G, H)[0], [[1.0, 0.0], [0.0, 0.0]], atol=1e-12)
+
+
+def test_loss_sample_agrees_with_compare_with_gd_on_the_same_contexts():
+    process = ARProcess(d=2, T=8)
+    model = _block_model_that_is_gd(2, 1.5)
+    sample = loss_sample(model, process, 64, seed=9, chunk=16)
+    states, W = process.sample(64, 9, torch.float64)
+    frame = compare_with_gd(model, states, W, process=process).metrics
+    np.testing.assert_allclose(sample.model, frame["model_error"], rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(sample.gd, frame["gd_error"], rtol=1e-9, atol=1e-15)
+    np.testing.assert_allclose(sample.ls, frame["ls_error"], atol=1e-12)

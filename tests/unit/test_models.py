@@ -200,7 +200,7 @@ def test_block_weights_placement():
         rest = full.clone()
         rest[:, :d, cols] = 0
         assert rest.abs().max() == 0
-    assert set(model.head_parameters()) == {"W_Q", "W_K", "W_V", "Q_blk", "K_blk", "V_blk"}
+    assert set(model.circuits()) == {"W_Q", "W_K", "W_V", "W_QK", "W_OV", "Q_blk", "K_blk", "V_blk", "preconditioner"}
 
 
 def test_augmented_forward_by_hand():
