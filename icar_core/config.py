@@ -105,12 +105,14 @@ class TrainConfig:
 
 def workload_elements(process: ARProcess, model: ModelConfig, contexts: int,
                       pattern_contexts: int | None = None) -> int:
-    """About how many numbers a pass over ``contexts`` contexts allocates at once: per position, one
-    attention row per head (T) over ``pattern_contexts`` contexts (default: ``contexts``) and one
-    second moment of the augmented tokens ((3d)²). Computed from the config alone, before allocating."""
+    """About how many numbers a pass over ``contexts`` contexts allocates at once, computed from the
+    config alone (before allocating): per position, one attention row per head (T numbers) over
+    ``pattern_contexts`` contexts (default: ``contexts``), and one matrix per position over ``contexts``:
+    the second moment of the augmented tokens ((3d)²) for augmented models, a d×d sensitivity otherwise."""
     T, d, H = process.T, process.d, model.n_heads
     patterns = contexts if pattern_contexts is None else pattern_contexts
-    return T * (patterns * H * T + contexts * (3 * d) ** 2)
+    width = 3 * d if model.kind == "augmented" else d
+    return T * (patterns * H * T + contexts * width**2)
 
 
 def check_trainable(config: TrainConfig, extra_contexts: int = 0) -> None:
