@@ -16,7 +16,7 @@ from icar_core.locales import STRINGS
 from icar_core.verdicts import gd_finding, heads_finding, positions_finding
 from icar_core.views.context import example_context
 from icar_core.views.findings import DEFAULT_RUNS, shows
-from tests.apptest_utils import APP, ROOT, TIMEOUT, chart_data, no_exception, open_page
+from tests.app.apptest_utils import APP, ROOT, TIMEOUT, chart_data, no_exception, open_page
 
 CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from icar_core import ui
 from icar_core.train import PRESETS, train
-from tests.apptest_utils import APP, TIMEOUT, no_exception
+from tests.app.apptest_utils import APP, TIMEOUT, no_exception
 
 AUGMENTED, PE_ONLY, MULTIHEAD = (PRESETS[n] for n in ("augmented-commuting", "pe-only-mu100",
                                                       "multihead-diagonal-commuting"))

@@ -27,7 +27,7 @@ from icar_core.views.gd import (
     radians,
     slider_degrees,
 )
-from tests.apptest_utils import ROOT, chart_data, no_exception, open_page, run_id
+from tests.app.apptest_utils import ROOT, chart_data, no_exception, open_page, run_id
 
 PAGE = "app_pages/model_vs_gd.py"
 

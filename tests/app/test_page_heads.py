@@ -32,7 +32,7 @@ from icar_core.views.heads import (
     paper_units,
     preconditioner_caption,
 )
-from tests.apptest_utils import ROOT, chart_data, no_exception, open_page, run_id
+from tests.app.apptest_utils import ROOT, chart_data, no_exception, open_page, run_id
 
 HEADS = "app_pages/heads.py"
 ORTH = "app_pages/orthogonality.py"

@@ -27,7 +27,7 @@ from icar_core.views.positions import (
     positional_view,
     positions_verdict,
 )
-from tests.apptest_utils import ROOT, chart_data, no_exception, open_page
+from tests.app.apptest_utils import ROOT, chart_data, no_exception, open_page
 
 PAGE = "app_pages/positional_encodings.py"
 PE_RUN = "pe-only-mu100"

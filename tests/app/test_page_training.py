@@ -28,7 +28,7 @@ from icar_core.views.training import (
     structure_over_training,
     training_verdict,
 )
-from tests.apptest_utils import ROOT, chart_data, no_exception, open_page, run_id
+from tests.app.apptest_utils import ROOT, chart_data, no_exception, open_page, run_id
 
 PAGE = "app_pages/training.py"
 

@@ -12,11 +12,11 @@ The helpers (server, launch recipe, waits, screenshots) live in ``browser.py``, 
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 
 import pytest
-
 from browser import (
     CJK,
     DIALOG,
@@ -25,8 +25,9 @@ from browser import (
     NAV_LINK,
     ROOT,
     SCREENSHOTS,
-    StreamlitServer,
     VIEWPORT,
+    Page,
+    StreamlitServer,
     arm,
     browser_missing,
     charts_drawn,
@@ -37,6 +38,7 @@ from browser import (
     nav_titles,
     open_app,
     signature,
+    sync_playwright,
     wait_rerun,
 )
 
