@@ -24,8 +24,8 @@ with left:
     ui.show_chart(picture, "home-context")
 with right:
     length = float(np.linalg.norm(example.states, axis=1).mean())
-    st.caption(ui.t("home.picture_caption", run=ckpt.name, n=len(example.states) - 1, error=f"{example.error:.2e}",
-                    length=f"{length:.2f}"))
+    st.caption(ui.t("home.picture_caption", run=ui.plain(ckpt.name), n=len(example.states) - 1,
+                    error=f"{example.error:.2e}", length=f"{length:.2f}"))
 
 st.header(ui.t("home.findings"))
 findings = (
@@ -41,7 +41,7 @@ for column, (finding, verdict_fn, text_key, page) in zip(st.columns(3), findings
         if run is None:
             st.info(ui.t("home.no_run_for"))
         else:
-            st.caption(ui.t("home.verdict_run", run=run.name))
+            st.caption(ui.t("home.verdict_run", run=ui.plain(run.name)))
             with ui.explained_errors(run):
                 verdict = ui.cached(verdict_fn, run)
                 (st.success if verdict.good else st.warning)(ui.t(verdict.key, **verdict.values))
