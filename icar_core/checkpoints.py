@@ -7,6 +7,8 @@ objects. Every problem with a file becomes a :class:`CheckpointError` naming the
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import hashlib
 import io
 import os
@@ -126,6 +128,7 @@ def save_checkpoint(path: str | Path, payload: dict) -> None:
     so an interrupted write never leaves a broken or missing checkpoint."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_temp_files(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -137,6 +140,18 @@ def save_checkpoint(path: str | Path, payload: dict) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_stale_temp_files(path: str | Path) -> list[Path]:
+    """Delete the ``.NAME.*.tmp`` files that a save of ``path`` killed half-way left behind (one
+    process writes a checkpoint at a time, so any such file is stale). Returns what was removed."""
+    path = Path(path)
+    removed = []
+    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        with contextlib.suppress(OSError):  # gone already, or not ours to delete: the save goes on
+            tmp.unlink()
+            removed.append(tmp)
+    return removed
 
 
 def load_checkpoint(source: str | Path | bytes | BinaryIO, name: str | None = None) -> Checkpoint:

@@ -7,12 +7,23 @@ and ``**…** :red[…]`` would restyle the page. :func:`markdown_literal` makes
 
 from __future__ import annotations
 
-# Every ASCII punctuation character that Markdown, Streamlit's directives (``:red[…]``, ``:material/…:``)
-# or LaTeX (``$…$``) give a meaning; CommonMark lets a backslash make any of them literal.
-MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~$:&=\"'^")
+import re
+
+# Characters that start Markdown anywhere in a line: emphasis, code, links and images (``[``), inline
+# HTML and autolinks (``<``), strikethrough, LaTeX, and the backslash itself. Streamlit's directives
+# (``:red[…]``, ``:material/…:`` badges) need a ``[`` after the name, so escaping ``[`` disarms them.
+ESCAPED_ANYWHERE = frozenset("\\`*_[]<~$")
+# What starts a block only at the beginning of a line: headings, lists, quotes, rules.
+LINE_START = re.compile(r"^(?:[#>+=-]|\d+[.)])")
 
 
 def markdown_literal(text: object) -> str:
-    """``text`` on one line, with every Markdown-special character escaped, so it renders as typed."""
-    line = " ".join(str(text).split())  # no line breaks: a line start could begin a heading or a list
-    return "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in line)
+    """``text`` on one line, with its Markdown escaped (CommonMark backslash escapes), so it renders
+    exactly as typed."""
+    line = " ".join(str(text).split())  # no line breaks: every block marker is then at the start
+    escaped = "".join("\\" + ch if ch in ESCAPED_ANYWHERE else ch for ch in line)
+    start = LINE_START.match(escaped)
+    if start:  # "1." -> "1\.", "-" -> "\-"
+        marker = start.group(0)
+        escaped = (marker[:-1] + "\\" + marker[-1]) + escaped[len(marker):]
+    return escaped
