@@ -40,8 +40,11 @@ SUFFIX = ".pt"
 MAX_FILE_BYTES = 20 * 2**20  # as for uploads (.streamlit/config.toml maxUploadSize)
 MAX_ARCHIVE_ENTRIES = 4096  # a torch.save zip holds one entry per tensor storage plus a few
 MAX_HISTORY_COLUMNS = 16
-MAX_HISTORY_ROWS = 200_000
-MAX_HISTORY_CELLS = 2_000_000  # columns × rows: the DataFrame the Training page draws
+# torch's weights-only unpickler (and the opcode check before it) run in Python at about a second per
+# megabyte of pickle: the pickle's size bounds the time to open a file, and the history is most of it.
+MAX_PICKLE_BYTES = 2 * 2**20
+MAX_HISTORY_ROWS = 50_000
+MAX_HISTORY_CELLS = 200_000  # columns × rows, about 1.8 MB of pickle
 MAX_SNAPSHOT_ELEMENTS = 10_000_000  # numbers in all snapshots together
 MAX_TRAIN_STATE_ITEMS = 100_000  # values in train_state (the optimizer state holds a few per tensor)
 MAX_TRAIN_STATE_DEPTH = 8
@@ -258,7 +261,7 @@ def _check_pickle(raw: bytes, label: str) -> None:
         raise CheckpointError(f"{label}: the file is empty")
     if raw.startswith(b"PK"):
         data = _archive_pickle(raw, label)
-    elif raw.startswith(b"\x80"):
+    elif raw.startswith(b"\x80") and len(raw) <= MAX_PICKLE_BYTES:
         data = raw  # a bare pickle, not what torch.save writes: refused below either way
     else:
         raise CheckpointError(f"{label}: {_not_a_checkpoint()}")
@@ -293,6 +296,10 @@ def _archive_pickle(raw: bytes, label: str) -> bytes:
             pickles = [e for e in entries if e.filename.endswith("/data.pkl") or e.filename == "data.pkl"]
             if len(pickles) != 1:
                 raise CheckpointError(f"{label}: {_not_a_checkpoint()}")
+            if pickles[0].file_size > MAX_PICKLE_BYTES:
+                raise CheckpointError(f"{label}: the file's data (history, names, settings) takes "
+                                      f"{pickles[0].file_size / 2**20:.1f} MB; icar opens checkpoints whose data "
+                                      f"takes at most {MAX_PICKLE_BYTES // 2**20} MB besides the tensors")
             return archive.read(pickles[0])
     except CheckpointError:
         raise

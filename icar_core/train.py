@@ -23,7 +23,14 @@ import torch
 from tqdm import tqdm
 
 from icar_core import cli
-from icar_core.checkpoints import SUFFIX, Checkpoint, checkpoint_payload, load_checkpoint, save_checkpoint
+from icar_core.checkpoints import (
+    MAX_HISTORY_ROWS,
+    SUFFIX,
+    Checkpoint,
+    checkpoint_payload,
+    load_checkpoint,
+    save_checkpoint,
+)
 from icar_core.config import TrainConfig, check_trainable, data_seed
 from icar_core.data import ARProcess
 from icar_core.models import ModelConfig, build_model, prediction_loss
@@ -311,6 +318,10 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
                                    ("batch_size", args.batch_size), ("name", args.name)) if v is not None}
     config = replace(config, process=process, model=model, **overrides)
     check_trainable(config, GD_FIT_SIZE if config.model.kind == "augmented" else 0)  # sizes, before allocating
+    rows = config.steps // config.log_every + 2
+    if rows > MAX_HISTORY_ROWS:  # the dashboard could not open the result
+        raise ValueError(f"--steps {config.steps:,} would log {rows:,} history rows (every {config.log_every} steps); "
+                         f"icar opens runs of at most {MAX_HISTORY_ROWS:,}")
     build_model(config.model, config.process.d, config.process.T)  # architecture errors, before training
     return config
 

@@ -456,7 +456,7 @@ def test_too_many_snapshots_or_no_history_are_refused(tmp_path):
 
     def empty(p):
         p["history"] = {k: [] for k in p["history"]}
-    _expect_error(_bad(tmp_path, "empty.pt", empty), "empty.pt", "1 to 200,000 rows")
+    _expect_error(_bad(tmp_path, "empty.pt", empty), "empty.pt", "1 to 50,000 rows")
 
     def repeated(p):
         p["history"]["step"] = [0, 0]
