@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch._dynamo  # the optimizers import it on first use (~2 s); imported here, it delays no save
 from tqdm import tqdm
 
 from icar_core import cli

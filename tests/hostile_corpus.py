@@ -181,6 +181,7 @@ def _cases() -> dict[str, tuple[Callable[[], bytes], str]]:
                                                                              float("inf")))), "refuse"),
         # long or hostile text
         "name-10MB": (lambda: _edited(_set("config.name", "n" * 10_000_000)), "refuse"),
+        "name-100k": (lambda: _edited(_set("config.name", "n" * 100_000)), "refuse"),
         "w_dist-markdown-image": (lambda: _edited(_set("config.process.w_dist", IMAGE_NAME)), "refuse"),
         "key-10k": (lambda: _edited(_set("config." + "k" * 10_000, 1)), "refuse"),
         # tensors of the wrong kind
