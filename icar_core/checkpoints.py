@@ -56,7 +56,7 @@ MAX_TENSOR_ELEMENTS = MAX_PARAMETERS
 # peak of one verdict under ~1 GB and a few seconds on one core.
 APP_CONTEXTS = 8192
 DETAIL_CONTEXTS = 512
-ANALYSIS_BUDGET = 50_000_000
+ANALYSIS_BUDGET = 40_000_000
 MAX_MESSAGE_CHARS = 300
 # Globals a checkpoint's pickle may name: dicts, and float32/float64 tensors. Anything else (bytearray,
 # sparse, quantized or meta tensors, other dtypes, callables) is refused before torch unpickles it.
