@@ -23,8 +23,8 @@ with left:
     ui.show_chart(picture, "home-context")
 with right:
     length = float(np.linalg.norm(example.states, axis=1).mean())
-    st.caption(ui.t("home.picture_caption", run=ckpt.name, n=len(example.states) - 1, error=f"{example.error:.2e}",
-                    length=f"{length:.2f}"))
+    st.caption(ui.t("home.picture_caption", run=ui.plain(ckpt.name), n=len(example.states) - 1,
+                    error=f"{example.error:.2e}", length=f"{length:.2f}"))
 
 st.header(ui.t("home.findings"))
 for column, finding in zip(st.columns(len(FINDINGS)), FINDINGS.values(), strict=True):
@@ -35,7 +35,7 @@ for column, finding in zip(st.columns(len(FINDINGS)), FINDINGS.values(), strict=
         if run is None:
             st.info(ui.t("home.no_run_for"))
         else:
-            st.caption(ui.t("home.verdict_run", run=run.name))
+            st.caption(ui.t("home.verdict_run", run=ui.plain(run.name)))
             with ui.explained_errors(run):
                 ui.show_verdict(ui.cached(verdict, run, finding.id))
         st.page_link(finding.page, label=ui.t("home.open_page"), icon=":material/arrow_forward:")

@@ -34,9 +34,9 @@ if ckpt is None:
 
 verdict = ui.cached(verdict, ckpt, "gd")  # the same cache entry as the Home page's verdict
 text = ui.verdict_text(verdict)
-ui.page_header(t("gd.title"), t("gd.lead"), t("gd.verdict_for", run=ckpt.name, text=text), verdict.good)
+ui.page_header(t("gd.title"), t("gd.lead"), t("gd.verdict_for", run=ui.plain(ckpt.name), text=text), verdict.good)
 if ckpt is not selected:
-    st.info(t("gd.not_augmented", run=selected.name, shown=ckpt.name))
+    st.info(t("gd.not_augmented", run=ui.plain(selected.name), shown=ui.plain(ckpt.name)))
 
 # ---------------------------------------------------------------- the interactive part
 # A fragment: moving a control reruns only this part, not the sidebar, the verdict or the gauge view.

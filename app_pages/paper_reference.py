@@ -95,7 +95,7 @@ def show_case(case: str) -> None:
                        y_title=ui.t("paper.axis.loss"), log_y=True, order=[icar_label, authors_label],
                        colors={authors_label: REFERENCE_GREY}, dashed=[authors_label])
         ui.show_chart(chart, f"paper-{case}-loss")
-        st.caption(ui.t("paper.loss_caption", run=run.name, rows=T - 1, floor=f"{pv.LOSS_FLOOR:.0e}"))
+        st.caption(ui.t("paper.loss_caption", run=ui.plain(run.name), rows=T - 1, floor=f"{pv.LOSS_FLOOR:.0e}"))
 
 
 labels = {case: ui.t(f"paper.tab.{case}") for case in PAPER_CASES}

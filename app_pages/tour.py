@@ -42,7 +42,7 @@ if run is not None:
         result = ui.cached(verdict, run, finding)
         header, good = ui.verdict_text(result), result.good
     else:
-        header = ui.t("tour.header_run", run=run.name)
+        header = ui.t("tour.header_run", run=ui.plain(run.name))
 ui.page_header(ui.t("tour.title"), ui.t("tour.lead"), header, good)
 
 back, indicator, forward = st.columns([1, 1, 1], vertical_alignment="center")
@@ -139,6 +139,6 @@ with ui.explained_errors(run):
     with numbers:
         label, value, delta, help_text = metric
         st.metric(label, value, delta, delta_color="off", delta_arrow="off", help=help_text)
-        st.caption(ui.t("tour.from_run", run=run.name))
+        st.caption(ui.t("tour.from_run", run=ui.plain(run.name)))
 
 ui.how_to_read(ui.t("tour.how"))

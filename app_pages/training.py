@@ -91,11 +91,11 @@ st.subheader(t("training.structure"))
 reason = ("training.na.no_measure" if not structure_metrics_of(ckpt)
           else "training.na.no_snapshots" if not ckpt.snapshots else None)
 if reason is not None:
-    st.info(t("common.not_applicable", run=ckpt.name, reason=t(reason)))
+    st.info(t("common.not_applicable", run=ui.plain(ckpt.name), reason=t(reason)))
 else:
     with ui.explained_errors(ckpt):
         structure = ui.cached(structure_over_training, ckpt)
-        st.caption(t("training.structure_caption", count=len(ckpt.snapshots), run=ckpt.name))
+        st.caption(t("training.structure_caption", count=len(ckpt.snapshots), run=ui.plain(ckpt.name)))
         names = list(dict.fromkeys(structure["metric"]))
         labels = {name: t(f"training.metric.{name}", contexts=SNAPSHOT_CONTEXTS) for name in names}
         ui.show_chart(structure_chart(structure.assign(metric=structure["metric"].map(labels)),
@@ -110,7 +110,7 @@ else:
                                                                           contexts=SNAPSHOT_CONTEXTS))
 
 # ---------------------------------------------------------------- configuration
-st.subheader(t("training.config", run=ckpt.name))
+st.subheader(t("training.config", run=ui.plain(ckpt.name)))
 config = ui.cached(config_rows, ckpt)
 yes_no = {"yes": t("training.value.yes"), "no": t("training.value.no")}
 st.table(config.assign(group=config["group"].map(lambda g: t(f"training.group.{g}")),

@@ -6,11 +6,21 @@ from dataclasses import asdict, dataclass, fields
 
 import torch
 
-from icar_core.data import ARProcess
-from icar_core.models import ModelConfig
-from icar_core.validation import check_choice, check_int, check_number
+from icar_core.data import MAX_SEED, ARProcess
+from icar_core.models import ModelConfig, parameter_count
+from icar_core.validation import check_choice, check_int, check_number, clip, quote
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
+MAX_NAME_CHARS = 100
+# Upper bounds of a run: far above the shipped runs, low enough that neither a crafted checkpoint nor
+# a typo on the command line makes icar allocate or loop without end.
+MAX_STEPS = 10_000_000
+MAX_BATCH_SIZE = 65_536
+MAX_SNAPSHOTS = 500
+MAX_PARAMETERS = 5_000_000
+# Training allocates about this many numbers per step (attention patterns and token second moments
+# of every context in a batch, see workload_elements): 50 M float32 is ~0.2 GB, ~1 GB with autograd.
+MAX_TRAINING_ELEMENTS = 50_000_000
 
 
 def data_seed(seed: int, step: int) -> int:
@@ -46,20 +56,21 @@ class TrainConfig:
     dtype: str = "float32"
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name.strip() or len(self.name) > 100:
-            raise ValueError(f"name must be a non-empty string of at most 100 characters; got {self.name!r}")
-        check_int("steps", self.steps, 1)
-        check_int("batch_size", self.batch_size, 1)
+        if not isinstance(self.name, str) or not self.name.strip() or len(self.name) > MAX_NAME_CHARS:
+            raise ValueError(f"name must be a non-empty string of at most {MAX_NAME_CHARS} characters; "
+                             f"got {quote(self.name)}")
+        check_int("steps", self.steps, 1, MAX_STEPS)
+        check_int("batch_size", self.batch_size, 1, MAX_BATCH_SIZE)
         check_number("lr", self.lr, 0.0, strict=True)
         check_choice("lr_decay", self.lr_decay, ("none", "cosine"))
         check_choice("optimizer", self.optimizer, ("adam", "gd"))
         if not isinstance(self.fixed_batch, bool):
             raise ValueError(f"fixed_batch must be true or false; got {self.fixed_batch!r}")
         check_number("stop_loss", self.stop_loss, 0.0, strict=False)
-        check_int("eval_size", self.eval_size, 1)
-        check_int("seed", self.seed, 0)
-        check_int("log_every", self.log_every, 1)
-        check_int("n_snapshots", self.n_snapshots, 2)
+        check_int("eval_size", self.eval_size, 1, MAX_BATCH_SIZE)
+        check_int("seed", self.seed, 0, MAX_SEED)
+        check_int("log_every", self.log_every, 1, MAX_STEPS)
+        check_int("n_snapshots", self.n_snapshots, 2, MAX_SNAPSHOTS)
         check_choice("dtype", self.dtype, tuple(DTYPES))
 
     @property
@@ -85,15 +96,43 @@ class TrainConfig:
             sub = values[key]
             if not isinstance(sub, dict):
                 raise ValueError(f"config.{key} must be a mapping; got {type(sub).__name__}")
+            if not all(isinstance(k, str) for k in sub):
+                raise ValueError(f"config.{key} must have text keys")
             _check_keys(f"config.{key}", sub, sub_class, required=set())
             values[key] = sub_class(**sub)
         return cls(**values)
 
 
+def workload_elements(process: ARProcess, model: ModelConfig, contexts: int,
+                      pattern_contexts: int | None = None) -> int:
+    """About how many numbers a pass over ``contexts`` contexts allocates at once, computed from the
+    config alone (before allocating): per position, one attention row per head (T numbers) over
+    ``pattern_contexts`` contexts (default: ``contexts``), and one matrix per position over ``contexts``:
+    the second moment of the augmented tokens ((3d)²) for augmented models, a d×d sensitivity otherwise."""
+    T, d, H = process.T, process.d, model.n_heads
+    patterns = contexts if pattern_contexts is None else pattern_contexts
+    width = 3 * d if model.kind == "augmented" else d
+    return T * (patterns * H * T + contexts * width**2)
+
+
+def check_trainable(config: TrainConfig, extra_contexts: int = 0) -> None:
+    """Refuse, before anything is allocated, a run whose model or training step is too large."""
+    size = parameter_count(config.model, config.process.d, config.process.T)
+    if size > MAX_PARAMETERS:
+        raise ValueError(f"the configuration implies {size:,} parameters; icar trains runs of at most "
+                         f"{MAX_PARAMETERS:,} (lower --d, --T or --heads)")
+    contexts = max(config.batch_size, config.eval_size, extra_contexts)
+    elements = workload_elements(config.process, config.model, contexts)
+    if elements > MAX_TRAINING_ELEMENTS:
+        raise ValueError(f"one training step would allocate about {elements:,} numbers ({contexts:,} contexts of "
+                         f"T = {config.process.T}, d = {config.process.d}); the limit is {MAX_TRAINING_ELEMENTS:,} "
+                         "(lower --batch-size, --T or --d)")
+
+
 def _check_keys(where: str, data: dict, cls: type, required: set[str]) -> None:
     known = {f.name for f in fields(cls)}
-    unknown = sorted(set(map(str, data)) - known)
-    missing = sorted(required - set(data))
+    unknown = sorted(clip(k, 30) for k in data if k not in known)[:5]
+    missing = sorted(k for k in required if k not in data)
     if unknown:
         raise ValueError(f"{where} has unknown keys: {', '.join(unknown)}")
     if missing:

@@ -19,6 +19,7 @@ BASES = ("identity", "random")
 S0_KINDS = ("random", "ones", "unit_planes")
 MAX_DIM = 256
 MAX_T = 2048
+MAX_SEED = 2**32 - 1  # torch and numpy seeds; derived data seeds stay far inside 64 bits
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class ARProcess:
         check_choice("basis", self.basis, BASES)
         check_choice("s0", self.s0, S0_KINDS)
         check_number("noise", self.noise, 0.0, strict=False)
-        check_int("seed", self.seed, 0)
+        check_int("seed", self.seed, 0, MAX_SEED)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -114,7 +114,7 @@ def log_steps(steps: int, count: int) -> list[int]:
     """About ``count`` steps from 0 to ``steps``, half geometric (early change is fast), half even."""
     geometric = np.round(np.geomspace(1, max(steps, 1), count // 2)).astype(int)
     even = np.linspace(0, steps, count // 2 + 1).round().astype(int)
-    return sorted({0, steps, *geometric.tolist(), *even.tolist()} & set(range(steps + 1)))
+    return sorted(s for s in {0, steps, *geometric.tolist(), *even.tolist()} if 0 <= s <= steps)
 
 
 def snapshot_steps(steps: int, count: int) -> list[int]:
@@ -197,6 +197,9 @@ def main(argv: list[str] | None = None) -> int:
 
     def body() -> int:
         cases = PAPER_CASES if args.case == "all" else (args.case,)
+        for case in cases:  # every argument checked, and the folder proved writable, before any work
+            reference_config(case, args.steps, args.seed, args.eval_size)
+        cli.check_writable_folder(Path(args.out_dir))
         for case in cases:
             out = Path(args.out_dir) / f"{reference_name(case)}.pt"
             ckpt = build_paper_reference(case, out, steps=args.steps, seed=args.seed, eval_size=args.eval_size,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
+import re
 import signal
 import sys
 import threading
@@ -20,17 +20,31 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch._dynamo  # the optimizers import it on first use (~2 s); imported here, it delays no save
 from tqdm import tqdm
 
 from icar_core import cli
-from icar_core.checkpoints import Checkpoint, checkpoint_payload, load_checkpoint, save_checkpoint
-from icar_core.config import TrainConfig, data_seed
+from icar_core.checkpoints import (
+    MAX_HISTORY_ROWS,
+    SUFFIX,
+    Checkpoint,
+    checkpoint_payload,
+    load_checkpoint,
+    save_checkpoint,
+)
+from icar_core.config import TrainConfig, check_trainable, data_seed
 from icar_core.data import ARProcess
 from icar_core.models import ModelConfig, build_model, prediction_loss
 from icar_core.theory import gd_reference_loss
+from icar_core.validation import clip
 
 CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
 GD_FIT_SIZE = 8192
+DEVICE_NAME = re.compile(r"cpu|auto|mps|cuda(:\d{1,3})?")
+# The first save comes right after the first step, so an early kill still leaves a run to --resume.
+FIRST_SAVE_STEP = 0
+# A run name that becomes a file name in checkpoints/ (no folders, no hidden files).
+FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def _pe_only(mu: int) -> TrainConfig:
@@ -96,14 +110,15 @@ def learning_rate(config: TrainConfig, step: int) -> float:
 
 def resolve_device(name: str) -> torch.device:
     """``cpu``, ``cuda``, ``cuda:N``, ``mps`` or ``auto`` (a GPU when one is present)."""
+    if not isinstance(name, str) or not DEVICE_NAME.fullmatch(name):
+        raise ValueError(f"device must be cpu, cuda, cuda:N, mps or auto; got {clip(repr(name), 40)}")
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try:
-        device = torch.device(name)
-    except RuntimeError:
-        raise ValueError(f"device must be cpu, cuda, cuda:N, mps or auto; got {name!r}") from None
+    device = torch.device(name)
     if device.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"device {name!r} was requested but no CUDA GPU is available; use --device cpu")
+    if device.type == "cuda" and device.index is not None and device.index >= torch.cuda.device_count():
+        raise ValueError(f"device {name!r} was requested but there are {torch.cuda.device_count()} CUDA GPUs")
     if device.type == "mps" and not torch.backends.mps.is_available():
         raise ValueError(f"device {name!r} was requested but MPS is not available; use --device cpu")
     return device
@@ -135,12 +150,7 @@ def _check_out(out: Path, resume: bool, force: bool) -> None:
     """Fail before training, not at the first save, when ``out`` cannot or should not be written."""
     if out.is_dir():
         raise ValueError(f"--out {out} is a folder; give a file path such as {out / 'run.pt'}")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ValueError(f"cannot create the folder {out.parent}: {exc.strerror or exc}") from None
-    if not os.access(out.parent, os.W_OK):
-        raise ValueError(f"cannot write to the folder {out.parent}")
+    cli.check_writable_folder(out.parent)
     if out.exists() and not resume and not force:
         raise ValueError(f"{out} already exists; pass --force to replace it, --resume to continue it, or choose "
                          "another --out")
@@ -199,8 +209,9 @@ def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: boo
     bar = tqdm(total=config.steps, initial=step, desc=config.name, disable=not progress, leave=False)
     last_save = time.monotonic()
     done = diverged = False
-    try:
-        with _StopRequests() as stop:
+    # The final save happens while Ctrl-C is still only a request: a second Ctrl-C cannot cut it short.
+    with _StopRequests() as stop:
+        try:
             while True:
                 started = time.perf_counter()
                 states = fixed if fixed is not None else \
@@ -223,6 +234,9 @@ def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: boo
                     break
                 if stop.requested:  # before the update: the saved state is exactly that of `step`
                     break
+                if step == FIRST_SAVE_STEP and not resume:  # something to --resume from within a second
+                    save(complete=False)
+                    last_save = time.monotonic()
                 for group in optimizer.param_groups:
                     group["lr"] = learning_rate(config, step)
                 optimizer.zero_grad()
@@ -234,14 +248,14 @@ def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: boo
                 if time.monotonic() - last_save > save_every_s:
                     save(complete=False)
                     last_save = time.monotonic()
-        if done and snapshots[-1][0] != step:
-            snapshots.append((step, _cpu_state(model)))
-    except KeyboardInterrupt:
-        pass  # raised inside a step (not through the handlers): nothing of this step was applied yet
-    finally:
-        bar.close()
-        if not diverged:
-            save(complete=done)
+            if done and snapshots[-1][0] != step:
+                snapshots.append((step, _cpu_state(model)))
+        except KeyboardInterrupt:
+            pass  # raised inside a step (not through the handlers): nothing of this step was applied yet
+        finally:
+            bar.close()
+            if not diverged:
+                save(complete=done)
     if not done:
         print(f"\ninterrupted at step {step}; progress saved to {out} (continue with --resume)", file=sys.stderr)
         raise KeyboardInterrupt
@@ -304,14 +318,29 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
     overrides = {k: v for k, v in (("steps", args.steps), ("seed", args.seed), ("lr", args.lr),
                                    ("batch_size", args.batch_size), ("name", args.name)) if v is not None}
     config = replace(config, process=process, model=model, **overrides)
+    check_trainable(config, GD_FIT_SIZE if config.model.kind == "augmented" else 0)  # sizes, before allocating
+    rows = config.steps // config.log_every + 2
+    if rows > MAX_HISTORY_ROWS:  # the dashboard could not open the result
+        raise ValueError(f"--steps {config.steps:,} would log {rows:,} history rows (every {config.log_every} steps); "
+                         f"icar opens runs of at most {MAX_HISTORY_ROWS:,}")
     build_model(config.model, config.process.d, config.process.T)  # architecture errors, before training
     return config
+
+
+def default_out(name: str) -> Path:
+    """``checkpoints/<name>.pt`` for a run name that is a plain file name (no folders, not hidden)."""
+    if not FILE_NAME.fullmatch(name) or len(name) > 100:
+        raise ValueError(f"--name {clip(repr(name), 60)} would be the file name in checkpoints/; use letters, "
+                         "digits, '.', '_' and '-' (starting with a letter or digit), or give --out")
+    return CHECKPOINT_DIR / f"{name}{SUFFIX}"
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
 
     def body() -> int:
+        resolve_device(args.device)  # a bad --device is an error before anything else happens
+        out_arg = cli.check_file_argument("--out", args.out)
         if args.list_presets:
             for name, cfg in PRESETS.items():
                 print(f"{name:30s} kind={cfg.model.kind} d={cfg.process.d} T={cfg.process.T} steps={cfg.steps}")
@@ -323,6 +352,7 @@ def main(argv: list[str] | None = None) -> int:
                                            args.T, args.d, args.out, args.name)) or args.resume or args.force:
                 raise ValueError("--all-presets rebuilds the shipped runs as defined; it takes only "
                                  "--out-dir, --device and --quiet")
+            cli.check_writable_folder(Path(args.out_dir))
             for name, config in PRESETS.items():
                 ckpt = train(config, Path(args.out_dir) / f"{name}.pt", args.device, progress=not args.quiet,
                              force=True)
@@ -330,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
                       f"{ckpt.train_state['seconds']:.1f} s")
             return 0
         config = config_from_args(args)
-        out = Path(args.out) if args.out else CHECKPOINT_DIR / f"{config.name}.pt"
+        out = out_arg if out_arg is not None else default_out(config.name)
         ckpt = train(config, out, args.device, resume=args.resume, progress=not args.quiet, force=args.force)
         print(f"saved {out}: {ckpt.train_state['step']} steps, eval loss "
               f"{ckpt.history['eval_loss'].iloc[-1]:.3e}, {ckpt.train_state['seconds']:.1f} s")

@@ -8,7 +8,9 @@ Pages call :func:`current_run`, :func:`t`, :func:`cached`, :func:`page_header`, 
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,15 +19,27 @@ import altair as alt
 import streamlit as st
 
 from icar_core.charts.export import to_png, to_svg
-from icar_core.checkpoints import Checkpoint, CheckpointError, CheckpointListing, list_checkpoints, load_checkpoint
+from icar_core.checkpoints import (
+    Checkpoint,
+    CheckpointError,
+    CheckpointListing,
+    checkpoint_paths,
+    list_checkpoints,
+    load_checkpoint,
+)
 from icar_core.errors import NotApplicableError
 from icar_core.findings import Verdict, run_for
 from icar_core.i18n import LANGUAGES, translate
 from icar_core.i18n import verdict_text as i18n_verdict_text
+from icar_core.plain_text import markdown_literal
 from icar_core.views.report import build_report
 
 ROOT = Path(__file__).resolve().parent.parent
-CHECKPOINT_DIR = ROOT / "checkpoints"
+# The shipped runs; ICAR_CHECKPOINT_DIR points the dashboard at another folder (tests, private runs).
+CHECKPOINT_DIR = Path(os.environ.get("ICAR_CHECKPOINT_DIR") or ROOT / "checkpoints")
+# Uploaded runs a session keeps (the oldest goes first); they and their cached analyses live in the
+# session's state, so they are released when the visitor leaves.
+MAX_UPLOADS = 5
 KIND_ORDER = ("augmented", "multihead", "pe_only")
 DEFAULT_RUN = "augmented-commuting"
 
@@ -65,9 +79,29 @@ def show_verdict(verdict: Verdict) -> None:
 # ---------------------------------------------------------------- runs
 
 
+def plain(text: object) -> str:
+    """A value from a file or an address (a run name, an error sentence) as literal text for the
+    Markdown that captions, messages and labels render."""
+    return markdown_literal(text)
+
+
+def _entry_signature(path: Path) -> tuple:
+    """An entry's name, kind, size and times, without opening it; a broken link or a vanished file
+    gets a signature of its own instead of an error."""
+    try:
+        link = os.lstat(path)
+    except OSError:
+        return (path.name, "gone")
+    try:
+        target = os.stat(path)
+    except OSError:
+        return (path.name, link.st_mode, link.st_mtime_ns, "broken")
+    return (path.name, link.st_mode, link.st_mtime_ns, target.st_mode, target.st_size, target.st_mtime_ns)
+
+
 def _folder_signature(folder: Path) -> tuple:
-    """Names, sizes and modification times: the listing is reloaded only when a file changes."""
-    return tuple(sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.glob("*.pt")))
+    """What the listing depends on: it is reloaded only when an entry changes."""
+    return tuple(_entry_signature(path) for path in checkpoint_paths(folder))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -82,6 +116,23 @@ def disk_runs() -> CheckpointListing:
 
 def _uploaded() -> dict[str, Checkpoint]:
     return st.session_state.setdefault("uploaded_runs", {})
+
+
+def _session_results() -> dict:
+    """Analyses of uploaded runs, cached in the session (the shared cache would outlive it)."""
+    return st.session_state.setdefault("upload_results", {})
+
+
+def _keep_upload(ckpt: Checkpoint) -> None:
+    """Add an uploaded run to the session, dropping the oldest (and its cached analyses) beyond MAX_UPLOADS."""
+    uploads = _uploaded()
+    uploads[run_id(ckpt)] = ckpt
+    while len(uploads) > MAX_UPLOADS:
+        oldest = next(iter(uploads))
+        del uploads[oldest]
+        results = _session_results()
+        for key in [k for k in results if k[1] == oldest]:
+            del results[key]
 
 
 def run_id(ckpt: Checkpoint) -> str:
@@ -136,7 +187,7 @@ def setup_sidebar() -> None:
         if failed:
             with st.expander(t("sidebar.failed_title", count=len(failed))):
                 for path, reason in failed:
-                    st.caption(reason if reason.startswith(path.name) else f"{path.name}: {reason}")
+                    st.caption(plain(reason if reason.startswith(path.name) else f"{path.name}: {reason}"))
 
 
 def upload_box() -> None:
@@ -151,12 +202,12 @@ def upload_box() -> None:
         try:
             ckpt = load_checkpoint(upload.getvalue(), name=upload.name)
         except CheckpointError as exc:
-            st.session_state["upload_message"] = ("error", t("sidebar.upload_failed", reason=str(exc)))
+            st.session_state["upload_message"] = ("error", t("sidebar.upload_failed", reason=plain(exc)))
         else:
             if run_id(ckpt) not in _uploaded():
-                _uploaded()[run_id(ckpt)] = ckpt
+                _keep_upload(ckpt)
                 st.session_state["run_id"] = run_id(ckpt)
-            st.session_state["upload_message"] = ("success", t("sidebar.upload_ok", name=ckpt.name))
+            st.session_state["upload_message"] = ("success", t("sidebar.upload_ok", name=plain(ckpt.name)))
     kind, message = st.session_state["upload_message"]
     (st.error if kind == "error" else st.success)(message)
 
@@ -177,8 +228,21 @@ def _cached_call(_fn: Callable, fn_key: str, source_id: str, _ckpt: Checkpoint, 
 
 
 def cached(fn: Callable, ckpt: Checkpoint, *args: Any) -> Any:
-    """``fn(ckpt, *args)``, cached by the function, the checkpoint file's content and ``args``."""
-    return _cached_call(fn, f"{fn.__module__}.{fn.__qualname__}", run_id(ckpt), ckpt, args)
+    """``fn(ckpt, *args)``, cached by the function, the checkpoint file's content and ``args``.
+
+    Shipped runs share one cache across sessions; an uploaded run's results stay in its session.
+    """
+    fn_key = f"{fn.__module__}.{fn.__qualname__}"
+    if ckpt.path is not None:
+        return _cached_call(fn, fn_key, run_id(ckpt), ckpt, args)
+    key = (fn_key, run_id(ckpt), args)
+    try:
+        results = _session_results()
+        if key not in results:
+            results[key] = fn(ckpt, *args)
+    except TypeError:  # arguments that cannot be a key: compute without caching
+        return fn(ckpt, *args)
+    return copy.deepcopy(results[key])  # callers may change what they get, as with st.cache_data
 
 
 # ---------------------------------------------------------------- page furniture
@@ -240,10 +304,10 @@ def stop_if_not_applicable(ckpt: Checkpoint, reason_key: str | None, finding: st
     if reason_key is None:
         return
     page_header(title, lead)
-    st.info(t("common.not_applicable", run=ckpt.name, reason=t(reason_key)))
+    st.info(t("common.not_applicable", run=plain(ckpt.name), reason=t(reason_key)))
     nearest = run_for(finding, ckpt, all_runs())
     if nearest is not None:
-        st.button(t("heads.open_nearest", run=nearest.name), on_click=st.session_state.update,
+        st.button(t("heads.open_nearest", run=plain(nearest.name)), on_click=st.session_state.update,
                   kwargs={"run_id": run_id(nearest)}, icon=":material/arrow_forward:")
     how_to_read(how)
     st.stop()
@@ -259,7 +323,7 @@ def explained_errors(ckpt: Checkpoint) -> Iterator[None]:
         # and the detail underneath.
         reason = str(exc).rstrip(".")
         if lang() == "en":
-            st.info(t("common.not_applicable", run=ckpt.name, reason=reason))
+            st.info(t("common.not_applicable", run=plain(ckpt.name), reason=reason))
         else:
-            st.info(t("common.not_applicable_plain", run=ckpt.name))
+            st.info(t("common.not_applicable_plain", run=plain(ckpt.name)))
             st.caption(reason)

@@ -66,7 +66,8 @@ def server_python() -> str:
 class StreamlitServer:
     """``python -m streamlit run <app>`` on a free port, output to a log file (an unread pipe can stall it)."""
 
-    def __init__(self, app: str | Path = "app.py", cwd: Path = ROOT, log: Path | None = None):
+    def __init__(self, app: str | Path = "app.py", cwd: Path = ROOT, log: Path | None = None,
+                 env: dict[str, str] | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log or ROOT / "artifacts" / f"streamlit-{self.port}.log"
@@ -76,7 +77,8 @@ class StreamlitServer:
         self.process = subprocess.Popen(
             [server_python(), "-m", "streamlit", "run", str(app), "--server.headless", "true",
              "--server.port", str(self.port), "--browser.gatherUsageStats", "false"],
-            cwd=cwd, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+            cwd=cwd, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**os.environ, **(env or {})})
 
     def wait_healthy(self, timeout: float = 60.0) -> float:
         """Seconds from launch until ``/_stcore/health`` answers ``ok``."""

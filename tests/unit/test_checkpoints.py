@@ -344,7 +344,7 @@ def test_non_finite_values(tmp_path, value):
     ("process", "d", 100_000, "d must be an integer in [1, 256]; got 100000"),
     ("process", "w_dist", "gaussian", "w_dist must be one of"),
     ("model", "kind", "rnn", "kind must be one of augmented, multihead, pe_only; got 'rnn'"),
-    ("top", "steps", -1, "steps must be an integer >= 1; got -1"),
+    ("top", "steps", -1, "steps must be an integer in [1, 10,000,000]; got -1"),
     ("top", "dtype", "float16", "dtype must be one of float32, float64"),
     ("top", "learning_rate", 0.1, "unknown keys: learning_rate"),
     ("process", "sigma", 0.1, "unknown keys: sigma"),
@@ -456,7 +456,7 @@ def test_too_many_snapshots_or_no_history_are_refused(tmp_path):
 
     def empty(p):
         p["history"] = {k: [] for k in p["history"]}
-    _expect_error(_bad(tmp_path, "empty.pt", empty), "empty.pt", "1 to 200,000 rows")
+    _expect_error(_bad(tmp_path, "empty.pt", empty), "empty.pt", "1 to 50,000 rows")
 
     def repeated(p):
         p["history"]["step"] = [0, 0]

@@ -23,6 +23,7 @@ from icar_core.config import TrainConfig, data_seed
 from icar_core.data import ARProcess
 from icar_core.models import ModelConfig, build_model, prediction_loss
 from icar_core.train import PRESETS, learning_rate, main, snapshot_steps, train
+from icar_core.validation import quote
 
 pytestmark = pytest.mark.usefixtures("single_thread")
 
@@ -253,17 +254,17 @@ def test_stop_loss_stops_gd_early(tmp_path):
 
 BAD_TRAIN = [
     ("name", "", "non-empty"), ("name", "x" * 101, "at most 100"), ("name", 3, "non-empty"),
-    ("steps", 0, ">= 1"), ("steps", 2.0, ">= 1"),
-    ("batch_size", 0, ">= 1"),
+    ("steps", 0, "in [1, 10,000,000]"), ("steps", 2.0, "in [1, 10,000,000]"),
+    ("batch_size", 0, "in [1, 65,536]"),
     ("lr", 0.0, "> 0"), ("lr", -1e-3, "> 0"), ("lr", math.nan, "> 0"),
     ("lr_decay", "linear", "none, cosine"),
     ("optimizer", "sgd", "adam, gd"),
     ("fixed_batch", "yes", "true or false"),
     ("stop_loss", -1.0, ">= 0"),
-    ("eval_size", 0, ">= 1"),
-    ("seed", -1, ">= 0"),
-    ("log_every", 0, ">= 1"),
-    ("n_snapshots", 1, ">= 2"),
+    ("eval_size", 0, "in [1, 65,536]"),
+    ("seed", -1, "in [0, 4,294,967,295]"),
+    ("log_every", 0, "in [1, 10,000,000]"),
+    ("n_snapshots", 1, "in [2, 500]"),
     ("dtype", "float16", "float32, float64"),
 ]
 
@@ -274,7 +275,7 @@ def test_train_config_validation_names_value_and_range(field, value, allowed):
         _augmented(**{field: value})
     message = str(info.value)
     assert message.startswith(f"{field} must be")
-    assert repr(value) in message and allowed in message
+    assert quote(value) in message and allowed in message
 
 
 def test_train_config_dict_round_trip_and_key_checks():
