@@ -63,6 +63,9 @@ class GDThresholds:
     cosine_min: float = 0.99
     loss_tolerance: float = 0.02
     loss_contexts: int = 65_536
+    #: Work (attention-pattern and context-matrix entries) the loss sample may cost; larger runs get fewer
+    #: contexts (a power of two, at least ``metric_contexts``) so that every verdict stays interactive.
+    loss_work: float = 1.5e9
     metric_contexts: int = 512
     metric_seed: int = 2024
     loss_seed: int = 2025
@@ -167,7 +170,7 @@ class GDFinding(Finding):
         gauge = _own_gauge(model, ckpt)
         n_last = process.T - 1
         own_scale = None if gauge is None else _own_step_scale(model, gauge, n_last)
-        losses = loss_sample(model, process, th.loss_contexts, th.loss_seed, own_scale)
+        losses = loss_sample(model, process, self.loss_contexts(ckpt), th.loss_seed, own_scale)
         if losses.gd.sum() <= 0:  # e.g. d = 1: one step with the best η is exact, so no ratio means anything
             raise ExactGDError(translate("verdict.gd.exact", "en"))
         states, W = process.sample(th.metric_contexts, th.metric_seed, torch.float64)
@@ -188,6 +191,14 @@ class GDFinding(Finding):
                 "model_W_error", "gd_W_error", "ls_W_error")},
             own_step_ratio=None if losses.own_step is None else ratio_estimate(losses.model, losses.own_step),
             own_step_gap=own_gap, own_step_gap_p90=own_p90, gauge=gauge, exact=comparison.exact)
+
+    def loss_contexts(self, ckpt: Checkpoint) -> int:
+        """Contexts of the loss sample: :attr:`GDThresholds.loss_contexts`, fewer for runs whose forward pass
+        costs more than ``loss_work`` over that many (the n is shown with every interval)."""
+        th, T, width = self.thresholds, ckpt.process.T, 3 * ckpt.process.d
+        per_context = T * T * width * ckpt.model.n_heads + T * width * width
+        affordable = max(th.metric_contexts, int(th.loss_work // per_context))
+        return min(th.loss_contexts, 2 ** int(np.log2(affordable)))
 
     def judge(self, e: GDEvidence) -> Verdict:
         th = self.thresholds
