@@ -43,12 +43,13 @@ STRINGS: dict[str, dict[str, str]] = {
               "{cosine}、平均二乗誤差は最良の勾配降下法 1 ステップの {ratio} 倍です（最後の位置、{loss_contexts} 個の文脈）。",
     },
     "verdict.gd.unresolved": {
-        "en": "Whether this model is one step of gradient descent is not resolved at {loss_contexts} contexts: the "
-              "predictions point the same way (median cosine {cosine} over {contexts} contexts), but the interval of "
-              "its loss ratio to the best GD step, {ratio}, is not wholly within {tolerance}% of 1.",
-        "ja": "このモデルが勾配降下法 1 ステップかどうかは {loss_contexts} 個の文脈では決着していません。予測の向きは同じですが"
-              "（{contexts} 個の文脈でのコサイン類似度の中央値 {cosine}）、最良の勾配降下法 1 ステップとの損失比 {ratio} の区間が"
-              "1 から {tolerance}% 以内に収まっていません。",
+        "en": "Whether this model is one step of gradient descent is not resolved at this number of contexts: the "
+              "interval of its median prediction cosine with the GD step ({cosine} over {contexts} contexts) does not "
+              "lie wholly above the threshold, or that of its loss ratio to the best GD step ({ratio} over "
+              "{loss_contexts} contexts) straddles 1 ± {tolerance}%.",
+        "ja": "このモデルが勾配降下法 1 ステップかどうかは、この文脈数では決着していません。勾配降下法との予測のコサイン類似度の中央値"
+              "（{contexts} 個の文脈で {cosine}）の区間がしきい値を完全には上回らないか、最良の勾配降下法 1 ステップとの損失比"
+              "（{loss_contexts} 個の文脈で {ratio}）の区間が 1 ± {tolerance}% をまたいでいます。",
     },
     "verdict.gd.exact": {
         "en": "On this task one gradient-descent step with the best step size is already exact (its error is 0), so "
