@@ -137,7 +137,8 @@ def authors_section() -> list[str]:
         P = np.load(pe / f"pe_eps_mu_{mu}.npy")
         fit = fit_cosine(P[P.shape[0] - 2, : P.shape[0] - 1])
         pca = positional_pca(P[: P.shape[0] - 1])
-        omega = "at the lower bound of the search (no frequency)" if fit.omega_at_lower_bound else f"{fit.omega:.4f} rad/step"
+        omega = ("at the lower bound of the search (no frequency)" if fit.omega_at_lower_bound
+                 else f"{fit.omega:.4f} rad/step")
         lines.append(f"- PE-only μ = {mu}: last used row ω = {omega}, R² = {fit.r2:.5f} "
                      f"(well described: {fit.well_described}); PCA first 3 components {pca.cumulative_ratio:.3f}.")
     return [*lines, ""]
