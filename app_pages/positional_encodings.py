@@ -93,29 +93,20 @@ if view.profile is not None:
         # Round-off has no shape: drawing or fitting it would invent one.
         st.info(ui.t("positions.profile.flat", n=int(view.positions[-1]), **flat_values(view)))
     else:
-        fit = view.fit
-        cols = st.columns(3)
-        cols[0].metric(ui.t("positions.metric.r2"), f"{fit.r2:.4f}", help=ui.t("positions.metric.r2_help"))
-        if fit.well_described:
-            cols[1].metric(ui.t("positions.metric.omega"), f"{fit.omega:.4f}",
-                           help=ui.t("positions.metric.omega_help"))
-            cols[2].metric(ui.t("positions.metric.period"), f"{fit.period:.1f}")
-        else:
-            cols[1].metric(ui.t("positions.metric.omega"), ui.t("positions.not_claimed"),
-                           help=ui.t("positions.metric.omega_help"))
-        t = np.arange(len(view.profile))
+        fit, shapes, claimed = view.fit, view.shape.shapes, bool(view.shape_verdict.good)
+        ui.metric_row([
+            (ui.t("positions.metric.r2"), f"{fit.r2:.4f}", ui.t("positions.metric.r2_help")),
+            (ui.t("positions.metric.omega"), f"{fit.omega:.4f}" if claimed else ui.t("positions.not_claimed"),
+             ui.t("positions.metric.omega_help")),
+            (ui.t("positions.metric.cubic_ratio"), f"{shapes.cubic / shapes.cosine:.2g}×",
+             ui.t("positions.metric.cubic_ratio_help", folds=shapes.folds))])
         series = {ui.t("positions.series.trained"): view.profile,
-                  ui.t("positions.series.fit" if fit.well_described else "positions.series.poor_fit"): fit.predict(t)}
+                  ui.t("positions.series.fit"): fit.predict(np.arange(len(view.profile))),
+                  ui.t("positions.series.cubic"): view.cubic}
         chart = profiles(long_profiles(series), ui.t("positions.profile.chart", n=int(view.positions[-1])),
                          x_title=ui.t("positions.axis.key"), y_title=value_title, dashed=list(series)[1:])
         ui.show_chart(chart, f"positions-profile-{ckpt.name}")
-        if fit.well_described:
-            st.markdown(ui.t("positions.profile.cosine", r2=f"{fit.r2:.4f}", omega=f"{fit.omega:.4f}",
-                             period=f"{fit.period:.1f}"))
-        elif fit.omega_at_lower_bound:
-            st.markdown(ui.t("positions.profile.drift", r2=f"{fit.r2:.4f}"))
-        else:
-            st.markdown(ui.t("positions.profile.not_cosine", r2=f"{fit.r2:.4f}"))
+        st.markdown(ui.verdict_text(view.shape_verdict))
 
 if pe_only:
     # ------------------------------------------------------------ least-squares references

@@ -283,6 +283,12 @@ def show_chart(chart: alt.TopLevelMixin, name: str) -> None:
                            help=t("common.download_svg"))
 
 
+def metric_row(items: list[tuple[str, str, str | None]]) -> None:
+    """One row of metrics, each ``(label, value, help)``, side by side."""
+    for column, (label, value, help_text) in zip(st.columns(len(items)), items, strict=True):
+        column.metric(label, value, help=help_text)
+
+
 def number(x: float) -> str:
     """A measured value as shown on the pages: four significant digits."""
     return f"{x:.4g}"

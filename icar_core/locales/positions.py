@@ -162,21 +162,17 @@ STRINGS: dict[str, dict[str, str]] = {
               "the fit is good.",
         "ja": "コサインが 1 位置ごとにどれだけ進むか（1 位置あたりのラジアン）。当てはまりが良いときだけ示します。",
     },
-    "positions.metric.period": {"en": "One period (positions)", "ja": "1 周期（位置の数）"},
+    "positions.metric.cubic_ratio": {"en": "Cubic's error ÷ cosine's", "ja": "3 次式の誤差 ÷ コサインの誤差"},
+    "positions.metric.cubic_ratio_help": {
+        "en": "Held-out ({folds}-fold) squared error of a cubic with as many parameters, divided by the cosine's. "
+              "Above 2: the cosine describes the row better than a gentle curve; near 1 or below: it cannot be told "
+              "apart from one, whatever its R².",
+        "ja": "同じパラメータ数の 3 次式の検証誤差（{folds} 分割）をコサインの検証誤差で割った値。2 を超えればコサインは緩やかな曲線より"
+              "よくこの行を表し、1 前後以下なら R² にかかわらず緩やかな曲線と区別できません。",
+    },
     "positions.series.trained": {"en": "trained P (last row)", "ja": "学習した P（最後の行）"},
     "positions.series.fit": {"en": "best cosine fit", "ja": "最もよく合うコサイン"},
-    "positions.series.poor_fit": {"en": "best cosine (poor fit)", "ja": "最もよく合うコサイン（当てはまりは悪い）"},
-    "positions.profile.cosine": {
-        "en": "**A cosine wave:** the row is described by one cosine with R² = {r2}, at {omega} rad per position "
-              "(one period ≈ {period} positions).",
-        "ja": "**コサイン波です：** この行は R² = {r2} で一つのコサインで表され、周波数は 1 位置あたり {omega} ラジアン"
-              "（1 周期 ≈ {period} 位置）です。",
-    },
-    "positions.profile.not_cosine": {
-        "en": "**Not a cosine wave:** the best single cosine explains only R² = {r2} of this row, so no frequency is "
-              "claimed.",
-        "ja": "**コサイン波ではありません：** 最もよく合う一つのコサインでもこの行の R² = {r2} しか説明できないため、周波数は主張しません。",
-    },
+    "positions.series.cubic": {"en": "best cubic (as many parameters)", "ja": "最もよく合う 3 次式（同じパラメータ数）"},
     "positions.profile.flat": {
         "en": "**Flat — no shape to fit:** apart from the newest token (left out, as in the authors' rows), row "
               "n = {n} of P is at most {max}, round-off next to P's largest entry {scale}. Fitting a cosine to it would "
@@ -184,12 +180,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "**平坦で、当てはめる形がありません：** 最新のトークン（著者らの行と同じく除外）を除くと、P の行 n = {n} の値は最大 "
               "{max} で、P の最大成分 {scale} に比べれば丸め誤差です。これにコサインを当てはめても丸め誤差を表すだけなので、"
               "当てはめは行いません。",
-    },
-    "positions.profile.drift": {
-        "en": "**Not a cosine wave:** the row drifts more slowly than any cosine that fits in the window (the best "
-              "frequency is the lowest allowed; R² = {r2}), so no frequency is claimed.",
-        "ja": "**コサイン波ではありません：** この行は窓の中に収まるどのコサインよりもゆっくり変化しています（最良の周波数は許される"
-              "最小値、R² = {r2}）。そのため周波数は主張しません。",
     },
     # Least squares.
     "positions.ls.title": {"en": "The trained row against exact least-squares solutions",

@@ -21,7 +21,7 @@ import torch
 
 from icar_core.checkpoints import Checkpoint
 from icar_core.errors import NotApplicableError
-from icar_core.findings import Verdict, verdict
+from icar_core.findings import FINDINGS, ShapeEvidence, Verdict, verdict
 from icar_core.structure import (
     CosineFit,
     PositionalPCA,
@@ -49,6 +49,9 @@ WINDING_MIN_SHARE = 0.3
 #: The two components drawn are a "partial view" (the text says "only …%") below this share of the variance.
 PCA_SHARE_MOST = 0.8
 
+
+#: The polynomial drawn beside the cosine: as many parameters (4) as the cosine fit.
+CUBIC_DEGREE = 3
 
 #: The trained row "behaves like ridge" when its cosine with the ridge reference is at least this; the λ = 0
 #: interpolant "has a different shape" when its cosine with the trained row is below MIN_NORM_COSINE_DIFFERENT.
@@ -141,6 +144,8 @@ class PositionalView:
     True where an entry of P exists (t ≤ n) — all True for embeddings; pca, winding: see above, of the rows
     *without* the newest-token entries (:func:`earlier_entries`) for P, of the vectors for embeddings;
     profile, fit: the last used row of P and its cosine fit (None for embeddings, and fit None when flat);
+    shape: Finding 3's evidence on that row (its cosine fit and the held-out comparison with polynomials) and
+    shape_verdict its verdict — the page states only what they support; cubic: the row's least-squares cubic;
     scale: the largest |entry| of P (of the embeddings); earlier_max: the largest |entry| on an earlier token;
     flat: every entry on an earlier token is round-off (:func:`is_flat`) — no shape for the PCA or the fit;
     profile_flat: the last row alone is round-off — no shape to fit.
@@ -154,6 +159,9 @@ class PositionalView:
     winding: Winding
     profile: np.ndarray | None
     fit: CosineFit | None
+    shape: ShapeEvidence | None = None
+    shape_verdict: Verdict | None = None
+    cubic: np.ndarray | None = None
     scale: float = 0.0
     earlier_max: float = 0.0
     flat: bool = False
@@ -175,12 +183,15 @@ def positional_view(ckpt: Checkpoint) -> PositionalView:
     earlier = earlier_entries(rows, positions)
     pca = positional_pca(earlier, n_components=3)
     turn = winding(pca.coordinates, pca.explained_variance_ratio)
-    profile = pe_profile(ckpt.model)
-    profile_flat = is_flat(profile, scale)
-    return PositionalView("matrix", rows, positions, mask, pca, turn, profile,
-                          None if profile_flat else fit_cosine(profile), scale=scale,
+    positions_finding = FINDINGS["positions"]
+    shape = positions_finding.shape(ckpt)
+    t = np.arange(len(shape.profile), dtype=np.float64)
+    cubic = None if shape.flat else np.polynomial.polynomial.polyval(
+        t, np.polynomial.polynomial.polyfit(t, shape.profile, CUBIC_DEGREE))
+    return PositionalView("matrix", rows, positions, mask, pca, turn, shape.profile, shape.fit, shape,
+                          positions_finding.judge_shape(shape), cubic, scale=scale,
                           earlier_max=float(np.abs(earlier).max()), flat=is_flat(earlier, scale),
-                          profile_flat=profile_flat)
+                          profile_flat=shape.flat)
 
 
 def colour_limit(view: PositionalView, include_diagonal: bool = True) -> float:

@@ -13,7 +13,7 @@ import torch
 
 from icar_core.checkpoints import list_checkpoints, load_checkpoint
 from icar_core.config import data_seed
-from icar_core.findings import run_for, verdict
+from icar_core.findings import FINDINGS, run_for, verdict
 from icar_core.i18n import translate
 from icar_core.structure import fit_cosine, is_flat, pe_profile, positional_pca, positional_rows
 from icar_core.theory import pe_only_least_squares, pe_only_loss, pe_only_ridge_matching_loss
@@ -88,11 +88,17 @@ def assert_cosine_fit(at, ckpt) -> None:
     fit = fit_cosine(profile)
     shown = metrics(at)
     assert shown[translate("positions.metric.r2")] == f"{fit.r2:.4f}"
+    # A frequency is shown only where the registry claims one: a good cosine fit that also beats a cubic by
+    # held-out error (μ = 300's row fits a cosine with R² = 1.0000 and still gets none).
+    shape = FINDINGS["positions"].shape(ckpt)
+    claimed = FINDINGS["positions"].judge_shape(shape).good
     omega = shown[translate("positions.metric.omega")]
-    assert omega == (f"{fit.omega:.4f}" if fit.well_described else translate("positions.not_claimed"))
+    assert omega == (f"{fit.omega:.4f}" if claimed else translate("positions.not_claimed"))
+    assert shown[translate("positions.metric.cubic_ratio")] == f"{shape.shapes.cubic / shape.shapes.cosine:.2g}×"
     lines = datasets(at, {"series", "t", "value"})
     trained = lines[0][lines[0]["series"] == translate("positions.series.trained")]
     np.testing.assert_allclose(trained["value"], profile)
+    assert translate("positions.series.cubic") in set(lines[0]["series"])
     expected = verdict(ckpt, "positions")
     assert translate(expected.key, **expected.values) in boxes(at)
 
@@ -170,6 +176,14 @@ def test_pe_only_run_against_the_authors_and_other_mus(pe_page):
     overlay = datasets(pe_page, {"series", "source", "t", "value"})[0]
     authors = overlay[(overlay["source"] == translate("positions.source.paper")) & (overlay["series"] == "μ = 100")]
     np.testing.assert_allclose(authors["value"], theirs)
+
+
+def test_a_row_as_good_as_a_cubic_gets_no_frequency():
+    """μ = 300: R² = 1.0000 for the cosine, yet a cubic predicts held-out entries as well — no ω is quoted."""
+    at = open_page(PAGE, run="pe-only-mu300")
+    no_exception(at)
+    assert metrics(at)[translate("positions.metric.omega")] == translate("positions.not_claimed")
+    assert_cosine_fit(at, load("pe-only-mu300"))
 
 
 # ------------------------------------------------------------------------------------------- other run kinds
