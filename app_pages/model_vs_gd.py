@@ -10,20 +10,21 @@ from icar_core.charts.paper import heatmap_size
 from icar_core.findings import run_for, verdict
 from icar_core.views.gd import (
     CURVE_CONTEXTS,
+    curve_caption,
     error_curve,
     gauge,
-    gauge_text_key,
+    gauge_sentence,
     gd_context,
     is_commuting,
+    matrix_panels,
+    metric_cards,
     radians,
     slider_degrees,
     structure_of,
+    trajectory_points,
 )
 
-t = ui.t
-
-
-fmt = ui.number
+t, fmt = ui.t, ui.number
 selected = ui.require_run(t("gd.title"), t("gd.lead"))
 ckpt = run_for("gd", selected, ui.all_runs())
 if ckpt is None:
@@ -70,12 +71,8 @@ def comparison() -> None:
 
     # ---------------------------------------------------------------- the three matrices
     st.subheader(t("gd.matrices"))
-    panels = {t("gd.panel.model"): context.gamma, t("gd.panel.gd", eta=f"{context.eta:.4f}"): context.W_GD,
-              t("gd.panel.ls"): context.W_LS, t("gd.panel.truth"): context.W}
-    if structure == "full":
-        panels[t("gd.panel.previous")] = context.gamma_previous
-    ui.show_chart(heatmap_row(panels, row_labels=labels, col_labels=labels, value_title=t("gd.axis.value"),
-                              x_title=t("gd.axis.in"), y_title=t("gd.axis.out"),
+    ui.show_chart(heatmap_row(matrix_panels(context, t), row_labels=labels, col_labels=labels,
+                              value_title=t("gd.axis.value"), x_title=t("gd.axis.in"), y_title=t("gd.axis.out"),
                               size=heatmap_size(d, 170 if d <= 6 else 220), title=t("gd.matrices_title", n=n)),
                   "gd-matrices")
     if structure == "block":
@@ -86,22 +83,7 @@ def comparison() -> None:
     # ---------------------------------------------------------------- metrics
     st.subheader(t("gd.metrics"))
     st.caption(t("gd.metrics_caption", n=n))
-    m = context.metrics
-    # Short labels (Streamlit cuts long ones in narrow columns); what a number is compared with is the grey
-    # line under it, and the full description is the help tooltip.
-    rows = [
-        [("model_error", ("gd.delta.gd", "gd_error")), ("gd_error", ("gd.delta.model", "model_error")),
-         ("ls_error", None), ("prediction_cosine", None)],
-        [("sensitivity_cosine", None), ("sensitivity_l2", None), ("update_cosine", None), ("update_rel_error", None)],
-        [("model_W_error", ("gd.delta.gd", "gd_W_error")), ("gd_W_error", ("gd.delta.model", "model_W_error")),
-         ("ls_W_error", None), ("model_eta", ("gd.delta.best_eta", "gd_eta"))],
-        [("prediction_diff", None)],
-    ]
-    for row in rows:
-        for column, (name, compare) in zip(st.columns(4), row, strict=False):
-            delta = None if compare is None else t(compare[0], value=fmt(m[compare[1]]))
-            column.metric(t(f"gd.m.{name}"), fmt(m[name]), delta, delta_color="off", delta_arrow="off",
-                          help=t(f"gd.m.{name}_help", length=f"{context.state_length:.3g}"))
+    ui.metric_grid(metric_cards(context, t, fmt))
 
     # ---------------------------------------------------------------- error curve and trajectory
     curve = ui.cached(error_curve, ckpt)
@@ -113,22 +95,13 @@ def comparison() -> None:
                                         x_title=t("gd.curve_x"), y_title=t("gd.curve_y"),
                                         colors={series[k]: SERIES_COLORS[k] for k in series}, current_n=n,
                                         current_label=t("gd.curve_now")), "gd-error-curve")
-        last = curve.iloc[-1]
-        truth_note = (t("gd.truth_noise", sigma=f"{ckpt.process.noise:g}") if ckpt.process.noise > 0
-                      else t("gd.truth_clean"))
-        st.caption(t("gd.curve_caption", contexts=CURVE_CONTEXTS, model=fmt(last["model_loss"]),
-                     gd=fmt(last["gd_loss"]), ls=f"{last['ls_loss']:.1e}") + " " + truth_note)
+        st.caption(curve_caption(ckpt, curve, t, fmt))
     with chart_right:
         joined = is_commuting(ckpt)  # other rules mix all coordinates: joining the states draws a tangle
-        names = {"context": t("chart.series.context"), "truth": t("chart.series.truth"),
-                 "model": t("chart.series.model"), "gd": t("gd.series.gd_prediction"),
-                 "ls": t("gd.series.ls_prediction")}
-        ui.show_chart(trajectory_chart(context.states, {"truth": context.truth, "model": context.model_prediction,
-                                                        "gd": context.gd_prediction, "ls": context.ls_prediction},
-                                       names,
-                                       t("gd.trajectory_title"), x_title=t("chart.coordinate1"),
-                                       y_title=t("chart.coordinate2"), join=joined, size=280),
-                      "gd-trajectory")
+        points, names = trajectory_points(context, t)
+        ui.show_chart(trajectory_chart(context.states, points, names, t("gd.trajectory_title"),
+                                       x_title=t("chart.coordinate1"), y_title=t("chart.coordinate2"), join=joined,
+                                       size=280), "gd-trajectory")
         st.caption(t("gd.trajectory_caption" if joined else "gd.trajectory_caption_points", d=d))
 
 
@@ -148,11 +121,7 @@ if structure == "block":
                                       title=t("gd.gauge_title")), "gd-gauge")
         right.metric(t("gd.gauge.c"), fmt(view.c), help=t("gd.gauge.c_help"))
         right.metric(t("gd.gauge.error"), fmt(view.rel_error), help=t("gd.gauge.error_help"))
-        st.markdown(t(gauge_text_key(view),
-                      v_angles=", ".join(f"{np.degrees(a):+.1f}°" for a in view.V_angles),
-                      kq_angles=", ".join(f"{np.degrees(a):+.1f}°" for a in view.KQ_angles),
-                      v_res=f"{100 * view.V_commutator:.1f}", kq_res=f"{100 * view.KQ_commutator:.1f}",
-                      c=f"{view.c:.3f}", error=f"{100 * view.rel_error:.1f}"))
+        st.markdown(gauge_sentence(view, t))
 else:
     st.info(t("gd.gauge_full"))
 

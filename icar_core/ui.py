@@ -289,6 +289,13 @@ def metric_row(items: list[tuple[str, str, str | None]]) -> None:
         column.metric(label, value, help=help_text)
 
 
+def metric_grid(rows: list[list[tuple[str, str, str | None, str]]], columns: int = 4) -> None:
+    """Metric cards ``(label, value, grey line under it, tooltip)``, row by row in ``columns`` columns."""
+    for row in rows:
+        for column, (label, value, delta, help_text) in zip(st.columns(columns), row, strict=False):
+            column.metric(label, value, delta, delta_color="off", delta_arrow="off", help=help_text)
+
+
 def number(x: float) -> str:
     """A measured value as shown on the pages: four significant digits."""
     return f"{x:.4g}"

@@ -6,6 +6,7 @@ it, so the page can cache it with ``ui.cached``. No Streamlit here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -177,3 +178,61 @@ def structure_of(ckpt: Checkpoint) -> str:
     """``block`` or ``full`` for augmented runs (how the page explains the update's blocks)."""
     require_augmented(ckpt)
     return ckpt.config.model.structure
+
+
+#: The metrics grid of the page, row by row: (metric, what its grey line compares it with — a text key and a
+#: metric — or None). Short labels (Streamlit cuts long ones); the full description is each card's tooltip.
+METRIC_GRID = (
+    (("model_error", ("gd.delta.gd", "gd_error")), ("gd_error", ("gd.delta.model", "model_error")),
+     ("ls_error", None), ("prediction_cosine", None)),
+    (("sensitivity_cosine", None), ("sensitivity_l2", None), ("update_cosine", None), ("update_rel_error", None)),
+    (("model_W_error", ("gd.delta.gd", "gd_W_error")), ("gd_W_error", ("gd.delta.model", "model_W_error")),
+     ("ls_W_error", None), ("model_eta", ("gd.delta.best_eta", "gd_eta"))),
+    (("prediction_diff", None),),
+)
+#: One metric card: (label, value, grey line under it or None, tooltip).
+Card = tuple[str, str, str | None, str]
+
+
+def metric_cards(context: GDContext, tr: Callable[..., str], fmt: Callable[[float], str]) -> list[list[Card]]:
+    """The page's metric cards for one context, in the rows of :data:`METRIC_GRID`, in the language of ``tr``."""
+    m = context.metrics
+    return [[(tr(f"gd.m.{name}"), fmt(m[name]), None if compare is None else tr(compare[0], value=fmt(m[compare[1]])),
+              tr(f"gd.m.{name}_help", length=f"{context.state_length:.3g}")) for name, compare in row]
+            for row in METRIC_GRID]
+
+
+def gauge_sentence(view: GaugeView, tr: Callable[..., str]) -> str:
+    """The gauge view's paragraph (:func:`gauge_text_key`) with its angles and residuals filled in."""
+    return tr(gauge_text_key(view), v_angles=", ".join(f"{np.degrees(a):+.1f}°" for a in view.V_angles),
+              kq_angles=", ".join(f"{np.degrees(a):+.1f}°" for a in view.KQ_angles),
+              v_res=f"{100 * view.V_commutator:.1f}", kq_res=f"{100 * view.KQ_commutator:.1f}", c=f"{view.c:.3f}",
+              error=f"{100 * view.rel_error:.1f}")
+
+
+def curve_caption(ckpt: Checkpoint, curve: pd.DataFrame, tr: Callable[..., str], fmt: Callable[[float], str]) -> str:
+    """The error curve's caption: the three errors at full length and what the truth's error means here."""
+    last = curve.iloc[-1]
+    truth = tr("gd.truth_noise", sigma=f"{ckpt.process.noise:g}") if ckpt.process.noise > 0 else tr("gd.truth_clean")
+    return tr("gd.curve_caption", contexts=CURVE_CONTEXTS, model=fmt(last["model_loss"]), gd=fmt(last["gd_loss"]),
+              ls=f"{last['ls_loss']:.1e}") + " " + truth
+
+
+def matrix_panels(context: GDContext, tr: Callable[..., str]) -> dict[str, np.ndarray]:
+    """The matrices drawn side by side, by translated title: Γ, the GD step, least squares, the truth — and for
+    unconstrained (full) weights the block acting on s_{n−1}, which a block-structured model does not have."""
+    panels = {tr("gd.panel.model"): context.gamma, tr("gd.panel.gd", eta=f"{context.eta:.4f}"): context.W_GD,
+              tr("gd.panel.ls"): context.W_LS, tr("gd.panel.truth"): context.W}
+    if np.any(context.gamma_previous):
+        panels[tr("gd.panel.previous")] = context.gamma_previous
+    return panels
+
+
+def trajectory_points(context: GDContext, tr: Callable[..., str]) -> tuple[dict[str, np.ndarray], dict[str, str]]:
+    """The next-state points of the trajectory chart and their translated series names."""
+    points = {"truth": context.truth, "model": context.model_prediction, "gd": context.gd_prediction,
+              "ls": context.ls_prediction}
+    names = {"context": tr("chart.series.context"), "truth": tr("chart.series.truth"),
+             "model": tr("chart.series.model"), "gd": tr("gd.series.gd_prediction"),
+             "ls": tr("gd.series.ls_prediction")}
+    return points, names
