@@ -10,8 +10,10 @@ from icar_core.charts.positions import long_profiles, mu_profiles, pca_path, pos
 from icar_core.views.positions import (
     colour_limit,
     flat_values,
+    least_squares_cards,
     least_squares_reference,
     least_squares_text,
+    mu_table,
     pca_text_key,
     positional_view,
     positions_reason,
@@ -114,18 +116,7 @@ if pe_only:
     with st.spinner(ui.t("positions.ls.computing")):
         ref = ui.cached(least_squares_reference, ckpt)
     # Two rows of three: the ridge reference, then the exact interpolant (short labels; details in the tooltips).
-    cols = st.columns(3)
-    cols[0].metric(ui.t("positions.metric.ridge_cosine"), f"{ref.ridge_cosine:.4f}",
-                   help=ui.t("positions.metric.ridge_cosine_help"))
-    cols[1].metric(ui.t("positions.metric.ridge_error"), f"{100 * ref.ridge_rel_error:.1f}%",
-                   help=ui.t("positions.metric.error_help"))
-    cols[2].metric(ui.t("positions.metric.ridge_lambda"), f"{ref.ridge_lambda:.3g}",
-                   help=ui.t("positions.metric.ridge_lambda_help", loss=f"{ref.trained_loss:.3g}"))
-    cols = st.columns(3)
-    cols[0].metric(ui.t("positions.metric.min_norm_cosine"), f"{ref.min_norm_cosine:.4f}",
-                   help=ui.t("positions.metric.min_norm_cosine_help"))
-    cols[1].metric(ui.t("positions.metric.min_norm_error"), f"{100 * ref.min_norm_rel_error:.0f}%",
-                   help=ui.t("positions.metric.error_help"))
+    ui.metric_grid(least_squares_cards(ref, ui.t), columns=3)
     show_min_norm = st.toggle(ui.t("positions.ls.show_min_norm"), value=False, key="positions.min_norm")
     series = {ui.t("positions.series.trained"): ref.trained, ui.t("positions.series.ridge"): ref.ridge}
     if show_min_norm:
@@ -169,20 +160,7 @@ if pe_only:
     chart = mu_profiles(pd.concat(parts, ignore_index=True), ui.t("positions.mu.chart"),
                         x_title=ui.t("positions.axis.key"), y_title=value_title)
     ui.show_chart(chart, "positions-mu-runs")
-    yes, no, none = ui.t("positions.yes"), ui.t("positions.no"), "—"  # "—": not claimed, or no authors' row
-    columns = {
-        ui.t("positions.col.run"): [s.name for s in summaries],
-        "μ": [f"{s.mu:g}" for s in summaries],
-        ui.t("positions.col.r2"): [f"{s.fit.r2:.4f}" for s in summaries],
-        ui.t("positions.col.cosine"): [yes if s.fit.well_described else no for s in summaries],
-        ui.t("positions.col.omega"): [f"{s.fit.omega:.4f}" if s.fit.well_described else none for s in summaries],
-        ui.t("positions.col.period"): [f"{s.fit.period:.1f}" if s.fit.well_described else none for s in summaries],
-    }
-    if have_paper:
-        columns[ui.t("positions.col.paper_cosine")] = [none if s.paper_cosine is None else f"{s.paper_cosine:.4f}"
-                                                       for s in summaries]
-    table = pd.DataFrame(columns)
-    st.dataframe(table, hide_index=True)
+    st.dataframe(mu_table(summaries, ui.t), hide_index=True)
     st.caption(ui.t("positions.mu.caption"))
 
 ui.how_to_read(ui.t("positions.how"))

@@ -276,9 +276,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "positions.source.paper": {"en": "authors", "ja": "著者ら"},
     "positions.col.run": {"en": "run", "ja": "モデル"},
     "positions.col.r2": {"en": "cosine fit R²", "ja": "コサインの R²"},
-    "positions.col.cosine": {"en": "a cosine?", "ja": "コサインか"},
+    "positions.col.cosine": {"en": "a cosine (not a cubic)?", "ja": "コサインか（3 次式ではなく）"},
+    "positions.col.cubic_ratio": {"en": "cubic ÷ cosine held-out error", "ja": "3 次式 ÷ コサインの検証誤差"},
     "positions.col.omega": {"en": "ω (rad/position)", "ja": "ω（ラジアン/位置）"},
-    "positions.col.period": {"en": "period (positions)", "ja": "周期（位置の数）"},
     "positions.col.paper_cosine": {"en": "cosine with the authors' row", "ja": "著者らの行とのコサイン"},
     "positions.mu.caption": {
         "en": "ω and the period are given only for rows that a single cosine describes (R² ≥ 0.95). μ sets how slowly "

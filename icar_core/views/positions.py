@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import torch
 
 from icar_core.checkpoints import Checkpoint
@@ -25,7 +26,6 @@ from icar_core.findings import FINDINGS, ShapeEvidence, Verdict, verdict
 from icar_core.structure import (
     CosineFit,
     PositionalPCA,
-    fit_cosine,
     is_flat,
     pe_profile,
     positional_pca,
@@ -288,6 +288,20 @@ def least_squares_reference(ckpt: Checkpoint) -> LeastSquaresReference:
         min_norm_rel_error=relative_error(trained, min_row))
 
 
+def least_squares_cards(ref: LeastSquaresReference, tr: Callable[..., str]) -> list[list[tuple]]:
+    """Metric cards (label, value, None, tooltip): the ridge reference, then the exact (λ = 0) interpolant."""
+    return [[(tr("positions.metric.ridge_cosine"), f"{ref.ridge_cosine:.4f}", None,
+              tr("positions.metric.ridge_cosine_help")),
+             (tr("positions.metric.ridge_error"), f"{100 * ref.ridge_rel_error:.1f}%", None,
+              tr("positions.metric.error_help")),
+             (tr("positions.metric.ridge_lambda"), f"{ref.ridge_lambda:.3g}", None,
+              tr("positions.metric.ridge_lambda_help", loss=f"{ref.trained_loss:.3g}"))],
+            [(tr("positions.metric.min_norm_cosine"), f"{ref.min_norm_cosine:.4f}", None,
+              tr("positions.metric.min_norm_cosine_help")),
+             (tr("positions.metric.min_norm_error"), f"{100 * ref.min_norm_rel_error:.0f}%", None,
+              tr("positions.metric.error_help"))]]
+
+
 def least_squares_text(ref: LeastSquaresReference) -> list[tuple[str, dict[str, str]]]:
     """The paragraph under the least-squares chart as (text key, values) sentences, each chosen by the number
     it relies on: "behaves like ridge regression" only when the ridge cosine reaches :data:`RIDGE_COSINE_MIN`
@@ -328,13 +342,14 @@ def paper_row(mu: float, length: int, reference_dir: Path = REFERENCE_DIR) -> np
 
 @dataclass(frozen=True)
 class ProfileSummary:
-    """One PE-only run in the μ comparison: its last used row, that row's cosine fit, and the authors' row
-    for the same μ with the cosine between the two (None when absent)."""
+    """One PE-only run in the μ comparison: its last used row, Finding 3's shape evidence and verdict on it,
+    and the authors' row for the same μ with the cosine between the two (None when absent)."""
 
     name: str
     mu: float
     profile: np.ndarray
-    fit: CosineFit
+    shape: ShapeEvidence
+    verdict: Verdict
     paper: np.ndarray | None
     paper_cosine: float | None
 
@@ -347,8 +362,35 @@ def reference_folder() -> str:
 
 def profile_summary(ckpt: Checkpoint, reference_dir: str = str(REFERENCE_DIR)) -> ProfileSummary:
     """:class:`ProfileSummary` of a run with a positional matrix."""
-    profile = pe_profile(ckpt.model)
-    paper = paper_row(ckpt.process.mu, len(profile), Path(reference_dir)) if ckpt.config.model.kind == "pe_only" \
-        else None
-    return ProfileSummary(ckpt.name, float(ckpt.process.mu), profile, fit_cosine(profile), paper,
-                          None if paper is None else cosine(profile, paper))
+    shape = FINDINGS["positions"].shape(ckpt)
+    paper = paper_row(ckpt.process.mu, len(shape.profile), Path(reference_dir)) if trained_alone(ckpt) else None
+    return ProfileSummary(ckpt.name, float(ckpt.process.mu), shape.profile, shape,
+                          FINDINGS["positions"].judge_shape(shape), paper,
+                          None if paper is None else cosine(shape.profile, paper))
+
+
+def _cubic_ratio(shape: ShapeEvidence) -> str:
+    return f"{shape.shapes.cubic / shape.shapes.cosine:.2g}"
+
+
+def mu_table(summaries: Sequence[ProfileSummary], tr: Callable[..., str]) -> pd.DataFrame:
+    """The μ comparison's table, in the language of ``tr``: R², whether the registry calls the row a cosine
+    (rather than a curve a cubic describes as well), the cubic's held-out error over the cosine's, ω where
+    claimed, and the cosine with the authors' row where it is here. "—": not claimed, or nothing to compare."""
+    none = "—"
+
+    def claimed(s: ProfileSummary) -> bool:
+        return bool(s.verdict.good)
+
+    columns = {
+        tr("positions.col.run"): [s.name for s in summaries],
+        "μ": [f"{s.mu:g}" for s in summaries],
+        tr("positions.col.r2"): [none if s.shape.flat else f"{s.shape.fit.r2:.4f}" for s in summaries],
+        tr("positions.col.cubic_ratio"): [none if s.shape.flat else _cubic_ratio(s.shape) for s in summaries],
+        tr("positions.col.cosine"): [tr("positions.yes") if claimed(s) else tr("positions.no") for s in summaries],
+        tr("positions.col.omega"): [f"{s.shape.fit.omega:.4f}" if claimed(s) else none for s in summaries],
+    }
+    if any(s.paper is not None for s in summaries):
+        columns[tr("positions.col.paper_cosine")] = [none if s.paper_cosine is None else f"{s.paper_cosine:.4f}"
+                                                     for s in summaries]
+    return pd.DataFrame(columns)

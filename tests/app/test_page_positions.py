@@ -166,8 +166,10 @@ def test_pe_only_run_against_the_authors_and_other_mus(pe_page):
     fits = [fit_cosine(pe_profile(c.model)) for c in runs]
     assert list(table[translate("positions.col.r2")]) == [f"{f.r2:.4f}" for f in fits]
     omegas = table[translate("positions.col.omega")]
-    for fit, omega in zip(fits, omegas, strict=True):  # "—" where no frequency is claimed, never "None"
-        assert omega == (f"{fit.omega:.4f}" if fit.well_described else "—")
+    claims = [FINDINGS["positions"].verdict(c).good for c in runs]
+    for fit, claimed, omega in zip(fits, claims, omegas, strict=True):  # "—" where none is claimed, never "None"
+        assert omega == (f"{fit.omega:.4f}" if claimed else "—")
+    assert claims == [False, False, True, None]  # μ = 50, 100, 200, 300: only μ = 200 is a cosine, not a cubic
     assert "None" not in table.to_string() and not table.isna().any().any()
     overlay = datasets(pe_page, {"series", "source", "t", "value"})[0]
     assert set(overlay["series"]) == {f"μ = {c.process.mu:g}" for c in runs}
