@@ -399,12 +399,12 @@ class PositionsFinding(Finding):
                   "cubic_cv": f"{shapes.cubic:.2g}", "quadratic_cv": f"{shapes.quadratic:.2g}",
                   "folds": shapes.folds}
         if fit.omega_at_lower_bound:
-            return Verdict("verdict.positions.bound", values, False)
+            return Verdict("verdict.positions.bound", values | {"shape": "bound"}, False)
         if not fit.well_described:
-            return Verdict("verdict.positions.not_cosine", values, False)
+            return Verdict("verdict.positions.not_cosine", values | {"shape": "not_cosine"}, False)
         if not shapes.cosine_preferred:
-            return Verdict("verdict.positions.like_cubic", values, None)
-        return Verdict("verdict.positions.cosine", values, True)
+            return Verdict("verdict.positions.like_cubic", values | {"shape": "like_cubic"}, None)
+        return Verdict("verdict.positions.cosine", values | {"shape": "cosine"}, True)
 
 
 # ------------------------------------------------------------------------------------------- the registry

@@ -111,11 +111,11 @@ STRINGS: dict[str, dict[str, str]] = {
     # Step 4: heads
     "tour.heads.title": {"en": "4 · The heads split the work", "ja": "4 · ヘッドが仕事を分担する"},
     "tour.heads.s1": {
-        "en": "A layer can have several “heads”, parallel parts that each look at the context in their own way; the "
-              "paper finds that after training each head takes its own direction, so they do not repeat each other's "
-              "work.",
-        "ja": "層には複数の「ヘッド」を持たせられます。ヘッドは文脈をそれぞれ独自の見方で読む並列の部品です。学習後は各ヘッドが"
-              "自分の方向を受け持ち、互いの仕事を繰り返さないことを論文は示しています。",
+        "en": "A layer can have several “heads”, parallel parts that each look at the context in their own way. For "
+              "unitary rules the paper finds that after training each head takes its own direction, so they do not "
+              "repeat each other's work; for real rotations the structure is in the heads' sum instead.",
+        "ja": "層には複数の「ヘッド」を持たせられます。ヘッドは文脈をそれぞれ独自の見方で読む並列の部品です。ユニタリな規則では、"
+              "学習後に各ヘッドが自分の方向を受け持ち、互いの仕事を繰り返さないことを論文は示しています。実数の回転では、構造はヘッドの和の側にあります。",
     },
     "tour.heads.s2": {
         "en": "Across this run's {heads} heads, two heads point the same way by {score} on average (mean |cosine| over "

@@ -11,15 +11,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import altair as alt
 import numpy as np
 import pandas as pd
 
+from icar_core.charts.common import heatmap_row
+from icar_core.charts.gd import trajectory_chart
+from icar_core.charts.paper import heatmap_size, one_based, profile_chart
 from icar_core.checkpoints import Checkpoint
-from icar_core.findings import FINDINGS, Verdict, run_for
+from icar_core.findings import FINDINGS, run_for
+from icar_core.i18n import translate
 from icar_core.structure import fit_cosine, head_orthogonality, pe_profile, pe_profile_is_flat
 from icar_core.views import angle_degrees, cosine_degrees, relative_error
 from icar_core.views.context import example_context
-from icar_core.views.gd import gd_context
+from icar_core.views.gd import gd_context, is_commuting
 
 STEPS = ("task", "estimate", "gd", "heads", "positions")
 #: The finding whose run each step is computed from.
@@ -166,9 +171,80 @@ def positions_step(ckpt: Checkpoint) -> PositionsStep:
     return PositionsStep(profile, fit.predict(np.arange(len(profile))), fit.r2, fit.period, fit.well_described)
 
 
-def positions_sentence(verdict: Verdict) -> str:
-    """The positions step's second sentence (a text key) from Finding 3's verdict on the step's run: a cosine
-    (``tour.positions.s2``), as good as a cubic (``tour.positions.s2_cubic``) or not a cosine (``…s2_not``)."""
-    if verdict.good:
-        return "tour.positions.s2"
-    return "tour.positions.s2_cubic" if verdict.key == "verdict.positions.like_cubic" else "tour.positions.s2_not"
+def positions_sentence(verdict_values: Mapping[str, object]) -> str:
+    """The positions step's second sentence (a text key) from Finding 3's verdict values on the step's run: a
+    cosine (``tour.positions.s2``), as good as a cubic (``tour.positions.s2_cubic``) or not a cosine."""
+    return {"cosine": "tour.positions.s2", "like_cubic": "tour.positions.s2_cubic"}.get(
+        str(verdict_values["shape"]), "tour.positions.s2_not")
+
+
+
+@dataclass(frozen=True)
+class StepContent:
+    """What a tour step draws: its chart, its second sentence and its metric ``(label, value, grey line, tip)``."""
+
+    chart: alt.TopLevelMixin
+    second: str
+    metric: tuple[str, str, str | None, str]
+
+
+def step_content(ckpt: Checkpoint, step: str, lang: str, verdict_values: Mapping[str, object] | None) -> StepContent:
+    """Step ``step`` of the tour on ``ckpt`` in ``lang``; ``verdict_values``: the values of the step's finding's
+    verdict (the header's, so its numbers and the step's agree), for the gd and positions steps."""
+    def tr(key: str, **values: object) -> str:
+        return translate(key, lang, **values)
+
+    series = {"context": tr("chart.series.context"), "truth": tr("chart.series.truth"),
+              "model": tr("chart.series.model")}
+    # Rules that mix all coordinates make the first two jump about: their states are drawn as points, not a path.
+    axes = {"x_title": tr("chart.coordinate1"), "y_title": tr("chart.coordinate2"), "join": is_commuting(ckpt)}
+    if step == "task":
+        data = task_step(ckpt)
+        chart = trajectory_chart(data.states, {"truth": data.truth}, series, tr("tour.task.chart"), size=400, **axes)
+        angle = f"{data.turn_degrees:.0f}"
+        return StepContent(chart, tr("tour.task.s2", angle=angle),
+                           (tr("tour.task.metric"), f"{angle}°", None, tr("tour.task.metric_help")))
+    if step == "estimate":
+        data = estimate_step(ckpt)
+        chart = trajectory_chart(data.states, {"truth": data.truth, "model": data.prediction}, series,
+                                 tr("tour.estimate.chart"), size=400, **axes)
+        error, baseline = f"{data.error_percent:.0f}", f"{data.baseline_percent:.0f}"
+        return StepContent(chart, tr("tour.estimate.s2", error=error, baseline=baseline),
+                           (tr("tour.estimate.metric"), f"{error}%", tr("tour.estimate.delta", baseline=baseline),
+                            tr("tour.estimate.metric_help")))
+    if step == "gd":
+        data = gd_step(ckpt)
+        key, values = gd_agreement(verdict_values)
+        coords = one_based(len(data.truth))
+        chart = heatmap_row({tr("tour.panel.model"): data.model, tr("tour.panel.gd"): data.gd,
+                             tr("tour.panel.truth"): data.truth}, title=tr("tour.gd.chart"), row_labels=coords,
+                            col_labels=coords, x_title=tr("tour.axis.input"), y_title=tr("tour.axis.output"),
+                            value_title=tr("tour.axis.value"), size=heatmap_size(len(coords)))
+        metric = (tr("tour.gd.metric"), values["median"], tr("tour.gd.delta", **values),
+                  tr("tour.gd.metric_help", **values))
+        return StepContent(chart, tr(key, **values), metric)
+    if step == "heads":
+        data = heads_step(ckpt)
+        labels = [str(h + 1) for h in range(data.n_heads)]
+        # Every circuit the score averages over (the verdict's number), on one colour scale.
+        chart = heatmap_row({tr(f"tour.circuit.{name}"): cosines for name, cosines in data.cosines.items()},
+                            title=tr("tour.heads.chart"), row_labels=labels, col_labels=labels,
+                            x_title=tr("tour.axis.head"), y_title=tr("tour.axis.head"),
+                            value_title=tr("tour.axis.overlap"), size=heatmap_size(len(labels)))
+        score = f"{data.score:.3f}"
+        circuits = tr("tour.heads.and").join(tr(f"tour.circuit.{name}") for name in data.cosines)
+        return StepContent(chart, tr("tour.heads.s2", heads=data.n_heads, score=score, circuits=circuits),
+                           (tr("tour.heads.metric"), score, tr("tour.heads.delta"), tr("tour.heads.metric_help")))
+    data = positions_step(ckpt)
+    learned, cosine = tr("tour.series.learned"), tr("tour.series.cosine")
+    # The learned weights are drawn on top of their fit, in the same colours in every language.
+    chart = profile_chart(data.frame(learned, cosine), tr("tour.positions.chart"), learned=learned, cosine=cosine,
+                          x_title=tr("tour.axis.position"), y_title=tr("tour.axis.weight"), width=440, height=340)
+    if data.flat:
+        return StepContent(chart, tr("tour.positions.s2_flat"), (tr("tour.positions.metric"),
+                                                                 tr("tour.positions.value_flat"), None,
+                                                                 tr("tour.positions.metric_help")))
+    r2 = f"{100 * data.r2:.0f}"
+    second = tr(positions_sentence(verdict_values), r2=r2, window=len(data.profile), covered=verdict_values["covered"])
+    return StepContent(chart, second, (tr("tour.positions.metric"), f"{r2}%", tr("tour.positions.delta"),
+                                       tr("tour.positions.metric_help")))
