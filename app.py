@@ -8,9 +8,12 @@ import streamlit as st
 import torch
 
 from icar_core import ui
+from icar_core.runtime import return_large_blocks_to_the_system
 
 # The models are small: on a shared 2-core CPU, torch's worker threads cost more than they save.
 torch.set_num_threads(1)
+# Memory a visitor's analyses released goes back to the system, not to a heap that never shrinks.
+return_large_blocks_to_the_system()
 st.set_page_config(page_title="icar", page_icon=":material/rotate_right:", layout="wide")
 ui.setup_sidebar()
 ui.navigation().run()

@@ -96,11 +96,8 @@ class HeadsView:
 
 
 def head_type(ckpt: Checkpoint) -> str:
-    """``augmented`` | ``full`` | ``diagonal`` | ``pe_only`` (no heads)."""
-    model = ckpt.config.model
-    if model.kind in ("augmented", "pe_only"):
-        return model.kind
-    return model.heads
+    """``augmented`` | ``full`` | ``diagonal`` | ``pe_only`` (no heads): the model's head type."""
+    return ckpt.model.head_type or "pe_only"
 
 
 def head_labels(n: int, word: str = "head") -> tuple[str, ...]:
@@ -191,10 +188,10 @@ def heads_view(ckpt: Checkpoint) -> HeadsView:
 
 def orthogonality_reason(ckpt: Checkpoint) -> str | None:
     """Why head orthogonality does not apply to ``ckpt`` (a locale key), or None when it does."""
-    model = ckpt.config.model
-    if model.kind == "pe_only":
+    model = ckpt.model
+    if model.head_type is None:
         return "orth.na.pe_only"
-    if model.kind == "augmented":
+    if model.augmented_tokens:
         return "orth.na.augmented" if model.n_heads < 2 else "orth.na.augmented_heads"
     if model.n_heads < 2:
         return "orth.na.single_head"
@@ -203,7 +200,7 @@ def orthogonality_reason(ckpt: Checkpoint) -> str | None:
 
 def heads_reason(ckpt: Checkpoint) -> str | None:
     """Why the Heads page does not apply to ``ckpt`` (a locale key), or None when it does."""
-    return "heads.na.pe_only" if ckpt.config.model.kind == "pe_only" else None
+    return "heads.na.pe_only" if ckpt.model.head_type is None else None
 
 
 @dataclass(frozen=True)
@@ -329,8 +326,7 @@ def _non_commuting(M: np.ndarray, basis: np.ndarray | None) -> float:
 
 def block_step(ckpt: Checkpoint) -> BlockStep:
     """:class:`BlockStep` of a block-structured augmented run (NotApplicableError for other runs)."""
-    model = ckpt.config.model
-    if model.kind != "augmented" or model.structure != "block":
+    if "preconditioner" not in ckpt.model.circuits():  # only block-structured augmented runs have V·KᵀQ
         raise NotApplicableError("the one-GD-step check of V·KᵀQ needs an augmented run with block structure")
     raw = head_matrices(ckpt.model)
     V = raw["V_blk"]

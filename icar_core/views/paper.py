@@ -132,13 +132,12 @@ def run_case(ckpt: Checkpoint) -> str:
 
     Raises NotApplicableError for runs the paper's Figure 3 does not describe.
     """
-    model = ckpt.config.model
-    if model.kind != "multihead" or model.heads != "diagonal" or model.positional != "matrix" \
-            or model.query != "previous":
+    model = ckpt.model
+    if model.head_type != "diagonal" or model.positional_matrix() is None or model.first_used_position != 1:
         raise NotApplicableError(
             "the paper's closed-form problem is about diagonal heads with a positional matrix P and the "
             "shifted query; this run is not of that kind")
-    return "unitary" if model.field == "complex" else "orthogonal"
+    return "unitary" if ckpt.config.model.field == "complex" else "orthogonal"
 
 
 def run_params(ckpt: Checkpoint) -> PaperParams:

@@ -271,7 +271,7 @@ class LeastSquaresReference:
 
 def least_squares_reference(ckpt: Checkpoint) -> LeastSquaresReference:
     """Compare a PE-only run's last used row of P with the least-squares references (DESIGN.md, Finding 3)."""
-    if ckpt.config.model.kind != "pe_only":
+    if not trained_alone(ckpt):
         raise NotApplicableError("the least-squares references are computed for positional-encoding-only runs")
     states = training_batch(ckpt)
     field = ckpt.config.model.field

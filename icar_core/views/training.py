@@ -70,16 +70,16 @@ def loss_long(runs: dict[str, Checkpoint], curve_labels: dict[str, str], run_col
 
 
 def structure_metrics_of(ckpt: Checkpoint) -> tuple[str, ...]:
-    """Which of :data:`STRUCTURE_METRICS` apply to the run's kind."""
-    model = ckpt.config.model
+    """Which of :data:`STRUCTURE_METRICS` apply to the run: those of the registry's findings that apply to it."""
+    model = ckpt.model
     names = []
-    if model.kind == "augmented":
+    if FINDINGS["gd"].applies(model):
         names += ["prediction_cosine", "loss_ratio"]
-    if model.kind == "multihead" and model.n_heads >= 2:
+    if FINDINGS["heads"].applies(model):
         names.append("orthogonality")
-        if model.heads == "diagonal":
+        if model.head_type == "diagonal":
             names.append("circuit_error")
-    if model.kind == "pe_only" or (model.kind == "multihead" and model.positional == "matrix"):
+    if FINDINGS["positions"].applies(model):
         names.append("pe_r2")
     return tuple(names)
 

@@ -15,6 +15,7 @@ import pytest
 from icar_core.checkpoints import load_checkpoint
 from icar_core.findings import verdict
 from icar_core.i18n import translate
+from icar_core.models import ModelConfig, build_model
 from icar_core.structure import (
     circuit_structure,
     diagonal_circuit,
@@ -286,7 +287,8 @@ def test_orthogonality_full_heads_compare_circuits_without_C():
 
 def test_orthogonality_reason_fits_the_run():
     def run(kind, heads):
-        return SimpleNamespace(config=SimpleNamespace(model=SimpleNamespace(kind=kind, n_heads=heads)))
+        config = ModelConfig(kind=kind, n_heads=heads)
+        return SimpleNamespace(config=SimpleNamespace(model=config), model=build_model(config, 4, 8))
     assert orthogonality_reason(run("augmented", 1)) == "orth.na.augmented"
     assert orthogonality_reason(run("augmented", 4)) == "orth.na.augmented_heads"
     assert "single head" not in translate("orth.na.augmented_heads")

@@ -259,13 +259,13 @@ def test_sample_batch_must_be_positive():
 BAD_PROCESS = [
     ("d", 0, "in [1, 256]"), ("d", -3, "in [1, 256]"), ("d", 2.5, "in [1, 256]"), ("d", True, "in [1, 256]"),
     ("d", "4", "in [1, 256]"), ("d", 257, "in [1, 256]"),
-    ("T", 1, "in [2, 2048]"), ("T", None, "in [2, 2048]"),
+    ("T", 1, "in [2, 2,048]"), ("T", None, "in [2, 2,048]"),
     ("w_dist", "haar", "commuting, orthogonal"),
     ("mu", 0.0, "> 0"), ("mu", -1.0, "> 0"), ("mu", math.inf, "> 0"), ("mu", math.nan, "> 0"), ("mu", "1", "> 0"),
     ("basis", "eye", "identity, random"),
     ("s0", "zeros", "random, ones, unit_planes"),
     ("noise", -0.1, ">= 0"), ("noise", math.nan, ">= 0"), ("noise", math.inf, ">= 0"),
-    ("seed", -1, ">= 0"), ("seed", 1.5, ">= 0"),
+    ("seed", -1, "in [0, 4,294,967,295]"), ("seed", 1.5, "in [0, 4,294,967,295]"),
 ]
 
 

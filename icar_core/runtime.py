@@ -1,0 +1,29 @@
+"""Settings of the dashboard's server process (no Streamlit here).
+
+glibc raises its mmap threshold each time a large block is freed, so after a visitor's analyses the next
+large arrays are carved from the heap, and the heap does not shrink when they are freed: memory that every
+session has released stays with the process. Fixing the threshold keeps large arrays in mappings of their own,
+which go back to the system as soon as they are freed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import sys
+
+M_MMAP_THRESHOLD = -3  # mallopt parameter (glibc's malloc.h)
+#: Blocks from this size on get a mapping of their own (glibc's default starting value).
+MMAP_THRESHOLD_BYTES = 128 * 1024
+
+
+def return_large_blocks_to_the_system() -> bool:
+    """Fix glibc's mmap threshold at :data:`MMAP_THRESHOLD_BYTES`; False where that is not possible (not
+    glibc), which changes nothing else."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        mallopt = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES))
