@@ -1,24 +1,23 @@
 """Head orthogonality (Finding 2): how much the heads overlap, and the shape of all heads together, C = Bᵀ A."""
 
-import math
-
 import streamlit as st
 
 from icar_core import ui
 from icar_core.charts.common import heatmap_row
 from icar_core.charts.heads import cosine_matrices
 from icar_core.charts.paper import heatmap_size
-from icar_core.findings import FINDINGS, verdict
+from icar_core.findings import verdict
 from icar_core.structure import random_cosine_level
 from icar_core.views.heads import (
+    TEMPLATES,
+    circuit_cards,
+    circuit_meaning,
     head_labels,
     orthogonality_reason,
     orthogonality_view,
     paper_head_score,
     paper_units,
 )
-
-TEMPLATES = {"scaled_identity": "c·I", "rotation_blocks": "c·(I + S)"}
 
 ckpt = ui.require_run(ui.t("orth.title"), ui.t("orth.lead"))
 ui.stop_if_not_applicable(ckpt, orthogonality_reason(ckpt), "heads", ui.t("orth.title"), ui.t("orth.lead"),
@@ -63,20 +62,10 @@ if view.circuit is not None:
     fit = view.circuit
     shape = fit.structure
     st.subheader(ui.t("orth.C.title"))
-    template = TEMPLATES[shape.best]
-    cols = st.columns(4)
-    cols[0].metric(ui.t("orth.metric.structure"), template.replace("c", f"{shape.best_c:.3f}", 1),
-                   help=ui.t("orth.metric.structure_help"))
-    cols[1].metric(ui.t("orth.metric.error"), f"{100 * shape.best_rel_error:.3f}%", help=ui.t("orth.metric.error_help"))
-    other = "rotation_blocks" if shape.best == "scaled_identity" else "scaled_identity"
-    other_error = shape.blocks_rel_error if other == "rotation_blocks" else shape.identity_rel_error
-    cols[2].metric(ui.t("orth.metric.other_error", template=TEMPLATES[other]),
-                   f"{100 * other_error:.1f}%")
-    ratio = "∞" if math.isinf(shape.ratio) else "> 10,000×" if shape.ratio > 1e4 else f"{shape.ratio:,.0f}×"
-    cols[3].metric(ui.t("orth.metric.ratio"), ratio,
-                   help=ui.t("orth.metric.ratio_help"))
+    ui.metric_grid(circuit_cards(fit, ui.t))
     coords = list(view.coordinate_labels)
-    chart = heatmap_row({ui.t("orth.C.panel_C"): fit.C, ui.t("orth.C.panel_fit", template=template): fit.fit,
+    chart = heatmap_row({ui.t("orth.C.panel_C"): fit.C,
+                         ui.t("orth.C.panel_fit", template=TEMPLATES[shape.best]): fit.fit,
                          ui.t("orth.C.panel_residual"): fit.residual},
                         row_labels=coords, col_labels=coords, value_title=ui.t("heads.value"),
                         x_title=ui.t("heads.axis.query_key_coordinate"), y_title=ui.t("heads.axis.value_coordinate"),
@@ -85,15 +74,7 @@ if view.circuit is not None:
     units = ui.cached(paper_units, ckpt)
     if units is not None:  # C here is icar's, scale² × the paper's (the number on the Paper-reference page)
         st.caption(ui.t("heads.paper_units", **units))
-    if shape.best_rel_error > FINDINGS["heads"].thresholds.circuit_error_max:
-        meaning = ui.t("orth.meaning.none", error=f"{100 * shape.best_rel_error:.1f}")
-    elif shape.best == "scaled_identity":
-        meaning = ui.t("orth.meaning.scaled_identity", c=f"{shape.best_c:.3f}", score=f"{view.score:.3f}")
-    else:
-        meaning = ui.t("orth.meaning.rotation_blocks", c=f"{shape.best_c:.3f}", score=f"{view.score:.3f}")
-        if paper["orthogonal"] is not None:
-            meaning += " " + ui.t("orth.meaning.paper_rotation", paper=f"{paper['orthogonal']:.2f}")
-    st.markdown(meaning)
+    st.markdown(circuit_meaning(fit, view.score, paper["orthogonal"], ui.t))
 else:
     st.caption(ui.t("orth.full_heads_note"))
 

@@ -3,10 +3,11 @@
 STRINGS: dict[str, dict[str, str]] = {
     "orth.title": {"en": "Head orthogonality: do the heads split the work?", "ja": "ヘッドの直交性：ヘッドは仕事を分担しているか"},
     "orth.lead": {
-        "en": "With plain tokens and several heads, the paper finds that heads point in different directions and "
-              "that all heads together form a very simple matrix. This page measures both on the selected run.",
-        "ja": "通常のトークンと複数のヘッドでは、各ヘッドが異なる方向を向き、全ヘッドを合わせると非常に単純な行列になることを"
-              "論文は示しています。このページでは、選んだモデルで両方を測ります。",
+        "en": "With plain tokens and several heads, the paper finds that all heads together form a very simple matrix "
+              "C = Bᵀ A, and, for unitary rules, that the heads point in different directions. This page measures both "
+              "on the selected run, and whether the heads' overlap is fixed by the solution at all.",
+        "ja": "通常のトークンと複数のヘッドでは、全ヘッドを合わせると非常に単純な行列 C = Bᵀ A になり、ユニタリな規則では各ヘッドが"
+              "異なる方向を向くことを論文は示しています。このページでは、選んだモデルで両方を測り、ヘッドの重なりがそもそも解によって決まるかも確かめます。",
     },
     "orth.na.pe_only": {
         "en": "it is a positional-encoding-only run, which has no heads to compare",

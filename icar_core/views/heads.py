@@ -8,6 +8,8 @@ coordinate labels such as ``sₜ[2]`` or ``head 3`` are mathematics and stay as 
 from __future__ import annotations
 
 import functools
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +19,7 @@ import torch
 from icar_core.analysis import commuting_part
 from icar_core.checkpoints import Checkpoint
 from icar_core.errors import NotApplicableError
-from icar_core.findings import Verdict, verdict
+from icar_core.findings import FINDINGS, Verdict, verdict
 from icar_core.structure import (
     CircuitStructure,
     HeadOrthogonality,
@@ -375,3 +377,36 @@ def heads_verdict(ckpt: Checkpoint) -> Verdict:
                                  "commutator": f"{100 * step.commutator:.2f}",
                                  "max": f"{100 * PRECONDITIONER_ERROR_MAX:g}"}, step.one_step)
     return Verdict("heads.verdict.one" if view.n_heads == 1 else "heads.verdict.many", values, None)
+
+
+#: How each structure of C is written on the page.
+TEMPLATES = {"scaled_identity": "c·I", "rotation_blocks": "c·(I + S)"}
+
+
+def circuit_cards(fit: CircuitFit, tr: Callable[..., str]) -> list[list[tuple[str, str, None, str | None]]]:
+    """The metric cards of C's structure: the best template with its c, its error, the other template's error
+    and how decisively the best one wins."""
+    shape = fit.structure
+    other = "rotation_blocks" if shape.best == "scaled_identity" else "scaled_identity"
+    other_error = shape.blocks_rel_error if other == "rotation_blocks" else shape.identity_rel_error
+    ratio = "∞" if math.isinf(shape.ratio) else "> 10,000×" if shape.ratio > 1e4 else f"{shape.ratio:,.0f}×"
+    return [[(tr("orth.metric.structure"), TEMPLATES[shape.best].replace("c", f"{shape.best_c:.3f}", 1), None,
+              tr("orth.metric.structure_help")),
+             (tr("orth.metric.error"), f"{100 * shape.best_rel_error:.3f}%", None, tr("orth.metric.error_help")),
+             (tr("orth.metric.other_error", template=TEMPLATES[other]), f"{100 * other_error:.1f}%", None, None),
+             (tr("orth.metric.ratio"), ratio, None, tr("orth.metric.ratio_help"))]]
+
+
+def circuit_meaning(fit: CircuitFit, score: float, paper_orthogonal: float | None, tr: Callable[..., str]) -> str:
+    """The paragraph saying what C's structure means (nothing, when it is further than the registry's
+    ``circuit_error_max`` from both templates)."""
+    shape = fit.structure
+    if shape.best_rel_error > FINDINGS["heads"].thresholds.circuit_error_max:
+        return tr("orth.meaning.none", error=f"{100 * shape.best_rel_error:.1f}")
+    values = {"c": f"{shape.best_c:.3f}", "score": f"{score:.3f}"}
+    if shape.best == "scaled_identity":
+        return tr("orth.meaning.scaled_identity", **values)
+    text = tr("orth.meaning.rotation_blocks", **values)
+    if paper_orthogonal is not None:
+        text += " " + tr("orth.meaning.paper_rotation", paper=f"{paper_orthogonal:.2f}")
+    return text
