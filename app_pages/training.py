@@ -9,17 +9,15 @@ from icar_core.views.training import (
     closed_form_objective,
     config_rows,
     final_loss,
-    loss_curves,
+    loss_caption_key,
+    loss_cards,
     loss_long,
     structure_metrics_of,
     structure_over_training,
     training_verdict,
 )
 
-t = ui.t
-
-
-fmt = ui.number
+t, fmt = ui.t, ui.number
 ckpt = ui.require_run(t("training.title"), t("training.lead"))
 
 verdict = ui.cached(training_verdict, ckpt)
@@ -57,33 +55,13 @@ else:
                        x_title=t("training.loss_x"), y_title=t("training.loss_y"), run_title=t("training.run_legend"),
                        curve_title=t("training.curve_legend"), curve_order=order)
     ui.show_chart(chart, "training-losses")
-    with_gd = sum("gd_loss" in c.history for c in shown.values())
-    if with_gd == 0:
-        st.caption(t("training.loss_caption.none" if len(shown) > 1 else "training.loss_caption.none_one"))
-    elif with_gd == len(shown):
-        st.caption(t("training.loss_caption.all"))
-    else:
-        st.caption(t("training.loss_caption.some", count=len(shown), with_gd=with_gd))
+    key, values = loss_caption_key(shown)
+    st.caption(t(key, **values))
     for name, run in shown.items():
         if closed_form_objective(run):
             st.caption(t("training.objective_note", run=name, eval=run.config.eval_size))
 
-history = loss_curves(ckpt)
-held_out = ui.cached(final_loss, ckpt)
-columns = iter(st.columns(4))
-next(columns).metric(t("training.final_loss"), fmt(held_out.final),
-                     t("training.delta.first", value=fmt(held_out.first)), delta_color="off", delta_arrow="off",
-                     help=t("training.final_loss_help", contexts=ckpt.config.eval_size, step=held_out.step))
-next(columns).metric(t("training.lowest_loss"), fmt(held_out.lowest),
-                     t("training.delta.at_step", step=held_out.lowest_step), delta_color="off", delta_arrow="off",
-                     help=t("training.lowest_loss_help", median=fmt(held_out.median_last)))
-if "gd_loss" in history and history["gd_loss"].iloc[-1] > 0:  # one GD step can be exact (e.g. d = 1)
-    gd = history["gd_loss"].iloc[-1]
-    next(columns).metric(t("training.gd_loss"), fmt(gd), t("training.delta.ratio", ratio=f"{held_out.final / gd:.3f}"),
-                         delta_color="off", delta_arrow="off",
-                         help=t("training.gd_loss_help", contexts=ckpt.config.eval_size))
-next(columns).metric(t("training.steps"), str(int(history["step"].iloc[-1])),
-                     t("training.delta.planned", total=ckpt.config.steps), delta_color="off", delta_arrow="off")
+ui.metric_grid(loss_cards(ckpt, ui.cached(final_loss, ckpt), t, fmt))
 
 # ---------------------------------------------------------------- structure during training
 st.subheader(t("training.structure"))

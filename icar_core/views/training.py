@@ -6,6 +6,7 @@ text keys, not text, for everything the page translates. No Streamlit here.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -263,3 +264,31 @@ def training_verdict(ckpt: Checkpoint) -> Verdict:
         objective = float(history["train_loss"].iloc[-1])
         return Verdict("training.verdict.fell_objective", values | {"objective": f"{objective:.3g}"}, factor >= 10)
     return Verdict("training.verdict.fell", values, factor >= 10)
+
+
+def loss_cards(ckpt: Checkpoint, held_out: FinalLoss, tr: Callable[..., str],
+               fmt: Callable[[float], str]) -> list[list[tuple[str, str, str | None, str | None]]]:
+    """The metric cards under the loss chart: the final and lowest held-out loss, the GD reference where one
+    GD step is not exact, and the steps run against those planned."""
+    history = ckpt.history
+    cards = [(tr("training.final_loss"), fmt(held_out.final), tr("training.delta.first", value=fmt(held_out.first)),
+              tr("training.final_loss_help", contexts=ckpt.config.eval_size, step=held_out.step)),
+             (tr("training.lowest_loss"), fmt(held_out.lowest), tr("training.delta.at_step", step=held_out.lowest_step),
+              tr("training.lowest_loss_help", median=fmt(held_out.median_last)))]
+    if "gd_loss" in history and history["gd_loss"].iloc[-1] > 0:  # one GD step can be exact (e.g. d = 1)
+        gd = float(history["gd_loss"].iloc[-1])
+        cards.append((tr("training.gd_loss"), fmt(gd), tr("training.delta.ratio", ratio=f"{held_out.final / gd:.3f}"),
+                      tr("training.gd_loss_help", contexts=ckpt.config.eval_size)))
+    cards.append((tr("training.steps"), str(int(history["step"].iloc[-1])),
+                  tr("training.delta.planned", total=ckpt.config.steps), None))
+    return [cards]
+
+
+def loss_caption_key(shown: Mapping[str, Checkpoint]) -> tuple[str, dict[str, int]]:
+    """Which caption the loss chart gets: whether none, all or some of the runs drawn have a GD reference."""
+    with_gd = sum("gd_loss" in c.history for c in shown.values())
+    if with_gd == 0:
+        return ("training.loss_caption.none" if len(shown) > 1 else "training.loss_caption.none_one"), {}
+    if with_gd == len(shown):
+        return "training.loss_caption.all", {}
+    return "training.loss_caption.some", {"count": len(shown), "with_gd": with_gd}
