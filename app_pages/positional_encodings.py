@@ -2,7 +2,6 @@
 for PE-only runs, the least-squares references, the μ runs side by side and the authors' rows."""
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from icar_core import ui
@@ -13,8 +12,9 @@ from icar_core.views.positions import (
     least_squares_cards,
     least_squares_reference,
     least_squares_text,
+    mu_overlay,
     mu_table,
-    pca_text_key,
+    pca_cards,
     positional_view,
     positions_reason,
     positions_verdict,
@@ -22,6 +22,8 @@ from icar_core.views.positions import (
     reference_folder,
     trained_alone,
     trained_alone_runs,
+    winding_cards,
+    winding_text,
 )
 
 ckpt = ui.require_run(ui.t("positions.title"), ui.t("positions.lead"))
@@ -64,29 +66,16 @@ else:
         st.caption(ui.t("positions.pca.caption_matrix", first=int(view.positions[0]), last=int(view.positions[-1])))
     else:
         st.caption(ui.t("positions.pca.caption_embedding", count=len(view.positions)))
-    ratios = view.pca.explained_variance_ratio
-    cols = st.columns(len(ratios) + 1)
-    for k, ratio in enumerate(ratios):
-        cols[k].metric(ui.t("positions.metric.pc", k=k + 1), f"{100 * ratio:.1f}%",
-                       help=ui.t("positions.metric.pc_help"))
-    cols[-1].metric(ui.t("positions.metric.pc_total", k=len(ratios)), f"{100 * view.pca.cumulative_ratio:.1f}%")
+    ui.metric_grid(pca_cards(view, ui.t), columns=len(view.pca.explained_variance_ratio) + 1)
     chart = pca_path(view.pca.coordinates, view.positions, ui.t("positions.pca.chart"),
                      x_title=ui.t("positions.axis.pc", k=1), y_title=ui.t("positions.axis.pc", k=2),
                      position_title=ui.t("positions.axis.position"))
     left, right = st.columns([3, 2])
     with left:
         ui.show_chart(chart, f"positions-pca-{ckpt.name}")
-    w = view.winding
-    shape_values = {"turns": f"{w.turns:.2f}", "agreement": f"{100 * w.agreement:.0f}",
-                    "share": f"{100 * w.share:.0f}", "share3": f"{100 * view.pca.cumulative_ratio:.0f}"}
     with right:
-        st.metric(ui.t("positions.metric.turns"), f"{w.turns:.2f}", help=ui.t("positions.metric.turns_help"))
-        st.metric(ui.t("positions.metric.agreement"), f"{100 * w.agreement:.0f}%",
-                  help=ui.t("positions.metric.agreement_help"))
-        text = ui.t(pca_text_key(w), **shape_values)
-        if not w.circle and view.profile is not None and not view.profile_flat:
-            text += " " + ui.t("positions.pca.rows_below")
-        st.markdown(text)
+        ui.metric_grid(winding_cards(view, ui.t), columns=1)
+        st.markdown(winding_text(view, ui.t))
 
 # ---------------------------------------------------------------- the last row and its cosine fit
 if view.profile is not None:
@@ -149,15 +138,7 @@ if pe_only:
     show_paper = st.toggle(ui.t("positions.mu.show_paper"), value=False, key="positions.mu_paper",
                            disabled=not have_paper,
                            help=None if have_paper else ui.t("positions.mu.show_paper_absent")) and have_paper
-    parts = []
-    for s in summaries:
-        label = ui.t("positions.series.mu", mu=f"{s.mu:g}")
-        frame = long_profiles({label: s.profile})
-        parts.append(frame.assign(source=ui.t("positions.source.ours")))
-        if show_paper and s.paper is not None:
-            frame = long_profiles({label: s.paper})
-            parts.append(frame.assign(source=ui.t("positions.source.paper")))
-    chart = mu_profiles(pd.concat(parts, ignore_index=True), ui.t("positions.mu.chart"),
+    chart = mu_profiles(mu_overlay(summaries, show_paper, ui.t), ui.t("positions.mu.chart"),
                         x_title=ui.t("positions.axis.key"), y_title=value_title)
     ui.show_chart(chart, "positions-mu-runs")
     st.dataframe(mu_table(summaries, ui.t), hide_index=True)

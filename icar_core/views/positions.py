@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from icar_core.charts.positions import long_profiles
 from icar_core.checkpoints import Checkpoint
 from icar_core.errors import NotApplicableError
 from icar_core.findings import FINDINGS, ShapeEvidence, Verdict, verdict
@@ -394,3 +395,43 @@ def mu_table(summaries: Sequence[ProfileSummary], tr: Callable[..., str]) -> pd.
         columns[tr("positions.col.paper_cosine")] = [none if s.paper_cosine is None else f"{s.paper_cosine:.4f}"
                                                      for s in summaries]
     return pd.DataFrame(columns)
+
+
+def pca_cards(view: PositionalView, tr: Callable[..., str]) -> list[list[tuple[str, str, None, str | None]]]:
+    """The PCA's cards: each component's share of the variance, and their total."""
+    ratios = view.pca.explained_variance_ratio
+    cards = [(tr("positions.metric.pc", k=k + 1), f"{100 * r:.1f}%", None, tr("positions.metric.pc_help"))
+             for k, r in enumerate(ratios)]
+    cards.append((tr("positions.metric.pc_total", k=len(ratios)), f"{100 * view.pca.cumulative_ratio:.1f}%", None,
+                  None))
+    return [cards]
+
+
+def winding_cards(view: PositionalView, tr: Callable[..., str]) -> list[list[tuple[str, str, None, str]]]:
+    """The winding's two cards, one under the other: turns around the centre and the share of steps that agree."""
+    w = view.winding
+    return [[(tr("positions.metric.turns"), f"{w.turns:.2f}", None, tr("positions.metric.turns_help"))],
+            [(tr("positions.metric.agreement"), f"{100 * w.agreement:.0f}%", None,
+              tr("positions.metric.agreement_help"))]]
+
+
+def winding_text(view: PositionalView, tr: Callable[..., str]) -> str:
+    """The paragraph beside the PCA path: a circle or not, and where the rows' shape is shown instead."""
+    w = view.winding
+    text = tr(pca_text_key(w), turns=f"{w.turns:.2f}", agreement=f"{100 * w.agreement:.0f}",
+              share=f"{100 * w.share:.0f}", share3=f"{100 * view.pca.cumulative_ratio:.0f}")
+    if not w.circle and view.profile is not None and not view.profile_flat:
+        text += " " + tr("positions.pca.rows_below")
+    return text
+
+
+def mu_overlay(summaries: Sequence[ProfileSummary], with_paper: bool, tr: Callable[..., str]) -> pd.DataFrame:
+    """Long form of every PE-only run's last row (and, ``with_paper``, the authors' row for its μ) for the
+    overlay chart: columns t, value, series (μ), source (icar or the authors)."""
+    parts = []
+    for s in summaries:
+        label = tr("positions.series.mu", mu=f"{s.mu:g}")
+        parts.append(long_profiles({label: s.profile}).assign(source=tr("positions.source.ours")))
+        if with_paper and s.paper is not None:
+            parts.append(long_profiles({label: s.paper}).assign(source=tr("positions.source.paper")))
+    return pd.concat(parts, ignore_index=True)
