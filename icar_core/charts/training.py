@@ -42,20 +42,24 @@ def loss_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, r
 
 def structure_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, metric_title: str,
                     width: int = 560, height: int = 120) -> alt.FacetChart:
-    """Structure measures (long form ``step, metric, value``; ``metric`` already a readable label) against the
-    training step, one panel per measure with its own vertical scale; the step axis is symmetric-log,
-    because snapshots are spaced geometrically (step 0 included)."""
+    """Structure measures (long form ``step, metric, value`` and optional ``low, high``, a 95% band; ``metric``
+    already a readable label) against the training step, one panel per measure with its own vertical scale; the
+    step axis is symmetric-log, because snapshots are spaced geometrically (step 0 included)."""
     order = list(dict.fromkeys(frame["metric"]))
     last = float(frame["step"].max()) if len(frame) else 1.0
     ticks = [0] + [10**k for k in range(0, 9) if 10**k <= last]
-    base = alt.Chart(frame).mark_line(point=True).encode(
-        x=alt.X("step:Q", title=x_title, scale=alt.Scale(type="symlog"), axis=alt.Axis(values=ticks)),
-        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
-        color=alt.Color("metric:N", title=None, sort=order,
-                        scale=alt.Scale(domain=order, range=CATEGORY_COLORS[: len(order)]), legend=None),
+    x = alt.X("step:Q", title=x_title, scale=alt.Scale(type="symlog"), axis=alt.Axis(values=ticks))
+    color = alt.Color("metric:N", title=None, sort=order,
+                      scale=alt.Scale(domain=order, range=CATEGORY_COLORS[: len(order)]), legend=None)
+    line = alt.Chart().mark_line(point=True).encode(
+        x=x, y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)), color=color,
         tooltip=[alt.Tooltip("metric:N", title=metric_title), alt.Tooltip("step:Q", title=x_title),
                  alt.Tooltip("value:Q", title=y_title, format=".4g")],
-    ).properties(width=width, height=height)
+    )
+    layers = [line]
+    if {"low", "high"} <= set(frame.columns):
+        layers.insert(0, alt.Chart().mark_area(opacity=0.25).encode(x=x, y="low:Q", y2="high:Q", color=color))
+    base = alt.layer(*layers, data=frame).properties(width=width, height=height)
     return base.facet(row=alt.Row("metric:N", title=None, sort=order, header=alt.Header(labelAngle=0,
                                                                                         labelAlign="left",
                                                                                         labelOrient="top",

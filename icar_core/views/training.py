@@ -17,6 +17,7 @@ from icar_core.analysis import compare_with_gd
 from icar_core.checkpoints import Checkpoint
 from icar_core.errors import NotApplicableError
 from icar_core.findings import FINDINGS, Verdict
+from icar_core.stats import Estimate, median_estimate, ratio_estimate
 from icar_core.structure import (
     circuit_structure,
     diagonal_circuit,
@@ -98,13 +99,15 @@ def _gd_sample(ckpt: Checkpoint, n_contexts: int, seed: int) -> _GDSample:
     return _GDSample(states, W)
 
 
-def _gd_agreement(model: torch.nn.Module, ckpt: Checkpoint, sample: _GDSample) -> dict[str, float]:
-    """Median prediction cosine and loss ratio against the task's best GD step at the last position, from
-    :func:`icar_core.analysis.compare_with_gd` on the sample's contexts."""
+def _gd_agreement(model: torch.nn.Module, ckpt: Checkpoint, sample: _GDSample) -> dict[str, Estimate]:
+    """Median prediction cosine and loss ratio against the task's best GD step at the last position, with
+    their 95% intervals, from :func:`icar_core.analysis.compare_with_gd` on the sample's contexts (no ratio
+    where one GD step is exact)."""
     frame = compare_with_gd(model, sample.states, sample.W, process=ckpt.process).metrics
-    gd_error = float(frame["gd_error"].mean())
-    return {"prediction_cosine": float(frame["prediction_cosine"].median()),
-            "loss_ratio": float(frame["model_error"].mean()) / gd_error if gd_error > 0 else float("nan")}
+    values = {"prediction_cosine": median_estimate(frame["prediction_cosine"].to_numpy())}
+    if frame["gd_error"].sum() > 0:
+        values["loss_ratio"] = ratio_estimate(frame["model_error"].to_numpy(), frame["gd_error"].to_numpy())
+    return values
 
 
 def _pe_r2(model: torch.nn.Module) -> float | None:
@@ -116,7 +119,7 @@ def _pe_r2(model: torch.nn.Module) -> float | None:
 
 
 def _snapshot_values(model: torch.nn.Module, ckpt: Checkpoint, names: tuple[str, ...],
-                     sample: _GDSample | None) -> dict[str, float]:
+                     sample: _GDSample | None) -> dict[str, float | Estimate]:
     values = _gd_agreement(model, ckpt, sample) if sample is not None else {}
     if "orthogonality" in names:
         values["orthogonality"] = float(np.mean([s.score for s in head_orthogonality(model).values()]))
@@ -131,8 +134,8 @@ def _snapshot_values(model: torch.nn.Module, ckpt: Checkpoint, names: tuple[str,
 
 def structure_over_training(ckpt: Checkpoint, n_contexts: int = SNAPSHOT_CONTEXTS,
                             seed: int = SNAPSHOT_SEED) -> pd.DataFrame:
-    """The structure measures of every snapshot, long form: ``step, metric, value`` (metric: a name of
-    :data:`STRUCTURE_METRICS`).
+    """The structure measures of every snapshot, long form: ``step, metric, value, low, high`` (metric: a name of
+    :data:`STRUCTURE_METRICS`; low, high: the 95% interval of measures over sampled contexts, else the value).
 
     Augmented runs: median cosine between the model's and the best GD step's predictions, and the model's
     loss over GD's, on ``n_contexts`` fresh contexts at the last position (icar_core.analysis.compare_with_gd).
@@ -150,7 +153,11 @@ def structure_over_training(ckpt: Checkpoint, n_contexts: int = SNAPSHOT_CONTEXT
     rows = []
     for index, step in enumerate(ckpt.snapshot_steps):
         for metric, value in _snapshot_values(ckpt.model_at(index), ckpt, names, sample).items():
-            rows.append({"step": int(step), "metric": metric, "value": value})
+            if isinstance(value, Estimate):
+                rows.append({"step": int(step), "metric": metric, "value": value.value, "low": value.low,
+                             "high": value.high})
+            else:
+                rows.append({"step": int(step), "metric": metric, "value": value, "low": value, "high": value})
     return pd.DataFrame(rows)
 
 
