@@ -158,6 +158,10 @@ def _read_failure(raw: bytes, exc: Exception) -> str:
 
 
 def _validate(payload: object, label: str, path: Path | None) -> Checkpoint:
+    from icar_core import authors_format  # imports this module, so only here
+
+    if authors_format.looks_like_state_dict(payload):  # a bare state_dict, as the paper authors' scripts save
+        return authors_format.checkpoint_from_state_dict(payload, label, path)
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise CheckpointError(f"{label}: not an icar checkpoint (no '{FORMAT}' format marker)")
     version = payload.get("version")
