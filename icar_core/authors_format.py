@@ -93,7 +93,7 @@ def infer_architecture(state: dict[str, torch.Tensor], label: str, architecture:
 def authors_config(name: str, kind: str, d: int, H: int, E: int) -> TrainConfig:
     """The run configuration the authors' script would have used (see the module docstring)."""
     settings = settings_from_name(name)
-    model = (ModelConfig(kind=kind, positional="none") if kind == AUGMENTED_KIND else
+    model = (ModelConfig(kind=kind, n_heads=H, positional="none") if kind == AUGMENTED_KIND else
              ModelConfig(kind=kind, n_heads=H, positional="embedding", pos_dim=E))
     steps = int(settings["num_epochs"]) * math.ceil(AUTHORS_TRAIN_SET / int(settings["batch_size"]))
     return TrainConfig(name=name, process=ARProcess(d=d, T=int(settings["n"]), w_dist="orthogonal", s0="ones"),
