@@ -57,8 +57,9 @@ class GDReport:
     """The GD comparison of one run at the last position (medians over contexts, bootstrap intervals).
 
     prediction_cosine: ŝ against the best-η GD prediction; jacobian_cosine_gd / _normalised / _truth:
-    ``∂ŝ/∂s_n`` against W_GD, the normalised GD step (:func:`normalised_gd_step`), the true W; loss_ratio: model / GD mean squared error
-    at the last position, loss_ratio_all: over positions 1 … T−1 (ratios of means over contexts).
+    ``∂ŝ/∂s_n`` against W_GD, the normalised GD step (:func:`normalised_gd_step`), the true W;
+    loss_ratio: model / GD mean squared error at the last position, loss_ratio_all: over positions
+    1 … T−1 (ratios of means over contexts).
     exact: whether the update is a closed form (False: local linearisation).
     """
 

@@ -28,7 +28,8 @@ class TrainConfig:
     fixed_batch: train on one batch drawn once (the authors' PE-only procedure) instead of fresh
     samples; train_set_size: when > 0, train on a fixed set of this many sequences drawn once, in
     minibatches of ``batch_size`` reshuffled every epoch (the authors' Figure 5 and 7 data: 2^14
-    sequences, batch 1024); 0 = fresh samples every step; stop_loss: stop once the training loss falls below it (0 = run all ``steps``);
+    sequences, batch 1024); 0 = fresh samples every step; stop_loss: stop once the training loss
+    falls below it (0 = run all ``steps``);
     lr_decay: ``none`` or ``cosine`` (to ``lr/100`` at the last step).
     """
 

@@ -32,7 +32,7 @@ from icar_core.theory import gd_reference_loss
 CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
 GD_FIT_SIZE = 8192
 # Lengths of the authors'-architecture presets (16 steps = one epoch of their 2^14 sequences).
-AUTHORS_AUGMENTED_STEPS = 800
+AUTHORS_AUGMENTED_STEPS = 640
 AUTHORS_MULTIHEAD_STEPS = 240
 AUTHORS_MULTIHEAD_HEADS = 8
 

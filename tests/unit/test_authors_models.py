@@ -17,7 +17,7 @@ from icar_core.analysis import compare_with_gd, model_update
 from icar_core.authors_format import checkpoint_from_state_dict, settings_from_name
 from icar_core.checkpoints import CheckpointError, checkpoint_payload, load_checkpoint, save_checkpoint
 from icar_core.config import TrainConfig
-from icar_core.data import ARProcess
+from icar_core.data import ARProcess, rollout
 from icar_core.models import ModelConfig, build_model, parameter_count
 
 pytestmark = pytest.mark.usefixtures("single_thread")
@@ -176,3 +176,38 @@ def test_fixed_training_set_epochs_visit_every_sequence_once():
     torch.testing.assert_close(config.training_set(), config.training_set())
     with pytest.raises(ValueError, match="not both"):
         TrainConfig(name="e", process=PROCESS, model=ModelConfig(), fixed_batch=True, train_set_size=10)
+
+
+def _without_qkv_biases(model):
+    with torch.no_grad():
+        for layer in (model.query, model.key, model.value):
+            layer.bias.zero_()
+    return model
+
+
+def test_without_biases_even_positions_cannot_see_the_sign_of_W():
+    """Why the biases matter: with bias-free q, k, v every attention term (q·k_t) v_t is of degree 1 in
+    s_n and 2 in s_t, so W -> −W (as likely as W under Haar) multiplies it by (−1)^n while the target
+    s_{n+1} gets (−1)^(n+1). At even n the prediction is the same for W and −W although the targets are
+    opposite, so no bias-free model beats predicting 0 there (loss ≥ ||s_{n+1}||² = 1)."""
+    torch.manual_seed(0)
+    config = ModelConfig(kind="authors_multihead", n_heads=3, positional="embedding", pos_dim=2 * D)
+    W = PROCESS.sample_W(8, torch.Generator().manual_seed(0))
+    s0 = PROCESS.sample_s0(8, torch.Generator())
+    plus, minus = rollout(W, s0, T - 1), rollout(-W, s0, T - 1)
+    even = slice(0, T, 2)
+    biased = build_model(config, D, T)
+    bias_free = _without_qkv_biases(build_model(config, D, T))
+    with torch.no_grad():
+        torch.testing.assert_close(bias_free(plus)[:, even], bias_free(minus)[:, even])
+        assert not torch.allclose(biased(plus)[:, even], biased(minus)[:, even], atol=1e-3)
+
+
+def test_a_file_dropped_into_a_checkpoint_folder_is_listed_as_a_run(tmp_path):
+    from icar_core.checkpoints import list_checkpoints
+
+    torch.save(_reference(False).state_dict(), tmp_path / MULTIHEAD_NAME)
+    torch.save({"unrelated.weight": torch.zeros(2)}, tmp_path / "other.pt")
+    listing = list_checkpoints(tmp_path)
+    assert [c.name for c in listing.runs] == [MULTIHEAD_NAME[:-3]]
+    assert len(listing.failed) == 1 and "unrelated.weight" in listing.failed[0][1]
