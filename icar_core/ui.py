@@ -25,7 +25,7 @@ from icar_core.views.report import build_report
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKPOINT_DIR = ROOT / "checkpoints"
-KIND_ORDER = ("augmented", "multihead", "pe_only")
+KIND_ORDER = ("augmented", "multihead", "pe_only", "authors_augmented", "authors_multihead")
 DEFAULT_RUN = "augmented-commuting"
 
 # (url path, file, title key, icon): the dashboard's pages in menu order.
