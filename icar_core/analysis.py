@@ -28,6 +28,8 @@ from icar_core.stats import mean_estimate
 from icar_core.theory import fit_gd_eta, gd_directions, gd_sums, gram_sums
 
 GD_FIT_CONTEXTS = 8192
+#: Contexts :func:`loss_sample` passes through the model at once (bounds its memory, whatever the sample size).
+LOSS_CHUNK_CONTEXTS = 1024
 GD_FIT_SEED = 424242
 
 
@@ -254,7 +256,7 @@ class LossSample:
 
 
 def loss_sample(model: ICARModel, process: ARProcess, n_contexts: int, seed: int, own_scale: float | None = None,
-                chunk: int = 2048) -> LossSample:
+                chunk: int = LOSS_CHUNK_CONTEXTS) -> LossSample:
     """:class:`LossSample` on ``n_contexts`` fresh contexts of ``process`` (the units of
     :func:`icar_core.models.prediction_loss`). ``own_scale``: the model's own step factor ``c·c_n`` at the
     last position, for block runs (see :func:`own_step_scale`)."""

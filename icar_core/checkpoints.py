@@ -25,6 +25,7 @@ from typing import BinaryIO
 import pandas as pd
 import torch
 
+from icar_core.analysis import LOSS_CHUNK_CONTEXTS
 from icar_core.config import MAX_PARAMETERS, MAX_SNAPSHOTS, MAX_STEPS, TrainConfig, workload_elements
 from icar_core.models import ICARModel, build_model, parameter_count
 from icar_core.validation import QUOTE_CHARS, clip, is_finite_number, quote
@@ -50,11 +51,12 @@ MAX_TRAIN_STATE_ITEMS = 100_000  # values in train_state (the optimizer state ho
 MAX_TRAIN_STATE_DEPTH = 8
 MAX_TEXT_CHARS = 1_000  # one text value in train_state
 MAX_TENSOR_ELEMENTS = MAX_PARAMETERS
-# The app's heavy analyses (the Home verdicts, the GD comparison) draw APP_CONTEXTS fresh contexts for
-# T×T attention patterns and GD directions, and DETAIL_CONTEXTS for per-position (3d)² second moments
-# (icar_core.analysis: GD_FIT_CONTEXTS, gd_verdict's n_contexts). ANALYSIS_BUDGET numbers keep the
-# peak of one verdict under ~1 GB and a few seconds on one core.
-APP_CONTEXTS = 8192
+# The app's heavy analyses (the Home verdicts, the GD comparison) hold T×T attention patterns of
+# APP_CONTEXTS contexts at once (icar_core.analysis.loss_sample runs through its contexts in chunks of that
+# size), and per-position (3d)² second moments of DETAIL_CONTEXTS contexts (compare_with_gd's sample).
+# ANALYSIS_BUDGET numbers keep the peak of one verdict under ~1 GB; its time is bounded by the registry
+# (findings.GDThresholds.loss_work).
+APP_CONTEXTS = LOSS_CHUNK_CONTEXTS
 DETAIL_CONTEXTS = 512
 ANALYSIS_BUDGET = 40_000_000
 MAX_MESSAGE_CHARS = 300
@@ -334,6 +336,10 @@ def _read_failure(raw: bytes, exc: Exception) -> str:
 
 
 def _validate(payload: object, label: str, path: Path | None) -> Checkpoint:
+    from icar_core import authors_format  # imports this module, so only here
+
+    if authors_format.looks_like_state_dict(payload):  # a bare state_dict, as the paper authors' scripts save
+        return authors_format.checkpoint_from_state_dict(payload, label, path)
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise CheckpointError(f"{label}: not an icar checkpoint (no '{FORMAT}' format marker)")
     version = payload.get("version")

@@ -10,6 +10,7 @@ from icar_core.data import MAX_SEED, ARProcess
 from icar_core.models import ModelConfig, parameter_count
 from icar_core.validation import check_choice, check_int, check_number, clip, quote
 
+MAX_TRAIN_SET = 2**20
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 MAX_NAME_CHARS = 100
 # Upper bounds of a run: far above the shipped runs, low enough that neither a crafted checkpoint nor
@@ -35,7 +36,10 @@ class TrainConfig:
 
     optimizer: ``adam`` (fresh samples every step) or ``gd`` (plain gradient descent);
     fixed_batch: train on one batch drawn once (the authors' PE-only procedure) instead of fresh
-    samples; stop_loss: stop once the training loss falls below it (0 = run all ``steps``);
+    samples; train_set_size: when > 0, train on a fixed set of this many sequences drawn once, in
+    minibatches of ``batch_size`` reshuffled every epoch (the authors' Figure 5 and 7 data: 2^14
+    sequences, batch 1024); 0 = fresh samples every step; stop_loss: stop once the training loss
+    falls below it (0 = run all ``steps``);
     lr_decay: ``none`` or ``cosine`` (to ``lr/100`` at the last step).
     """
 
@@ -48,6 +52,7 @@ class TrainConfig:
     lr_decay: str = "none"
     optimizer: str = "adam"
     fixed_batch: bool = False
+    train_set_size: int = 0
     stop_loss: float = 0.0
     eval_size: int = 512
     seed: int = 0
@@ -66,6 +71,9 @@ class TrainConfig:
         check_choice("optimizer", self.optimizer, ("adam", "gd"))
         if not isinstance(self.fixed_batch, bool):
             raise ValueError(f"fixed_batch must be true or false; got {self.fixed_batch!r}")
+        check_int("train_set_size", self.train_set_size, 0, MAX_TRAIN_SET)
+        if self.train_set_size and self.fixed_batch:
+            raise ValueError("give either fixed_batch or train_set_size, not both")
         check_number("stop_loss", self.stop_loss, 0.0, strict=False)
         check_int("eval_size", self.eval_size, 1, MAX_BATCH_SIZE)
         check_int("seed", self.seed, 0, MAX_SEED)
@@ -80,6 +88,20 @@ class TrainConfig:
     def training_batch(self) -> torch.Tensor:
         """The one batch a ``fixed_batch`` run trains on (batch_size, T+1, d), in the run's dtype."""
         return self.process.sample(self.batch_size, data_seed(self.seed, 0), self.torch_dtype)[0]
+
+    def training_set(self) -> torch.Tensor:
+        """The fixed training set of a ``train_set_size`` run (train_set_size, T+1, d), drawn once."""
+        return self.process.sample(self.train_set_size, data_seed(self.seed, 0), self.torch_dtype)[0]
+
+    def minibatch_indices(self, step: int) -> torch.Tensor:
+        """Rows of :meth:`training_set` that step ``step`` trains on: epoch ``e`` visits a permutation
+        seeded by ``e`` in consecutive slices of ``batch_size`` (the last one may be shorter), so a
+        resumed run sees exactly the batches it would have seen."""
+        per_epoch = -(-self.train_set_size // self.batch_size)
+        epoch, slot = divmod(step, per_epoch)
+        generator = torch.Generator().manual_seed(data_seed(self.seed, 10**9 + epoch))
+        order = torch.randperm(self.train_set_size, generator=generator)
+        return order[slot * self.batch_size : (slot + 1) * self.batch_size]
 
     def to_dict(self) -> dict:
         return asdict(self)

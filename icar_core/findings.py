@@ -161,8 +161,9 @@ class GDFinding(Finding):
     thresholds = GDThresholds()
 
     def applies(self, model: ICARModel) -> bool:
-        # The comparison needs the exact update Γ (an estimate of W to set beside the GD step), not a Jacobian.
-        return model.exact_update
+        # The comparison needs tokens that pair s_t with s_{t-1}, so that the update reads as an estimate of W;
+        # it is exact (Γ) for linear attention, a labelled local linearisation (a Jacobian) otherwise.
+        return model.augmented_tokens
 
     def evidence(self, ckpt: Checkpoint) -> GDEvidence:
         self.require(ckpt)
@@ -219,6 +220,8 @@ class GDFinding(Finding):
             verdict = Verdict("verdict.gd.unresolved", values, None)
         extra = [("verdict.gd.scale", {"model": e.model_loss.text(), "gd": e.gd_loss.text(), "ls": e.ls_loss.text(),
                                        "zero": e.zero_loss.text(), "W_error": e.gd_W_error.text()})]
+        if not e.exact:
+            extra.append(("verdict.gd.linearised", {}))
         if e.own_step_ratio is not None:
             extra.append(("verdict.gd.own_step", {"ratio": e.own_step_ratio.text(), "gap": e.own_step_gap.text(),
                                                   "p90": e.own_step_gap_p90.text()}))

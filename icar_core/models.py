@@ -27,7 +27,7 @@ from torch import nn
 from icar_core.data import as_complex, as_real, augment, previous_states
 from icar_core.validation import check_choice, check_int, check_number
 
-KINDS = ("augmented", "multihead", "pe_only")
+KINDS = ("augmented", "multihead", "pe_only", "authors_augmented", "authors_multihead")
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,9 @@ def build_model(config: ModelConfig, d: int, T: int) -> ICARModel:
     """Create a freshly initialised model of ``config.kind`` for states in R^d and ``T`` positions."""
     check_int("d", d, 1)
     check_int("T", T, 2)
+    if config.kind.startswith("authors_"):  # the authors' own architectures (Figures 5 and 7)
+        from icar_core.authors_models import build_authors_model
+        return build_authors_model(config, d, T)
     needs_pairs = config.kind == "pe_only" or (config.heads == "diagonal" and config.kind == "multihead")
     if needs_pairs and config.field == "complex" and d % 2:
         raise ValueError(f"field='complex' pairs coordinates, so d must be even; got d={d}")
@@ -90,6 +93,9 @@ def build_model(config: ModelConfig, d: int, T: int) -> ICARModel:
 def parameter_count(config: ModelConfig, d: int, T: int) -> int:
     """How many parameters :func:`build_model` would create, computed without creating them."""
     H = config.n_heads
+    if config.kind.startswith("authors_"):
+        from icar_core.authors_models import parameter_count as authors_parameter_count
+        return authors_parameter_count(config, d, T)
     if config.kind == "augmented":
         return 3 * H * (3 * d if config.structure == "full" else d) ** 2
     if config.kind == "pe_only":

@@ -40,7 +40,7 @@ CHECKPOINT_DIR = Path(os.environ.get("ICAR_CHECKPOINT_DIR") or ROOT / "checkpoin
 # Uploaded runs a session keeps (the oldest goes first); they and their cached analyses live in the
 # session's state, so they are released when the visitor leaves.
 MAX_UPLOADS = 5
-KIND_ORDER = ("augmented", "multihead", "pe_only")
+KIND_ORDER = ("augmented", "multihead", "pe_only", "authors_augmented", "authors_multihead")
 DEFAULT_RUN = "augmented-commuting"
 
 # (url path, file, title key, icon): the dashboard's pages in menu order.

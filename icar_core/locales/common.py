@@ -28,6 +28,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "kind.augmented": {"en": "Augmented tokens", "ja": "拡張トークン"},
     "kind.multihead": {"en": "Multi-head", "ja": "マルチヘッド"},
     "kind.pe_only": {"en": "Positional encodings only", "ja": "位置エンコーディングのみ"},
+    "kind.authors_augmented": {"en": "The authors' augmented model (Figure 5)", "ja": "著者らの拡張トークンモデル（図 5）"},
+    "kind.authors_multihead": {"en": "The authors' multi-head model (Figure 7)", "ja": "著者らのマルチヘッドモデル（図 7）"},
     "common.how_to_read": {"en": "How to read this", "ja": "この図の読み方"},
     "common.not_applicable": {
         "en": "This view does not apply to the run “{run}”: {reason}. Pick another run in the sidebar.",

@@ -56,6 +56,12 @@ STRINGS: dict[str, dict[str, str]] = {
               "no loss ratio to it means anything.",
         "ja": "この課題では、最良のステップ幅の勾配降下法 1 ステップがすでに厳密です（誤差 0）。そのため、それとの損失比には意味がありません。",
     },
+    "verdict.gd.linearised": {
+        "en": "This model is not linear in the current state (LayerNorm), so its update is the Jacobian of its "
+              "prediction with respect to sₙ: a local linearisation, not an exact estimate of W.",
+        "ja": "このモデルは現在の状態について線形ではない（LayerNorm）ため、その更新は sₙ に関する予測のヤコビアン、"
+              "つまり局所線形化であり、W の厳密な推定値ではありません。",
+    },
     "verdict.gd.scale": {
         "en": "For scale: mean squared error of the model {model}, of the GD step {gd}, of least squares on the same "
               "context {ls}, and of predicting 0 {zero}. One GD step does not solve the task: its estimate of W is "

@@ -144,6 +144,7 @@ def _matrices(ckpt: Checkpoint, raw: dict[str, np.ndarray]) -> dict[str, HeadMat
             "preconditioner": (plain, plain, "heads.axis.coordinate", "heads.axis.coordinate", (), ()),
         }
     else:
+        plain = coordinate_labels(next(iter(raw.values())).shape[-1])  # d, or an embedding width E
         layout = {
             "W_Q": (plain, plain, "heads.axis.query_coordinate", "heads.axis.state", (), ()),
             "W_K": (plain, plain, "heads.axis.key_coordinate", "heads.axis.state", (), ()),

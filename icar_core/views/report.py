@@ -34,6 +34,8 @@ _SETTINGS = {
     "augmented": ("structure", "normalisation"),
     "multihead": ("heads", "positional", "field", "query"),
     "pe_only": ("field",),
+    "authors_augmented": (),
+    "authors_multihead": (),
 }
 Section = tuple[str, str, object]
 

@@ -167,6 +167,8 @@ _MODEL_FIELDS = {
     "augmented": ("kind", "n_heads", "structure", "normalisation", "init_scale"),
     "multihead": ("kind", "n_heads", "heads", "positional", "field", "query", "init_scale", "pos_dim"),
     "pe_only": ("kind", "field", "init_scale"),
+    "authors_augmented": ("kind", "n_heads"),
+    "authors_multihead": ("kind", "n_heads", "pos_dim"),
 }
 _TRAIN_FIELDS = ("optimizer", "steps", "batch_size", "lr", "lr_decay", "fixed_batch", "stop_loss", "eval_size",
                  "seed", "log_every", "n_snapshots", "dtype")

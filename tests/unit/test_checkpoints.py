@@ -343,7 +343,8 @@ def test_non_finite_values(tmp_path, value):
     ("process", "d", 0, "d must be an integer in [1, 256]; got 0"),
     ("process", "d", 100_000, "d must be an integer in [1, 256]; got 100000"),
     ("process", "w_dist", "gaussian", "w_dist must be one of"),
-    ("model", "kind", "rnn", "kind must be one of augmented, multihead, pe_only; got 'rnn'"),
+    ("model", "kind", "rnn", "kind must be one of augmented, multihead, pe_only, authors_augmented, "
+                             "authors_multihead; got 'rnn'"),
     ("top", "steps", -1, "steps must be an integer in [1, 10,000,000]; got -1"),
     ("top", "dtype", "float16", "dtype must be one of float32, float64"),
     ("top", "learning_rate", 0.1, "unknown keys: learning_rate"),

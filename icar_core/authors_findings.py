@@ -1,0 +1,155 @@
+"""Measurements of the authors'-architecture runs (Figures 5 and 7), each with a bootstrap interval and n.
+
+Their models are not linear in the query, so "the model's update" is the Jacobian ``∂ŝ_{n+1}/∂s_n``
+(a local linearisation), compared at the last position of fresh contexts with
+- ``W_GD = η Σ_{t=1..n} s_t s_{t-1}ᵀ``, one GD step from 0 on ``½ Σ ||s_t − W s_{t-1}||²``;
+- the *normalised* GD step: the Jacobian of the GD prediction scaled to unit norm,
+  ``ŝ = W_GD s_n / ||W_GD s_n||``, i.e. ``(I − û ûᵀ) W_GD / ||W_GD s_n||``. The states have unit norm and
+  the authors' LayerNorm makes the model's predictions nearly so; such a predictor cannot respond along
+  its own output, so its Jacobian lacks the radial part that ``W_GD`` has;
+- the true ``W``.
+Cosines are scale-free, so η drops out of them; it matters only for the GD loss.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from icar_core.analysis import best_gd_eta, compare_with_gd, model_update
+from icar_core.data import ARProcess
+from icar_core.intervals import Estimate, bootstrap, ratio_of_means
+from icar_core.models import ICARModel
+from icar_core.structure import head_orthogonality, positional_pca, random_cosine_level
+from icar_core.theory import gd_predictions, gd_sums
+
+GD_CONTEXTS = 512  # Jacobians: d backward passes each
+LOSS_CONTEXTS = 8192
+SEED = 2024
+LOSS_CHUNK = 1024
+
+
+def _median(values: np.ndarray) -> np.ndarray:
+    return np.median(values, axis=-1)
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    a, b = a.reshape(len(a), -1), b.reshape(len(b), -1)
+    return (a * b).sum(1) / np.maximum(np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1), 1e-300)
+
+
+def normalised_gd_step(states: torch.Tensor) -> torch.Tensor:
+    """Jacobian ``(I − û ûᵀ) W_GD / ||W_GD s_n||`` of the unit-norm GD prediction ``û = W_GD s_n / ||W_GD s_n||``
+    (with W_GD held fixed, like the model's update), at the last position: (batch, d, d) for contexts
+    ``states`` (batch, n+1, d) = s_0 … s_n. The step size η cancels."""
+    G = gd_sums(states)[:, -1]
+    prediction = torch.einsum("bij,bj->bi", G, states[:, -1])
+    norm = prediction.norm(dim=-1, keepdim=True).clamp_min(1e-300)
+    unit = prediction / norm
+    radial = unit[:, :, None] * unit[:, None, :]
+    return (torch.eye(G.shape[-1], dtype=G.dtype) - radial) @ G / norm[..., None]
+
+
+@dataclass(frozen=True)
+class GDReport:
+    """The GD comparison of one run at the last position (medians over contexts, bootstrap intervals).
+
+    prediction_cosine: ŝ against the best-η GD prediction; jacobian_cosine_gd / _normalised / _truth:
+    ``∂ŝ/∂s_n`` against W_GD, the normalised GD step (:func:`normalised_gd_step`), the true W;
+    loss_ratio: model / GD mean squared error at the last position, loss_ratio_all: over positions
+    1 … T−1 (ratios of means over contexts).
+    exact: whether the update is a closed form (False: local linearisation).
+    """
+
+    prediction_cosine: Estimate
+    jacobian_cosine_gd: Estimate
+    jacobian_cosine_normalised: Estimate
+    jacobian_cosine_truth: Estimate
+    loss_ratio: Estimate
+    loss_ratio_all: Estimate
+    exact: bool
+
+
+def gd_report(model: ICARModel, process: ARProcess, n_contexts: int = GD_CONTEXTS,
+              loss_contexts: int = LOSS_CONTEXTS, seed: int = SEED) -> GDReport:
+    """See :class:`GDReport`; cosines on ``n_contexts`` fresh contexts, losses on ``loss_contexts``."""
+    states, W = process.sample(n_contexts, seed, torch.float64)
+    frame = compare_with_gd(model, states, W, process=process)
+    inputs = states[:, :-1]
+    update = model_update(model, inputs, last_only=True)
+    jacobian = update.current[:, -1]
+    normalised = normalised_gd_step(inputs.to(torch.float64)).numpy()
+    errors = per_context_errors(model, process, loss_contexts, seed + 1)
+    return GDReport(
+        prediction_cosine=bootstrap(frame["prediction_cosine"].to_numpy(), _median, batched=True),
+        jacobian_cosine_gd=bootstrap(frame["update_cosine"].to_numpy(), _median, batched=True),
+        jacobian_cosine_normalised=bootstrap(_cosine(jacobian, normalised), _median, batched=True),
+        jacobian_cosine_truth=bootstrap(_cosine(jacobian, W.numpy()), _median, batched=True),
+        loss_ratio=bootstrap(np.stack([errors["model"][:, -1], errors["gd"][:, -1]], 1), ratio_of_means),
+        loss_ratio_all=bootstrap(np.stack([errors["model"].mean(1), errors["gd"].mean(1)], 1), ratio_of_means),
+        exact=update.exact,
+    )
+
+
+def per_context_errors(model: ICARModel, process: ARProcess, n_contexts: int = LOSS_CONTEXTS,
+                       seed: int = SEED) -> dict[str, np.ndarray]:
+    """Squared errors ``||ŝ_{n+1} − s_{n+1}||²`` (contexts, positions 1 … T−1) of the model and of the
+    best-η GD step, on fresh contexts (the units of :func:`icar_core.models.prediction_loss`)."""
+    states, _ = process.sample(n_contexts, seed, torch.float64)
+    eta = torch.tensor(best_gd_eta(process))
+    dtype = next(model.parameters()).dtype
+    model_err, gd_err = [], []
+    for part in states.split(LOSS_CHUNK):
+        inputs, targets = part[:, :-1], part[:, 1:]
+        with torch.no_grad():
+            predictions = model(inputs.to(dtype)).double()
+        model_err.append((predictions - targets)[:, 1:].pow(2).sum(-1))
+        gd_err.append((gd_predictions(inputs, eta) - targets)[:, 1:].pow(2).sum(-1))
+    return {"model": torch.cat(model_err).numpy(), "gd": torch.cat(gd_err).numpy()}
+
+
+@dataclass(frozen=True)
+class LossReport:
+    """Held-out loss on fresh contexts: overall (mean over contexts of the mean over positions 1 … T−1),
+    and per position ``n = 1 … T−1`` (mean, with the 95% interval's bounds)."""
+
+    held_out: Estimate
+    positions: np.ndarray
+    per_position: np.ndarray
+    per_position_low: np.ndarray
+    per_position_high: np.ndarray
+    first_vs_last: Estimate  # loss at position 1 / loss at the last position: > 1 = it uses the context
+
+
+def loss_report(model: ICARModel, process: ARProcess, n_contexts: int = LOSS_CONTEXTS, seed: int = SEED) -> LossReport:
+    errors = per_context_errors(model, process, n_contexts, seed)["model"]
+    rng = np.random.default_rng(seed)
+    draws = np.stack([errors[rng.integers(0, len(errors), len(errors))].mean(0) for _ in range(200)])
+    low, high = np.percentile(draws, [2.5, 97.5], axis=0)
+    return LossReport(
+        held_out=bootstrap(errors.mean(1)),
+        positions=np.arange(1, errors.shape[1] + 1), per_position=errors.mean(0),
+        per_position_low=low, per_position_high=high,
+        first_vs_last=bootstrap(np.stack([errors[:, 0], errors[:, -1]], 1), ratio_of_means),
+    )
+
+
+@dataclass(frozen=True)
+class HeadsReport:
+    """Mean |cosine| between heads' flattened circuits (``W_QK``, ``W_OV``) against the level of random
+    directions in as many dimensions; and the share of variance of the positional embeddings' first
+    three principal components (None without positional embeddings)."""
+
+    overlap: dict[str, float]
+    random_level: float
+    pca_variance: np.ndarray | None
+
+
+def heads_report(model: ICARModel) -> HeadsReport:
+    scores = head_orthogonality(model)
+    k = model.E * model.E
+    encodings = model.positional_encodings()
+    pca = positional_pca(encodings.double().numpy()).explained_variance_ratio if encodings is not None else None
+    return HeadsReport({name: s.score for name, s in scores.items()}, random_cosine_level(k), pca)

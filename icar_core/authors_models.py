@@ -1,0 +1,162 @@
+"""The paper authors' two experimental architectures (Sander et al. 2024, Figures 5 and 7) as icar kinds.
+
+Both follow the authors' scripts operation for operation, behind icar's interface
+``model(states) -> predictions``: ``states (batch, n, d)`` are ``s_0 … s_{n-1}``, ``predictions[:, k]``
+predicts ``s_{k+1}`` from ``s_0 … s_k``. E is the embedding width, H the number of heads; every
+head works in the full width E (the authors' ``head_dim = embed_size``).
+
+- :class:`AuthorsAugmented` (``authors_augmented``, Figure 5): tokens ``x_t = e_t = (0, s_t, s_{t-1})``,
+  E = 3d, ``q, k, v`` biased linear maps of ``x``; causal *linear* scores
+  ``A[n, t] = q_n·k_t / √E`` (t ≤ n, else 0); ``a_n = Σ_h Σ_t A_h[n, t] v_{h,t}``;
+  ``y_n = x_n + LayerNorm(attn_out(a_n))``; ``ŝ_{n+1} = head(y_n)[:d]``.
+- :class:`AuthorsMultihead` (``authors_multihead``, Figure 7): tokens ``x_t = (s_t, s_t, …)`` repeated to
+  width E = kd; learned positional embeddings ``p_t``; per head the linear token score
+  ``q_n·k_t / √E`` times the positional score ``softmax_t(q(p_n)·k(p_t) / √E)`` (the *same* biased
+  ``q, k`` maps); ``ŝ_{n+1} = head(LayerNorm(attn_out(Σ_h Σ_t A_h[n, t] v_{h,t})))``. No residual.
+
+Neither is linear in the query (LayerNorm, biases), so their in-context "update" is the Jacobian of
+the prediction with respect to the current state: a local linearisation.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from icar_core.data import augment
+from icar_core.models import ICARModel, ModelConfig, causal_mask
+
+AUGMENTED_KIND = "authors_augmented"
+MULTIHEAD_KIND = "authors_multihead"
+KINDS = (AUGMENTED_KIND, MULTIHEAD_KIND)
+# The authors' nn.Embedding(max_length=100, ...): the table is this long whatever the context length.
+POSITION_TABLE_ROWS = 100
+AUGMENTED_BLOCKS = 3  # e_t = (0, s_t, s_{t-1})
+
+
+def embedding_width(config: ModelConfig, d: int) -> int:
+    """E: 3d for the augmented kind; ``config.pos_dim`` for the multihead kind (the authors' positional
+    embeddings have the tokens' width, so one number says both)."""
+    return AUGMENTED_BLOCKS * d if config.kind == AUGMENTED_KIND else config.pos_dim
+
+
+def position_rows(T: int) -> int:
+    return max(T, POSITION_TABLE_ROWS)
+
+
+def parameter_count(config: ModelConfig, d: int, T: int) -> int:
+    """Parameters of :func:`build_authors_model` without building it."""
+    E, H = embedding_width(config, d), config.n_heads
+    out_dim = E if config.kind == AUGMENTED_KIND else d
+    qkv = 3 * (E * E * H + E * H)
+    attn_out, norm, head = E * E + E, 2 * E, E * out_dim + out_dim
+    positions = position_rows(T) * E if config.kind == MULTIHEAD_KIND else 0
+    return qkv + attn_out + norm + head + positions
+
+
+def build_authors_model(config: ModelConfig, d: int, T: int) -> ICARModel:
+    if config.kind == MULTIHEAD_KIND and (config.pos_dim % d or config.pos_dim < d):
+        raise ValueError(f"authors_multihead repeats the d={d} coordinates to the embedding width pos_dim, so "
+                         f"pos_dim must be a multiple of d; got pos_dim={config.pos_dim}")
+    return (AuthorsAugmented if config.kind == AUGMENTED_KIND else AuthorsMultihead)(config, d, T)
+
+
+class _AuthorsAttention(ICARModel):
+    """What both architectures share: biased ``q, k, v`` (E -> H·E), ``attn_out`` (E -> E), LayerNorm."""
+
+    def __init__(self, config: ModelConfig, d: int, T: int, out_dim: int) -> None:
+        super().__init__(config, d, T)
+        self.E = E = embedding_width(config, d)
+        H = config.n_heads
+        # nn.Linear's default initialisation, as in the authors' scripts.
+        self.query = nn.Linear(E, E * H)
+        self.key = nn.Linear(E, E * H)
+        self.value = nn.Linear(E, E * H)
+        self.attn_out = nn.Linear(E, E)
+        self.norm = nn.LayerNorm(E)
+        self.head = nn.Linear(E, out_dim)
+
+    def _split_heads(self, x: torch.Tensor) -> torch.Tensor:
+        """(batch, n, H·E) -> (batch, H, n, E)."""
+        batch, n, _ = x.shape
+        return x.view(batch, n, self.config.n_heads, self.E).transpose(1, 2)
+
+    def attend(self, x: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+        """``LayerNorm(attn_out(Σ_h Σ_t weights_h[n, t] (q_n·k_t) v_{h,t}))`` (batch, n, E).
+
+        ``weights`` (H or 1, n, n) holds everything that does not depend on the tokens (causal mask,
+        ``1/√E``, positional scores), so the (batch, H, n, n) pattern is multiplied only once.
+        """
+        q, k, v = (self._split_heads(f(x)) for f in (self.query, self.key, self.value))
+        pattern = (q @ k.transpose(-1, -2)) * weights
+        return self.norm(self.attn_out((pattern @ v).sum(1)))
+
+    @property
+    def head_type(self) -> str:
+        return "full"
+
+    def circuits(self) -> dict[str, torch.Tensor]:
+        """``W_Q, W_K, W_V`` and ``W_QK = W_Qᵀ W_K`` (H, E, E), float64; ``W_OV = W_V``: each head's value map
+        before ``attn_out``, the LayerNorm and the output map (the biases are not part of these circuits)."""
+        W_Q, W_K, W_V = (w.double() for w in (self.W_Q, self.W_K, self.W_V))
+        return {"W_Q": W_Q, "W_K": W_K, "W_V": W_V, "W_QK": W_Q.transpose(-1, -2) @ W_K, "W_OV": W_V}
+
+    # Per-head weight matrices (H, E, E), the layout icar's head analyses read (``W @ x`` per head).
+    @property
+    def W_Q(self) -> torch.Tensor:
+        return self.query.weight.detach().view(self.config.n_heads, self.E, self.E)
+
+    @property
+    def W_K(self) -> torch.Tensor:
+        return self.key.weight.detach().view(self.config.n_heads, self.E, self.E)
+
+    @property
+    def W_V(self) -> torch.Tensor:
+        return self.value.weight.detach().view(self.config.n_heads, self.E, self.E)
+
+
+class AuthorsAugmented(_AuthorsAttention):
+    """Figure 5's model (``augmented.py``); see the module docstring. ``head`` maps E -> 3d as theirs does;
+    only its first d outputs (the ``0`` block of the next token) are the prediction. Its tokens are augmented,
+    but LayerNorm makes it non-linear in the query: its update is a labelled local linearisation."""
+
+    augmented_tokens = True
+
+    def __init__(self, config: ModelConfig, d: int, T: int) -> None:
+        super().__init__(config, d, T, out_dim=AUGMENTED_BLOCKS * d)
+
+    def forward(self, states: torch.Tensor) -> torch.Tensor:
+        self._check_states(states, None)
+        x = augment(states)  # (batch, n, 3d)
+        weights = causal_mask(x.shape[1], x.device) / math.sqrt(self.E)  # linear scores, zero for t > n
+        y = x + self.attend(x, weights.to(x.dtype))
+        return self.head(y)[..., : self.d]
+
+
+class AuthorsMultihead(_AuthorsAttention):
+    """Figure 7's model (``non_augmented.py``); see the module docstring."""
+
+    def __init__(self, config: ModelConfig, d: int, T: int) -> None:
+        super().__init__(config, d, T, out_dim=d)
+        # nn.Embedding's N(0, 1) initialisation, as theirs.
+        self.position_table = nn.Parameter(torch.randn(position_rows(T), self.E))
+
+    def positional_scores(self, n: int) -> torch.Tensor:
+        """``softmax_t(q(p_n)·k(p_t) / √E)`` over t ≤ n (H, n, n); the biases of q and k are included."""
+        p = self.position_table[:n][None]
+        q, k = self._split_heads(self.query(p))[0], self._split_heads(self.key(p))[0]
+        logits = (q @ k.transpose(-1, -2)) / math.sqrt(self.E)
+        return torch.softmax(logits.masked_fill(causal_mask(n, p.device) == 0, float("-inf")), dim=-1)
+
+    def forward(self, states: torch.Tensor) -> torch.Tensor:
+        self._check_states(states, self.position_table.shape[0])
+        x = states.repeat(1, 1, self.E // self.d)  # (batch, n, E): (s_t, s_t, …)
+        # The positional softmax is already zero for t > n, so it is the causal mask too.
+        weights = self.positional_scores(x.shape[1]) / math.sqrt(self.E)
+        return self.head(self.attend(x, weights.to(x.dtype)))
+
+    def positional_embeddings(self) -> torch.Tensor:
+        """The positional embeddings of the T context positions (T, E)."""
+        return self.position_table[: self.T].detach()
