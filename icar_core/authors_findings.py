@@ -18,17 +18,17 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from icar_core.analysis import best_gd_eta, compare_with_gd, model_update
+from icar_core.analysis import LOSS_CHUNK_CONTEXTS, best_gd_eta, compare_with_gd
+from icar_core.checkpoints import Checkpoint
 from icar_core.data import ARProcess
-from icar_core.intervals import Estimate, bootstrap, ratio_of_means
+from icar_core.findings import FINDINGS
 from icar_core.models import ICARModel
+from icar_core.stats import Estimate, bootstrap, median_estimate, ratio_of_means
 from icar_core.structure import head_orthogonality, positional_pca, random_cosine_level
 from icar_core.theory import gd_predictions, gd_sums
 
-GD_CONTEXTS = 512  # Jacobians: d backward passes each
 LOSS_CONTEXTS = 8192
 SEED = 2024
-LOSS_CHUNK = 1024
 
 
 def _median(values: np.ndarray) -> np.ndarray:
@@ -72,25 +72,19 @@ class GDReport:
     exact: bool
 
 
-def gd_report(model: ICARModel, process: ARProcess, n_contexts: int = GD_CONTEXTS,
-              loss_contexts: int = LOSS_CONTEXTS, seed: int = SEED) -> GDReport:
-    """See :class:`GDReport`; cosines on ``n_contexts`` fresh contexts, losses on ``loss_contexts``."""
-    states, W = process.sample(n_contexts, seed, torch.float64)
-    frame = compare_with_gd(model, states, W, process=process)
-    inputs = states[:, :-1]
-    update = model_update(model, inputs, last_only=True)
-    jacobian = update.current[:, -1]
-    normalised = normalised_gd_step(inputs.to(torch.float64)).numpy()
-    errors = per_context_errors(model, process, loss_contexts, seed + 1)
+def gd_report(ckpt: Checkpoint) -> GDReport:
+    """See :class:`GDReport`: Finding 1's evidence on the run (its cosines, its loss ratios), and the model's
+    update against the normalised GD step and the true W on the same contexts as its medians."""
+    gd = FINDINGS["gd"]
+    evidence = gd.evidence(ckpt)
+    states, W = ckpt.process.sample(gd.thresholds.metric_contexts, gd.thresholds.metric_seed, torch.float64)
+    jacobian = compare_with_gd(ckpt.model, states, W, process=ckpt.process).gamma
+    normalised = normalised_gd_step(states[:, :-1]).numpy()
     return GDReport(
-        prediction_cosine=bootstrap(frame["prediction_cosine"].to_numpy(), _median, batched=True),
-        jacobian_cosine_gd=bootstrap(frame["update_cosine"].to_numpy(), _median, batched=True),
-        jacobian_cosine_normalised=bootstrap(_cosine(jacobian, normalised), _median, batched=True),
-        jacobian_cosine_truth=bootstrap(_cosine(jacobian, W.numpy()), _median, batched=True),
-        loss_ratio=bootstrap(np.stack([errors["model"][:, -1], errors["gd"][:, -1]], 1), ratio_of_means),
-        loss_ratio_all=bootstrap(np.stack([errors["model"].mean(1), errors["gd"].mean(1)], 1), ratio_of_means),
-        exact=update.exact,
-    )
+        prediction_cosine=evidence.prediction_cosine, jacobian_cosine_gd=evidence.update_cosine,
+        jacobian_cosine_normalised=median_estimate(_cosine(jacobian, normalised)),
+        jacobian_cosine_truth=median_estimate(_cosine(jacobian, W.numpy())),
+        loss_ratio=evidence.loss_ratio, loss_ratio_all=evidence.loss_ratio_all, exact=evidence.exact)
 
 
 def per_context_errors(model: ICARModel, process: ARProcess, n_contexts: int = LOSS_CONTEXTS,
@@ -101,7 +95,7 @@ def per_context_errors(model: ICARModel, process: ARProcess, n_contexts: int = L
     eta = torch.tensor(best_gd_eta(process))
     dtype = next(model.parameters()).dtype
     model_err, gd_err = [], []
-    for part in states.split(LOSS_CHUNK):
+    for part in states.split(LOSS_CHUNK_CONTEXTS):
         inputs, targets = part[:, :-1], part[:, 1:]
         with torch.no_grad():
             predictions = model(inputs.to(dtype)).double()

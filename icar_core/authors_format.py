@@ -24,7 +24,7 @@ import pandas as pd
 import torch
 
 from icar_core.authors_models import AUGMENTED_BLOCKS, AUGMENTED_KIND, MULTIHEAD_KIND
-from icar_core.checkpoints import MAX_PARAMETERS, Checkpoint, CheckpointError
+from icar_core.checkpoints import MAX_PARAMETERS, Checkpoint, CheckpointError, analysis_contexts
 from icar_core.config import TrainConfig
 from icar_core.data import ARProcess
 from icar_core.models import ModelConfig, build_model, parameter_count
@@ -65,6 +65,18 @@ def settings_from_name(name: str) -> dict[str, float]:
             "num_epochs": int(match["num_epochs"])}
 
 
+#: Keys a mismatch message names of each kind (a message is one sentence of at most 300 characters).
+KEYS_NAMED = 2
+
+
+def _some(keys: list[str]) -> str:
+    """The first :data:`KEYS_NAMED` keys and how many more there are ("none" for no key)."""
+    if not keys:
+        return "none"
+    more = f" and {len(keys) - KEYS_NAMED} more" if len(keys) > KEYS_NAMED else ""
+    return ", ".join(keys[:KEYS_NAMED]) + more
+
+
 def infer_architecture(state: dict[str, torch.Tensor], label: str, architecture: str | None = None
                        ) -> tuple[str, int, int, int]:
     """``(kind, d, H, E)`` from the keys and shapes; CheckpointError naming the keys that do not match."""
@@ -73,8 +85,7 @@ def infer_architecture(state: dict[str, torch.Tensor], label: str, architecture:
     if missing or unexpected:
         raise CheckpointError(
             f"{label}: a bare state_dict that matches neither of the paper authors' architectures "
-            f"(augmented.py, non_augmented.py): missing keys: {', '.join(missing) or 'none'}; "
-            f"unexpected keys: {', '.join(unexpected) or 'none'}")
+            f"(augmented.py, non_augmented.py): missing {_some(missing)}; unexpected {_some(unexpected)}")
     E = state[_LAYER + "norm1.weight"].shape[0]
     rows = state[_LAYER + "attention.queries.weight"].shape[0]
     out = state["fc_out.weight"].shape[0]
@@ -102,14 +113,18 @@ def authors_config(name: str, kind: str, d: int, H: int, E: int) -> TrainConfig:
 
 
 def checkpoint_from_state_dict(state: dict[str, torch.Tensor], label: str, path: Path | None = None,
-                               architecture: str | None = None) -> Checkpoint:
-    """An icar :class:`Checkpoint` holding the authors' weights; CheckpointError for anything that does not fit."""
+                               architecture: str | None = None, name: str | None = None) -> Checkpoint:
+    """An icar :class:`Checkpoint` holding the authors' weights; CheckpointError for anything that does not fit.
+
+    ``label`` names the file in messages (shortened); ``name`` is its whole file name, whose pattern carries the
+    authors' training settings (default: ``label``)."""
     kind, d, H, E = infer_architecture(state, label, architecture)
-    name = Path(label).stem
+    name = Path(name or label).stem
     try:
         config = authors_config(name, kind, d, H, E)
     except ValueError as exc:
         raise CheckpointError(f"{label}: the inferred sizes are out of range: {exc}") from None
+    analysis_contexts(config)  # the same budget as icar's own runs, before anything is built
     size = parameter_count(config.model, d, config.process.T)
     if size > MAX_PARAMETERS:
         raise CheckpointError(f"{label}: the weights imply {size:,} parameters; icar opens runs of at most "

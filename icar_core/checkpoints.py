@@ -65,7 +65,9 @@ MAX_MESSAGE_CHARS = 300
 TENSOR_STORAGES = {"torch FloatStorage": "float32", "torch DoubleStorage": "float64"}
 ALLOWED_GLOBALS = {"torch._utils _rebuild_tensor_v2", "collections OrderedDict", *TENSOR_STORAGES}
 # Opcodes that build objects other than through an allowed global; torch never writes them.
-FORBIDDEN_OPCODES = {"INST", "OBJ", "NEWOBJ", "NEWOBJ_EX", "STACK_GLOBAL", "EXT1", "EXT2", "EXT4", "BUILD", "PERSID"}
+# BUILD only sets the state of an object already built from an allowed global (the authors' state_dicts, an
+# OrderedDict, carry their version metadata that way); torch's weights-only unpickler still checks it.
+FORBIDDEN_OPCODES = {"INST", "OBJ", "NEWOBJ", "NEWOBJ_EX", "STACK_GLOBAL", "EXT1", "EXT2", "EXT4", "PERSID"}
 WEIGHT_DTYPES = (torch.float32, torch.float64)
 TRAIN_STATE_TYPES = {
     "step": int, "complete": bool, "seconds": float, "optimizer": dict, "device": str,
@@ -171,7 +173,8 @@ def load_checkpoint(source: str | Path | bytes | BinaryIO, name: str | None = No
         raw = _read_bytes(source, label)
         _check_pickle(raw, label)
         payload = _unpickle(raw, label)
-        ckpt = _validate(payload, label, Path(source) if is_path else None)
+        full_name = name if name is not None else (Path(source).name if is_path else None)
+        ckpt = _validate(payload, label, Path(source) if is_path else None, full_name)
     except CheckpointError as exc:
         raise CheckpointError(_sentence(str(exc))) from None
     except (ValueError, TypeError) as exc:  # the validators' own sentences
@@ -335,11 +338,11 @@ def _read_failure(raw: bytes, exc: Exception) -> str:
     return _truncated()
 
 
-def _validate(payload: object, label: str, path: Path | None) -> Checkpoint:
+def _validate(payload: object, label: str, path: Path | None, name: str | None = None) -> Checkpoint:
     from icar_core import authors_format  # imports this module, so only here
 
     if authors_format.looks_like_state_dict(payload):  # a bare state_dict, as the paper authors' scripts save
-        return authors_format.checkpoint_from_state_dict(payload, label, path)
+        return authors_format.checkpoint_from_state_dict(payload, label, path, name=name)
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise CheckpointError(f"{label}: not an icar checkpoint (no '{FORMAT}' format marker)")
     version = payload.get("version")

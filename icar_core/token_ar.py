@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from icar_core.intervals import Estimate, bootstrap
+from icar_core.stats import Estimate, bootstrap
 
 AUTHORS_WINDOW = 5  # tokens per window in the paper's Figure 4
 AUTHORS_WINDOWS = 10_000
@@ -209,12 +209,12 @@ def _median(values: np.ndarray) -> np.ndarray:
 
 
 def _share(flags: np.ndarray, seed: int) -> Estimate:
-    return bootstrap(flags.astype(float), lambda a: a.mean(axis=-1), batched=True, seed=seed, n_boot=BOOTSTRAP_DRAWS)
+    return bootstrap(flags.astype(float), lambda a: a.mean(axis=-1), batched=True, seed=seed, resamples=BOOTSTRAP_DRAWS)
 
 
 def _ratio(original: np.ndarray, mixed: np.ndarray, seed: int) -> Estimate:
     return bootstrap(np.stack([original, mixed], axis=1), _median_ratio, batched=True, seed=seed,
-                     n_boot=BOOTSTRAP_DRAWS)
+                     resamples=BOOTSTRAP_DRAWS)
 
 
 def window_test(embed: torch.Tensor, windows: np.ndarray, seed: int = SHUFFLE_SEED) -> WindowTest:

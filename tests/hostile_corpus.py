@@ -213,10 +213,11 @@ def _cases() -> dict[str, tuple[Callable[[], bytes], str]]:
         # valid files with hostile names or at the budget's edge: opened
         "markdown-name": (lambda: _edited(_set("config.name", IMAGE_NAME)), "open"),
         "at-budget-d14-T32": (lambda: _save(payload(_config(d=14, T=32))), "open"),
-        "over-budget-d16-T32": (lambda: _save(payload(_config(d=16, T=32))), "refuse"),
+        "over-budget-d16-T40": (lambda: _save(payload(_config(d=16, T=40))), "refuse"),
         "at-budget-d4-T64": (lambda: _save(payload(_config(d=4, T=64))), "open"),
         "multihead-T32": (lambda: _save(payload(_config("multihead", d=8, T=32))), "open"),
-        "multihead-T64": (lambda: _save(payload(_config("multihead", d=8, T=64))), "refuse"),
+        "multihead-T64": (lambda: _save(payload(_config("multihead", d=8, T=64))), "open"),
+        "multihead-T192": (lambda: _save(payload(_config("multihead", d=8, T=192))), "refuse"),
         "pe-only-T64": (lambda: _save(payload(_config("pe_only", d=2, T=64))), "open"),
     }
 

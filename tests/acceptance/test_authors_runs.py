@@ -26,7 +26,7 @@ def test_figure_5_run_is_converged_and_predicts_like_normalised_gd():
     assert ckpt.config.model.kind == "authors_augmented" and ckpt.complete
     losses = loss_report(ckpt.model, ckpt.process)
     assert losses.held_out.value <= 1.02 * CONVERGED_AUGMENTED_LOSS
-    report = gd_report(ckpt.model, ckpt.process)
+    report = gd_report(ckpt)
     assert not report.exact  # a local linearisation, labelled as such
     assert report.prediction_cosine.low >= 0.99
     # its Jacobian follows the unit-norm GD predictor far better than the raw GD step
