@@ -12,6 +12,7 @@ same interval as resampling single contexts, at a fraction of the work (65,536 c
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -107,8 +108,13 @@ def _percentiles(samples: np.ndarray) -> tuple[float, float]:
     return float(low), float(high)
 
 
+@functools.lru_cache(maxsize=8)
 def _resampled_block_indices(blocks: int, resamples: int, seed: int) -> np.ndarray:
-    return np.random.default_rng(seed).integers(0, blocks, size=(resamples, blocks))
+    """The resampled block indices (resamples, blocks): the same for every estimate of that size, so drawn once
+    (an error curve asks for over a hundred intervals)."""
+    indices = np.random.default_rng(seed).integers(0, blocks, size=(resamples, blocks))
+    indices.setflags(write=False)
+    return indices
 
 
 def ratio_estimate(numerator: np.ndarray, denominator: np.ndarray, resamples: int = BOOTSTRAP_RESAMPLES,
