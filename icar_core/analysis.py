@@ -241,15 +241,13 @@ LOSS_SERIES = {"model_loss": "model_error", "gd_loss": "gd_error", "ls_loss": "l
 class LossSample:
     """Per-context squared errors on fresh contexts (every array (n_contexts,)).
 
-    At the last position: ``model``, ``gd`` (the task's best single step), ``ls`` (least squares on the
-    context), ``zero`` (predicting 0) and ``own_step`` (the model's own step ``c·c_n·Σ s_t s_{t-1}ᵀ`` of a
-    one-head block run, else None); ``model_all``, ``gd_all``: summed over positions 1 … T−1.
+    At the last position: ``model``, ``gd`` (the task's best single step) and ``own_step`` (the model's own
+    step ``c·c_n·Σ s_t s_{t-1}ᵀ`` of a one-head block run, else None); ``model_all``, ``gd_all``: summed over
+    positions 1 … T−1. (Least squares and predicting 0 need no such sample: :func:`compare_with_gd` gives them.)
     """
 
     model: np.ndarray
     gd: np.ndarray
-    ls: np.ndarray
-    zero: np.ndarray
     own_step: np.ndarray | None
     model_all: np.ndarray
     gd_all: np.ndarray
@@ -259,12 +257,11 @@ def loss_sample(model: ICARModel, process: ARProcess, n_contexts: int, seed: int
                 chunk: int = LOSS_CHUNK_CONTEXTS) -> LossSample:
     """:class:`LossSample` on ``n_contexts`` fresh contexts of ``process`` (the units of
     :func:`icar_core.models.prediction_loss`). ``own_scale``: the model's own step factor ``c·c_n`` at the
-    last position, for block runs (see :func:`own_step_scale`)."""
+    last position, for block runs."""
     eta = torch.tensor(best_gd_eta(process))
     states, _ = process.sample(n_contexts, seed, torch.float64)
     dtype = next(model.parameters()).dtype
-    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("model", "gd", "ls", "zero", "own_step", "model_all",
-                                                          "gd_all")}
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("model", "gd", "own_step", "model_all", "gd_all")}
     for part in states.split(chunk):
         inputs, targets = part[:, :-1], part[:, 1:]
         with torch.no_grad():
@@ -272,21 +269,13 @@ def loss_sample(model: ICARModel, process: ARProcess, n_contexts: int, seed: int
         directions = gd_directions(inputs)
         model_err = (predictions - targets).pow(2).sum(-1)
         gd_err = (eta[: inputs.shape[1], None] * directions - targets).pow(2).sum(-1)
-        # Only the last position's sums: Σ_t s_t s_{t-1}ᵀ and Σ_t s_{t-1} s_{t-1}ᵀ over the whole context.
-        G = torch.einsum("bti,btj->bij", inputs[:, 1:], inputs[:, :-1]).numpy()
-        H = torch.einsum("bti,btj->bij", inputs[:, :-1], inputs[:, :-1]).numpy()
-        s_n, target = inputs[:, -1].numpy(), targets[:, -1].numpy()
-        ls_prediction = np.einsum("bij,bj->bi", least_squares_maps(G, H), s_n)
         parts["model"].append(model_err[:, -1].numpy())
         parts["gd"].append(gd_err[:, -1].numpy())
-        parts["ls"].append(((ls_prediction - target) ** 2).sum(-1))
-        parts["zero"].append((target**2).sum(-1))
         if own_scale is not None:
             parts["own_step"].append(((own_scale * directions[:, -1] - targets[:, -1]) ** 2).sum(-1).numpy())
         parts["model_all"].append(model_err[:, 1:].sum(-1).numpy())
         parts["gd_all"].append(gd_err[:, 1:].sum(-1).numpy())
-    joined = {k: (np.concatenate(v) if v else None) for k, v in parts.items()}
-    return LossSample(**joined)
+    return LossSample(**{k: (np.concatenate(v) if v else None) for k, v in parts.items()})
 
 
 def fit_preconditioner(G: np.ndarray, gamma: np.ndarray) -> tuple[np.ndarray, float]:

@@ -57,12 +57,14 @@ class Verdict:
 class GDThresholds:
     """A run "implements one GD step" when the whole interval of its median prediction cosine with the GD
     step reaches ``cosine_min`` and the whole interval of its loss ratio to the best GD step lies within
-    ``1 ± loss_tolerance``. Loss ratios use ``loss_contexts`` fresh contexts (on 8,192 the ratio still moved
-    by ±1%), per-context medians ``metric_contexts``."""
+    ``1 ± loss_tolerance``. Loss ratios use ``loss_contexts`` fresh contexts on the pages (on 8,192 the ratio
+    still moved by ±1%; the interval shown says how far it can) and ``report_contexts`` in ``docs/findings.md``;
+    per-context medians ``metric_contexts``."""
 
     cosine_min: float = 0.99
     loss_tolerance: float = 0.02
-    loss_contexts: int = 65_536
+    loss_contexts: int = 16_384
+    report_contexts: int = 65_536
     #: Work (attention-pattern and context-matrix entries) the loss sample may cost; larger runs get fewer
     #: contexts (a power of two, at least ``metric_contexts``) so that every verdict stays interactive.
     loss_work: float = 1.5e9
@@ -76,8 +78,9 @@ class GDEvidence:
     """Finding 1's numbers for one run; every :class:`~icar_core.stats.Estimate` carries its interval and n.
 
     loss_ratio, loss_ratio_all: model MSE / best-η GD MSE at the last position and over positions 1 … T−1;
-    model_loss, gd_loss, ls_loss, zero_loss: MSE at the last position of the model, the GD step, least squares
-    on the context and predicting 0 (the scale: least squares solves a noiseless task exactly);
+    model_loss, gd_loss: their MSE at the last position (on the same contexts as the ratios); ls_loss, zero_loss:
+    MSE of least squares on the context and of predicting 0, the scale (least squares solves a noiseless task
+    exactly), on the ``metric_contexts``;
     medians over ``metric_contexts``: prediction_cosine, sensitivity_cosine, prediction_diff, update_cosine,
     update_rel_error, model_W_error, gd_W_error, ls_W_error; for one-head block runs, the model's *own* step
     ``c·c_n·Σ s_t s_{t-1}ᵀ`` (its gauge view's c): own_step_ratio (model MSE / own-step MSE: equal in expected
@@ -165,13 +168,15 @@ class GDFinding(Finding):
         # it is exact (Γ) for linear attention, a labelled local linearisation (a Jacobian) otherwise.
         return model.augmented_tokens
 
-    def evidence(self, ckpt: Checkpoint) -> GDEvidence:
+    def evidence(self, ckpt: Checkpoint, loss_contexts: int | None = None) -> GDEvidence:
+        """Finding 1's evidence; ``loss_contexts`` (default: the pages' ``GDThresholds.loss_contexts``) caps the
+        loss sample, which large runs get fewer of (:meth:`loss_contexts`)."""
         self.require(ckpt)
         th, model, process = self.thresholds, ckpt.model, ckpt.process
         gauge = _own_gauge(model, ckpt)
         n_last = process.T - 1
         own_scale = None if gauge is None else _own_step_scale(model, gauge, n_last)
-        losses = loss_sample(model, process, self.loss_contexts(ckpt), th.loss_seed, own_scale)
+        losses = loss_sample(model, process, self.loss_contexts(ckpt, loss_contexts), th.loss_seed, own_scale)
         if losses.gd.sum() <= 0:  # e.g. d = 1: one step with the best η is exact, so no ratio means anything
             raise ExactGDError(translate("verdict.gd.exact", "en"))
         states, W = process.sample(th.metric_contexts, th.metric_seed, torch.float64)
@@ -186,20 +191,20 @@ class GDFinding(Finding):
             loss_ratio=ratio_estimate(losses.model, losses.gd),
             loss_ratio_all=ratio_estimate(losses.model_all, losses.gd_all),
             model_loss=mean_estimate(losses.model), gd_loss=mean_estimate(losses.gd),
-            ls_loss=mean_estimate(losses.ls), zero_loss=mean_estimate(losses.zero),
+            ls_loss=mean_estimate(m["ls_error"].to_numpy()), zero_loss=mean_estimate(m["zero_error"].to_numpy()),
             **{name: median_estimate(m[name].to_numpy()) for name in (
                 "prediction_cosine", "sensitivity_cosine", "prediction_diff", "update_cosine", "update_rel_error",
                 "model_W_error", "gd_W_error", "ls_W_error")},
             own_step_ratio=None if losses.own_step is None else ratio_estimate(losses.model, losses.own_step),
             own_step_gap=own_gap, own_step_gap_p90=own_p90, gauge=gauge, exact=comparison.exact)
 
-    def loss_contexts(self, ckpt: Checkpoint) -> int:
-        """Contexts of the loss sample: :attr:`GDThresholds.loss_contexts`, fewer for runs whose forward pass
-        costs more than ``loss_work`` over that many (the n is shown with every interval)."""
+    def loss_contexts(self, ckpt: Checkpoint, cap: int | None = None) -> int:
+        """Contexts of the loss sample: ``cap`` (default :attr:`GDThresholds.loss_contexts`), fewer for runs
+        whose forward pass costs more than ``loss_work`` over that many (the n is shown with every interval)."""
         th, T, width = self.thresholds, ckpt.process.T, 3 * ckpt.process.d
         per_context = T * T * width * ckpt.model.n_heads + T * width * width
         affordable = max(th.metric_contexts, int(th.loss_work // per_context))
-        return min(th.loss_contexts, 2 ** int(np.log2(affordable)))
+        return min(th.loss_contexts if cap is None else cap, 2 ** int(np.log2(affordable)))
 
     def judge(self, e: GDEvidence) -> Verdict:
         th = self.thresholds

@@ -39,7 +39,8 @@ def gd_section(runs: dict) -> list[str]:
     gd = FINDINGS["gd"]
     lines = ["## Finding 1 — augmented tokens: one step of gradient descent", "",
              "Every number is `value [95% interval]` (paired bootstrap over contexts for ratios). Loss ratios and mean "
-             f"squared errors: {gd.thresholds.loss_contexts:,} fresh contexts at the last position; medians: "
+             f"squared errors: {gd.thresholds.report_contexts:,} fresh contexts at the last position (the dashboard "
+             f"uses {gd.thresholds.loss_contexts:,}, with its own interval); medians, least squares and predicting 0: "
              f"{gd.thresholds.metric_contexts} contexts. The GD step uses the task's best η per context length. "
              "Least squares on the same context is the scale: without noise it recovers W exactly.", "",
              "| run | loss ratio (last) | loss ratio (all positions) | median prediction cosine | MSE model | MSE GD "
@@ -47,7 +48,7 @@ def gd_section(runs: dict) -> list[str]:
              "|---|---|---|---|---|---|---|---|---|---|"]
     own = []
     for name in (n for n, c in runs.items() if gd.applies(c.model)):
-        e = gd.evidence(runs[name])
+        e = gd.evidence(runs[name], gd.thresholds.report_contexts)
         lines.append(f"| {name} | {e.loss_ratio.text()} | {e.loss_ratio_all.text()} | {e.prediction_cosine.text()} | "
                      f"{e.model_loss.text()} | {e.gd_loss.text()} | {e.ls_loss.text()} | {e.zero_loss.text()} | "
                      f"{e.gd_W_error.text()} | `{gd.judge(e).key}` |")

@@ -210,4 +210,3 @@ def test_loss_sample_agrees_with_compare_with_gd_on_the_same_contexts():
     frame = compare_with_gd(model, states, W, process=process).metrics
     np.testing.assert_allclose(sample.model, frame["model_error"], rtol=1e-9, atol=1e-15)
     np.testing.assert_allclose(sample.gd, frame["gd_error"], rtol=1e-9, atol=1e-15)
-    np.testing.assert_allclose(sample.ls, frame["ls_error"], atol=1e-12)
