@@ -13,8 +13,9 @@ import ctypes.util
 import sys
 
 M_MMAP_THRESHOLD = -3  # mallopt parameter (glibc's malloc.h)
-#: Blocks from this size on get a mapping of their own (glibc's default starting value).
-MMAP_THRESHOLD_BYTES = 128 * 1024
+#: Blocks from this size on get a mapping of their own: the large arrays of an analysis, not the many small ones
+#: (mapping those too would slow every computation by about half).
+MMAP_THRESHOLD_BYTES = 16 * 2**20
 
 
 def return_large_blocks_to_the_system() -> bool:

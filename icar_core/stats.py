@@ -114,7 +114,8 @@ def _percentiles(samples: np.ndarray) -> tuple[float, float]:
 def _resampled_block_indices(blocks: int, resamples: int, seed: int) -> np.ndarray:
     """The resampled block indices (resamples, blocks): the same for every estimate of that size, so drawn once
     (an error curve asks for over a hundred intervals)."""
-    indices = np.random.default_rng(seed).integers(0, blocks, size=(resamples, blocks))
+    # int16 holds any block index (at most BOOTSTRAP_BLOCKS): the cached matrix stays small (4 MB at most).
+    indices = np.random.default_rng(seed).integers(0, blocks, size=(resamples, blocks)).astype(np.int16)
     indices.setflags(write=False)
     return indices
 
