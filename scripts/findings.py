@@ -42,8 +42,9 @@ def gd_section(runs: dict) -> list[str]:
     gd = FINDINGS["gd"]
     lines = ["## Finding 1 — augmented tokens: one step of gradient descent", "",
              "Every number is `value [95% interval]` (paired bootstrap over contexts for ratios). Loss ratios and mean "
-             f"squared errors: up to {gd.thresholds.report_contexts:,} fresh contexts at the last position (the dashboard "
-             f"uses {gd.thresholds.loss_contexts:,}, with its own interval); medians, least squares and predicting 0: "
+             f"squared errors: up to {gd.thresholds.report_contexts:,} fresh contexts at the last position (the "
+             f"dashboard uses {gd.thresholds.loss_contexts:,}, with its own interval); medians, least squares and "
+             "predicting 0: "
              f"{gd.thresholds.metric_contexts} contexts. The GD step uses the task's best η per context length. "
              "Least squares on the same context is the scale: without noise it recovers W exactly.", "",
              "| run | loss ratio (last) | loss ratio (all positions) | contexts (losses) | median prediction cosine "
