@@ -1,6 +1,5 @@
 """Model vs GD (Finding 1): the model's update, one explicit GD step and the true W on the same context."""
 
-import numpy as np
 import streamlit as st
 
 from icar_core import ui
@@ -13,6 +12,8 @@ from icar_core.views.gd import (
     curve_caption,
     error_curve,
     gauge,
+    gauge_cards,
+    gauge_chart,
     gauge_sentence,
     gd_context,
     is_commuting,
@@ -114,13 +115,9 @@ if structure == "block":
         view = ui.cached(gauge, ckpt)
         left, right = st.columns([3, 1])
         with left:
-            ui.show_chart(heatmap_row({t("gd.gauge.product"): view.preconditioner,
-                                       t("gd.gauge.fit", c=f"{view.c:.3f}"): view.c * np.eye(d)},
-                                      row_labels=labels, col_labels=labels, value_title=t("gd.axis.value"),
-                                      x_title=t("gd.axis.in"), y_title=t("gd.axis.out"), size=heatmap_size(d, 190),
-                                      title=t("gd.gauge_title")), "gd-gauge")
-        right.metric(t("gd.gauge.c"), fmt(view.c), help=t("gd.gauge.c_help"))
-        right.metric(t("gd.gauge.error"), fmt(view.rel_error), help=t("gd.gauge.error_help"))
+            ui.show_chart(gauge_chart(view, t), "gd-gauge")
+        with right:
+            ui.metric_grid(gauge_cards(view, t, fmt), columns=1)
         st.markdown(gauge_sentence(view, t))
 else:
     st.info(t("gd.gauge_full"))

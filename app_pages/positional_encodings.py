@@ -5,9 +5,9 @@ import numpy as np
 import streamlit as st
 
 from icar_core import ui
-from icar_core.charts.positions import long_profiles, mu_profiles, pca_path, positional_heatmap, profiles
+from icar_core.charts.positions import mu_profiles, pca_path
 from icar_core.views.positions import (
-    colour_limit,
+    encodings_chart,
     flat_values,
     least_squares_cards,
     least_squares_reference,
@@ -20,6 +20,7 @@ from icar_core.views.positions import (
     positions_verdict,
     profile_summary,
     reference_folder,
+    row_chart,
     trained_alone,
     trained_alone_runs,
     winding_cards,
@@ -37,24 +38,13 @@ pe_only = trained_alone(ckpt)
 value_title = ui.t("positions.weight")
 
 # ---------------------------------------------------------------- the encodings themselves
-if view.source == "matrix":
-    st.subheader(ui.t("positions.P.title"))
-    with_diagonal = not st.toggle(ui.t("positions.P.without_diagonal"), value=True, key="positions.diagonal",
-                                  help=ui.t("positions.P.without_diagonal_help"))
-    chart = positional_heatmap(view.encodings, view.positions, view.mask,
-                               [ui.t("positions.P.chart"), ui.t("positions.P.chart2")],
-                               x_title=ui.t("positions.axis.key"), y_title=ui.t("positions.axis.query"),
-                               value_title=value_title, domain_max=colour_limit(view, with_diagonal))
-    ui.show_chart(chart, f"positions-P-{ckpt.name}")
-    st.caption(ui.t("positions.P.caption", first=int(view.positions[0])))
-else:
-    st.subheader(ui.t("positions.E.title"))
-    chart = positional_heatmap(view.encodings, view.positions, view.mask, ui.t("positions.E.chart"),
-                               x_title=ui.t("positions.axis.embedding"), y_title=ui.t("positions.axis.position"),
-                               value_title=value_title, cell=18, domain_max=colour_limit(view),
-                               one_based_columns=True)
-    ui.show_chart(chart, f"positions-embeddings-{ckpt.name}")
-    st.caption(ui.t("positions.E.caption", dims=view.encodings.shape[1]))
+st.subheader(ui.t("positions.P.title" if view.source == "matrix" else "positions.E.title"))
+with_diagonal = view.source != "matrix" or not st.toggle(
+    ui.t("positions.P.without_diagonal"), value=True, key="positions.diagonal",
+    help=ui.t("positions.P.without_diagonal_help"))
+chart, caption = encodings_chart(view, ui.t, with_diagonal)
+ui.show_chart(chart, f"positions-{'P' if view.source == 'matrix' else 'embeddings'}-{ckpt.name}")
+st.caption(caption)
 
 # ---------------------------------------------------------------- PCA
 st.subheader(ui.t("positions.pca.title"))
@@ -94,8 +84,7 @@ if view.profile is not None:
         series = {ui.t("positions.series.trained"): view.profile,
                   ui.t("positions.series.fit"): fit.predict(np.arange(len(view.profile))),
                   ui.t("positions.series.cubic"): view.cubic}
-        chart = profiles(long_profiles(series), ui.t("positions.profile.chart", n=int(view.positions[-1])),
-                         x_title=ui.t("positions.axis.key"), y_title=value_title, dashed=list(series)[1:])
+        chart = row_chart(series, ui.t("positions.profile.chart", n=int(view.positions[-1])), ui.t)
         ui.show_chart(chart, f"positions-profile-{ckpt.name}")
         st.markdown(ui.verdict_text(view.shape_verdict))
 
@@ -110,8 +99,7 @@ if pe_only:
     series = {ui.t("positions.series.trained"): ref.trained, ui.t("positions.series.ridge"): ref.ridge}
     if show_min_norm:
         series[ui.t("positions.series.min_norm")] = ref.min_norm
-    chart = profiles(long_profiles(series), ui.t("positions.ls.chart"), x_title=ui.t("positions.axis.key"),
-                     y_title=value_title, dashed=list(series)[1:])
+    chart = row_chart(series, ui.t("positions.ls.chart"), ui.t)
     ui.show_chart(chart, f"positions-least-squares-{ckpt.name}")
     st.markdown(" ".join(ui.t(key, **values) for key, values in least_squares_text(ref)))
 
@@ -125,8 +113,7 @@ if pe_only:
                   help=ui.t("positions.metric.cosine_help"))
         series = {ui.t("positions.series.ours", mu=f"{mine.mu:g}"): mine.profile,
                   ui.t("positions.series.paper", mu=f"{mine.mu:g}"): mine.paper}
-        chart = profiles(long_profiles(series), ui.t("positions.paper.chart", mu=f"{mine.mu:g}"),
-                         x_title=ui.t("positions.axis.key"), y_title=value_title, dashed=list(series)[1:])
+        chart = row_chart(series, ui.t("positions.paper.chart", mu=f"{mine.mu:g}"), ui.t)
         ui.show_chart(chart, f"positions-paper-{ckpt.name}")
 
     # ------------------------------------------------------------ every PE-only run side by side

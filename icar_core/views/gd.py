@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import torch
 
 from icar_core.analysis import GaugeView, GDComparison, compare_with_gd, gauge_view, gd_curve
+from icar_core.charts.common import heatmap_row
+from icar_core.charts.paper import heatmap_size
 from icar_core.checkpoints import Checkpoint
 from icar_core.data import commuting_W, rollout
 from icar_core.errors import NotApplicableError
@@ -236,3 +239,19 @@ def trajectory_points(context: GDContext, tr: Callable[..., str]) -> tuple[dict[
              "model": tr("chart.series.model"), "gd": tr("gd.series.gd_prediction"),
              "ls": tr("gd.series.ls_prediction")}
     return points, names
+
+
+def gauge_chart(view: GaugeView, tr: Callable[..., str]) -> alt.TopLevelMixin:
+    """The effective step V_blk·(K_blkᵀQ_blk) beside its best c·I, in the language of ``tr``."""
+    d = len(view.preconditioner)
+    labels = [str(i + 1) for i in range(d)]
+    return heatmap_row({tr("gd.gauge.product"): view.preconditioner,
+                        tr("gd.gauge.fit", c=f"{view.c:.3f}"): view.c * np.eye(d)},
+                       row_labels=labels, col_labels=labels, value_title=tr("gd.axis.value"), x_title=tr("gd.axis.in"),
+                       y_title=tr("gd.axis.out"), size=heatmap_size(d, 190), title=tr("gd.gauge_title"))
+
+
+def gauge_cards(view: GaugeView, tr: Callable[..., str], fmt: Callable[[float], str]) -> list[list[Card]]:
+    """The gauge view's two cards, one under the other: the step scale c and the product's distance to c·I."""
+    return [[(tr("gd.gauge.c"), fmt(view.c), None, tr("gd.gauge.c_help"))],
+            [(tr("gd.gauge.error"), fmt(view.rel_error), None, tr("gd.gauge.error_help"))]]

@@ -16,11 +16,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import torch
 
-from icar_core.charts.positions import long_profiles
+from icar_core.charts.positions import long_profiles, positional_heatmap, profiles
 from icar_core.checkpoints import Checkpoint
 from icar_core.errors import NotApplicableError
 from icar_core.findings import FINDINGS, ShapeEvidence, Verdict, verdict
@@ -435,3 +436,26 @@ def mu_overlay(summaries: Sequence[ProfileSummary], with_paper: bool, tr: Callab
         if with_paper and s.paper is not None:
             parts.append(long_profiles({label: s.paper}).assign(source=tr("positions.source.paper")))
     return pd.concat(parts, ignore_index=True)
+
+
+def encodings_chart(view: PositionalView, tr: Callable[..., str], with_diagonal: bool = True
+                    ) -> tuple[alt.TopLevelMixin, str]:
+    """The heatmap of P (``with_diagonal``: coloured with the newest-token entries too) or of the embeddings,
+    and its caption, in the language of ``tr``."""
+    value_title = tr("positions.weight")
+    if view.source == "matrix":
+        chart = positional_heatmap(view.encodings, view.positions, view.mask,
+                                   [tr("positions.P.chart"), tr("positions.P.chart2")],
+                                   x_title=tr("positions.axis.key"), y_title=tr("positions.axis.query"),
+                                   value_title=value_title, domain_max=colour_limit(view, with_diagonal))
+        return chart, tr("positions.P.caption", first=int(view.positions[0]))
+    chart = positional_heatmap(view.encodings, view.positions, view.mask, tr("positions.E.chart"),
+                               x_title=tr("positions.axis.embedding"), y_title=tr("positions.axis.position"),
+                               value_title=value_title, cell=18, domain_max=colour_limit(view), one_based_columns=True)
+    return chart, tr("positions.E.caption", dims=view.encodings.shape[1])
+
+
+def row_chart(series: dict[str, np.ndarray], title: str, tr: Callable[..., str]) -> alt.TopLevelMixin:
+    """Rows of positional weights against the earlier token, the first series solid and the others dashed."""
+    return profiles(long_profiles(series), title, x_title=tr("positions.axis.key"), y_title=tr("positions.weight"),
+                    dashed=list(series)[1:])
