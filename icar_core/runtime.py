@@ -1,30 +1,52 @@
-"""Settings of the dashboard's server process (no Streamlit here).
+"""Memory settings of the dashboard's server process (no Streamlit here).
 
-glibc raises its mmap threshold each time a large block is freed, so after a visitor's analyses the next
-large arrays are carved from the heap, and the heap does not shrink when they are freed: memory that every
-session has released stays with the process. Fixing the threshold keeps large arrays in mappings of their own,
-which go back to the system as soon as they are freed.
+Each visitor's analyses allocate and free hundreds of megabytes. glibc keeps freed memory inside its heaps,
+one heap per thread that ever allocated (Streamlit runs every session's script in a thread of its own), and
+raises its mmap threshold after each large free, so memory that every session has released would stay with
+the process. The server therefore keeps large arrays in mappings of their own, limits the heaps, and hands
+free heap pages back at the start of each script run.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import sys
 
-M_MMAP_THRESHOLD = -3  # mallopt parameter (glibc's malloc.h)
+# mallopt parameters (glibc's malloc.h)
+M_MMAP_THRESHOLD = -3
+M_ARENA_MAX = -8
 #: Blocks from this size on get a mapping of their own: the large arrays of an analysis, not the many small ones
 #: (mapping those too would slow every computation by about half).
 MMAP_THRESHOLD_BYTES = 16 * 2**20
+#: Heaps shared by all threads (glibc's default is 8 per core).
+ARENAS = 2
 
 
-def return_large_blocks_to_the_system() -> bool:
-    """Fix glibc's mmap threshold at :data:`MMAP_THRESHOLD_BYTES`; False where that is not possible (not
-    glibc), which changes nothing else."""
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
     if not sys.platform.startswith("linux"):
-        return False
+        return None
     try:
-        mallopt = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt, libc.malloc_trim  # noqa: B018  (glibc has both; other C libraries may not)
     except (OSError, AttributeError):
+        return None
+    return libc
+
+
+def configure_allocator() -> bool:
+    """Fix the mmap threshold at :data:`MMAP_THRESHOLD_BYTES` and the heaps at :data:`ARENAS`; False where the
+    C library is not glibc, which changes nothing."""
+    libc = _libc()
+    if libc is None:
         return False
-    return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES))
+    return bool(libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) and libc.mallopt(M_ARENA_MAX, ARENAS))
+
+
+def release_free_memory() -> None:
+    """Hand the free pages of every heap back to the system (glibc's ``malloc_trim``; a no-op elsewhere)."""
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
