@@ -17,7 +17,6 @@ from icar_core.views.positions import (
     pca_cards,
     positional_view,
     positions_reason,
-    positions_verdict,
     profile_summary,
     reference_folder,
     row_chart,
@@ -32,7 +31,7 @@ ui.stop_if_not_applicable(ckpt, positions_reason(ckpt), "positions", ui.t("posit
                           ui.t("positions.how"))
 
 view = ui.cached(positional_view, ckpt)
-verdict = ui.cached(positions_verdict, ckpt)
+verdict = view.verdict
 ui.page_header(ui.t("positions.title"), ui.t("positions.lead"), ui.verdict_text(verdict), verdict.good)
 pe_only = trained_alone(ckpt)
 value_title = ui.t("positions.weight")
@@ -75,12 +74,12 @@ if view.profile is not None:
         st.info(ui.t("positions.profile.flat", n=int(view.positions[-1]), **flat_values(view)))
     else:
         fit, shapes, claimed = view.fit, view.shape.shapes, bool(view.shape_verdict.good)
-        ui.metric_row([
-            (ui.t("positions.metric.r2"), f"{fit.r2:.4f}", ui.t("positions.metric.r2_help")),
-            (ui.t("positions.metric.omega"), f"{fit.omega:.4f}" if claimed else ui.t("positions.not_claimed"),
+        ui.metric_grid([[
+            (ui.t("positions.metric.r2"), f"{fit.r2:.4f}", None, ui.t("positions.metric.r2_help")),
+            (ui.t("positions.metric.omega"), f"{fit.omega:.4f}" if claimed else ui.t("positions.not_claimed"), None,
              ui.t("positions.metric.omega_help")),
-            (ui.t("positions.metric.cubic_ratio"), f"{shapes.cubic / shapes.cosine:.2g}×",
-             ui.t("positions.metric.cubic_ratio_help", folds=shapes.folds))])
+            (ui.t("positions.metric.cubic_ratio"), f"{shapes.cubic / shapes.cosine:.2g}×", None,
+             ui.t("positions.metric.cubic_ratio_help", folds=shapes.folds))]], columns=3)
         series = {ui.t("positions.series.trained"): view.profile,
                   ui.t("positions.series.fit"): fit.predict(np.arange(len(view.profile))),
                   ui.t("positions.series.cubic"): view.cubic}

@@ -59,7 +59,7 @@ else:
     st.caption(t(key, **values))
     for name, run in shown.items():
         if closed_form_objective(run):
-            st.caption(t("training.objective_note", run=name, eval=run.config.eval_size))
+            st.caption(t("training.objective_note", run=ui.plain(name), eval=run.config.eval_size))
 
 ui.metric_grid(loss_cards(ckpt, ui.cached(final_loss, ckpt), t, fmt))
 

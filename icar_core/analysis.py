@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import torch
 
+from icar_core.config import ANALYSIS_CHUNK_CONTEXTS
 from icar_core.data import ARProcess, augment
 from icar_core.errors import NotApplicableError
 from icar_core.models import AugmentedLinearAttention, ICARModel, ModelUpdate
@@ -28,8 +29,6 @@ from icar_core.stats import mean_estimate
 from icar_core.theory import fit_gd_eta, gd_directions, gd_sums, gram_sums
 
 GD_FIT_CONTEXTS = 8192
-#: Contexts :func:`loss_sample` passes through the model at once (bounds its memory, whatever the sample size).
-LOSS_CHUNK_CONTEXTS = 1024
 GD_FIT_SEED = 424242
 
 
@@ -242,43 +241,45 @@ def gd_curve(model: ICARModel, states: torch.Tensor, W: torch.Tensor | None = No
 
 @dataclass(frozen=True)
 class LossSample:
-    """Per-context squared errors on fresh contexts (every array (n_contexts,)).
+    """Per-context squared errors on fresh contexts.
 
-    At the last position: ``model``, ``gd`` (the task's best single step) and ``own_step`` (the model's own
-    step ``c·c_n·Σ s_t s_{t-1}ᵀ`` of a one-head block run, else None); ``model_all``, ``gd_all``: summed over
-    positions 1 … T−1. (Least squares and predicting 0 need no such sample: :func:`compare_with_gd` gives them.)
+    ``model_by_position``, ``gd_by_position`` (n_contexts, T−1): the model's and the task's best single GD
+    step's errors at positions 1 … T−1; ``own_step`` (n_contexts,): at the last position, the model's own step
+    ``c·c_n·Σ s_t s_{t-1}ᵀ`` of a one-head block run, else None. (Least squares and predicting 0 need no such
+    sample: :func:`compare_with_gd` gives them.)
     """
 
-    model: np.ndarray
-    gd: np.ndarray
+    model_by_position: np.ndarray
+    gd_by_position: np.ndarray
     own_step: np.ndarray | None
-    model_all: np.ndarray
-    gd_all: np.ndarray
+
+    # At the last position, and summed over positions 1 … T−1.
+    model = property(lambda self: self.model_by_position[:, -1])
+    gd = property(lambda self: self.gd_by_position[:, -1])
+    model_all = property(lambda self: self.model_by_position.sum(1))
+    gd_all = property(lambda self: self.gd_by_position.sum(1))
 
 
 def loss_sample(model: ICARModel, process: ARProcess, n_contexts: int, seed: int, own_scale: float | None = None,
-                chunk: int = LOSS_CHUNK_CONTEXTS) -> LossSample:
+                chunk: int = ANALYSIS_CHUNK_CONTEXTS) -> LossSample:
     """:class:`LossSample` on ``n_contexts`` fresh contexts of ``process`` (the units of
     :func:`icar_core.models.prediction_loss`). ``own_scale``: the model's own step factor ``c·c_n`` at the
     last position, for block runs."""
     eta = torch.tensor(best_gd_eta(process))
     states, _ = process.sample(n_contexts, seed, torch.float64)
     dtype = next(model.parameters()).dtype
-    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("model", "gd", "own_step", "model_all", "gd_all")}
+    model_errors, gd_errors, own_errors = [], [], []
     for part in states.split(chunk):
         inputs, targets = part[:, :-1], part[:, 1:]
         with torch.no_grad():
             predictions = model(inputs.to(dtype)).double()
         directions = gd_directions(inputs)
-        model_err = (predictions - targets).pow(2).sum(-1)
-        gd_err = (eta[: inputs.shape[1], None] * directions - targets).pow(2).sum(-1)
-        parts["model"].append(model_err[:, -1].numpy())
-        parts["gd"].append(gd_err[:, -1].numpy())
+        model_errors.append((predictions - targets)[:, 1:].pow(2).sum(-1).numpy())
+        gd_errors.append((eta[: inputs.shape[1], None] * directions - targets)[:, 1:].pow(2).sum(-1).numpy())
         if own_scale is not None:
-            parts["own_step"].append(((own_scale * directions[:, -1] - targets[:, -1]) ** 2).sum(-1).numpy())
-        parts["model_all"].append(model_err[:, 1:].sum(-1).numpy())
-        parts["gd_all"].append(gd_err[:, 1:].sum(-1).numpy())
-    return LossSample(**{k: (np.concatenate(v) if v else None) for k, v in parts.items()})
+            own_errors.append(((own_scale * directions[:, -1] - targets[:, -1]) ** 2).sum(-1).numpy())
+    return LossSample(np.concatenate(model_errors), np.concatenate(gd_errors),
+                      np.concatenate(own_errors) if own_errors else None)
 
 
 def fit_preconditioner(G: np.ndarray, gamma: np.ndarray) -> tuple[np.ndarray, float]:

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from icar_core.analysis import LOSS_CHUNK_CONTEXTS, best_gd_eta, compare_with_gd
+from icar_core.analysis import compare_with_gd, loss_sample
 from icar_core.checkpoints import Checkpoint
 from icar_core.data import ARProcess
 from icar_core.findings import FINDINGS
 from icar_core.models import ICARModel
 from icar_core.stats import Estimate, bootstrap, median_estimate, ratio_of_means
 from icar_core.structure import head_orthogonality, positional_pca, random_cosine_level
-from icar_core.theory import gd_predictions, gd_sums
+from icar_core.theory import gd_sums
 
 LOSS_CONTEXTS = 8192
 SEED = 2024
@@ -87,23 +87,6 @@ def gd_report(ckpt: Checkpoint) -> GDReport:
         loss_ratio=evidence.loss_ratio, loss_ratio_all=evidence.loss_ratio_all, exact=evidence.exact)
 
 
-def per_context_errors(model: ICARModel, process: ARProcess, n_contexts: int = LOSS_CONTEXTS,
-                       seed: int = SEED) -> dict[str, np.ndarray]:
-    """Squared errors ``||ŝ_{n+1} − s_{n+1}||²`` (contexts, positions 1 … T−1) of the model and of the
-    best-η GD step, on fresh contexts (the units of :func:`icar_core.models.prediction_loss`)."""
-    states, _ = process.sample(n_contexts, seed, torch.float64)
-    eta = torch.tensor(best_gd_eta(process))
-    dtype = next(model.parameters()).dtype
-    model_err, gd_err = [], []
-    for part in states.split(LOSS_CHUNK_CONTEXTS):
-        inputs, targets = part[:, :-1], part[:, 1:]
-        with torch.no_grad():
-            predictions = model(inputs.to(dtype)).double()
-        model_err.append((predictions - targets)[:, 1:].pow(2).sum(-1))
-        gd_err.append((gd_predictions(inputs, eta) - targets)[:, 1:].pow(2).sum(-1))
-    return {"model": torch.cat(model_err).numpy(), "gd": torch.cat(gd_err).numpy()}
-
-
 @dataclass(frozen=True)
 class LossReport:
     """Held-out loss on fresh contexts: overall (mean over contexts of the mean over positions 1 … T−1),
@@ -118,7 +101,7 @@ class LossReport:
 
 
 def loss_report(model: ICARModel, process: ARProcess, n_contexts: int = LOSS_CONTEXTS, seed: int = SEED) -> LossReport:
-    errors = per_context_errors(model, process, n_contexts, seed)["model"]
+    errors = loss_sample(model, process, n_contexts, seed).model_by_position
     rng = np.random.default_rng(seed)
     draws = np.stack([errors[rng.integers(0, len(errors), len(errors))].mean(0) for _ in range(200)])
     low, high = np.percentile(draws, [2.5, 97.5], axis=0)

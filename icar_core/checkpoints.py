@@ -25,8 +25,14 @@ from typing import BinaryIO
 import pandas as pd
 import torch
 
-from icar_core.analysis import LOSS_CHUNK_CONTEXTS
-from icar_core.config import MAX_PARAMETERS, MAX_SNAPSHOTS, MAX_STEPS, TrainConfig, workload_elements
+from icar_core.config import (
+    ANALYSIS_CHUNK_CONTEXTS,
+    MAX_PARAMETERS,
+    MAX_SNAPSHOTS,
+    MAX_STEPS,
+    TrainConfig,
+    workload_elements,
+)
 from icar_core.models import ICARModel, build_model, parameter_count
 from icar_core.validation import QUOTE_CHARS, clip, is_finite_number, quote
 
@@ -56,7 +62,7 @@ MAX_TENSOR_ELEMENTS = MAX_PARAMETERS
 # size), and per-position (3d)² second moments of DETAIL_CONTEXTS contexts (compare_with_gd's sample).
 # ANALYSIS_BUDGET numbers keep the peak of one verdict under ~1 GB; its time is bounded by the registry
 # (findings.GDThresholds.loss_work).
-APP_CONTEXTS = LOSS_CHUNK_CONTEXTS
+APP_CONTEXTS = ANALYSIS_CHUNK_CONTEXTS
 DETAIL_CONTEXTS = 512
 ANALYSIS_BUDGET = 40_000_000
 MAX_MESSAGE_CHARS = 300

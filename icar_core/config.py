@@ -125,6 +125,11 @@ class TrainConfig:
         return cls(**values)
 
 
+#: Contexts the analyses pass through a model at once (icar_core.analysis.loss_sample): what bounds their memory
+#: whatever the sample size, and what the checkpoint loader's analysis budget counts.
+ANALYSIS_CHUNK_CONTEXTS = 1024
+
+
 def workload_elements(process: ARProcess, model: ModelConfig, contexts: int,
                       pattern_contexts: int | None = None) -> int:
     """About how many numbers a pass over ``contexts`` contexts allocates at once, computed from the

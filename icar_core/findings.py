@@ -386,7 +386,8 @@ class PositionsFinding(Finding):
         return ShapeEvidence(profile, False, fit_cosine(profile, r2_threshold=self.thresholds.cosine_r2_min),
                              compare_shapes(profile))
 
-    def verdict(self, ckpt: Checkpoint) -> Verdict:
+    def verdict(self, ckpt: Checkpoint, shape: ShapeEvidence | None = None) -> Verdict:
+        """The recurrence where the run computes one, else the row's shape (``shape``: already computed)."""
         self.require(ckpt)
         recurrence = self.recurrence(ckpt)
         if recurrence is not None and recurrence.rest <= self.thresholds.recurrence_rest_max:
@@ -395,7 +396,7 @@ class PositionsFinding(Finding):
             key = ("verdict.positions.chebyshev" if recurrence.structure == "rotation_blocks"
                    else "verdict.positions.newest")
             return Verdict(key, values, True)
-        return self.judge_shape(self.shape(ckpt))
+        return self.judge_shape(shape if shape is not None else self.shape(ckpt))
 
     def judge_shape(self, e: ShapeEvidence) -> Verdict:
         if e.flat:

@@ -556,12 +556,16 @@ class ShapeComparison:
         return bool(self.cosine * SHAPE_PREFERENCE_FACTOR < min(self.cubic, self.quadratic))
 
 
+def polynomial_fit(t: np.ndarray, y: np.ndarray, degree: int, t_eval: np.ndarray) -> np.ndarray:
+    """The least-squares polynomial of ``degree`` through ``(t, y)``, evaluated at ``t_eval``."""
+    return np.polynomial.polynomial.polyval(t_eval, np.polynomial.polynomial.polyfit(t, y, degree))
+
+
 def _polynomial_cv(t: np.ndarray, y: np.ndarray, degree: int, folds: np.ndarray) -> float:
     errors = []
     for k in np.unique(folds):
         train = folds != k
-        coef = np.polynomial.polynomial.polyfit(t[train], y[train], degree)
-        errors.append((np.polynomial.polynomial.polyval(t[~train], coef) - y[~train]) ** 2)
+        errors.append((polynomial_fit(t[train], y[train], degree, t[~train]) - y[~train]) ** 2)
     return float(np.mean(np.concatenate(errors)))
 
 

@@ -31,6 +31,7 @@ from icar_core.errors import NotApplicableError
 from icar_core.findings import Verdict, run_for
 from icar_core.i18n import LANGUAGES, translate
 from icar_core.i18n import verdict_text as i18n_verdict_text
+from icar_core.models import KINDS
 from icar_core.plain_text import markdown_literal
 from icar_core.views.report import build_report
 
@@ -40,7 +41,6 @@ CHECKPOINT_DIR = Path(os.environ.get("ICAR_CHECKPOINT_DIR") or ROOT / "checkpoin
 # Uploaded runs a session keeps (the oldest goes first); they and their cached analyses live in the
 # session's state, so they are released when the visitor leaves.
 MAX_UPLOADS = 5
-KIND_ORDER = ("augmented", "multihead", "pe_only", "authors_augmented", "authors_multihead")
 DEFAULT_RUN = "augmented-commuting"
 
 # (url path, file, title key, icon): the dashboard's pages in menu order.
@@ -144,7 +144,7 @@ def run_id(ckpt: Checkpoint) -> str:
 def all_runs() -> list[Checkpoint]:
     """Shipped and uploaded runs, grouped by kind (augmented, multihead, PE-only), then by name."""
     runs = list(disk_runs().runs) + list(_uploaded().values())
-    return sorted(runs, key=lambda c: (KIND_ORDER.index(c.config.model.kind), c.path is None, c.name))
+    return sorted(runs, key=lambda c: (KINDS.index(c.config.model.kind), c.path is None, c.name))
 
 
 def run_label(ckpt: Checkpoint) -> str:
@@ -281,12 +281,6 @@ def show_chart(chart: alt.TopLevelMixin, name: str) -> None:
         st.download_button("SVG", data=lambda: _svg(chart.to_json(validate=False)), file_name=f"{name}.svg",
                            mime="image/svg+xml", key=f"svg-{name}", on_click="ignore", icon=":material/download:",
                            help=t("common.download_svg"))
-
-
-def metric_row(items: list[tuple[str, str, str | None]]) -> None:
-    """One row of metrics, each ``(label, value, help)``, side by side."""
-    for column, (label, value, help_text) in zip(st.columns(len(items)), items, strict=True):
-        column.metric(label, value, help=help_text)
 
 
 def metric_grid(rows: list[list[tuple[str, str, str | None, str]]], columns: int = 4) -> None:

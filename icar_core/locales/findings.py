@@ -71,10 +71,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "verdict.gd.own_step": {
         "en": "Its weights are one GD step seen through a symmetry of the commuting family — equal in expected loss, not "
-              "context by context: against its own step c/(n+1)·Σ sₜ sₜ₋₁ᵀ its loss ratio is {ratio}, while its update "
+              "context by context: against its own step c·c_n·Σ sₜ sₜ₋₁ᵀ (c_n its normalisation, 1/(n+1) for the mean) its loss ratio is {ratio}, while its update "
               "differs from that step by {gap} of its size in the median context ({p90} at the 90th percentile).",
         "ja": "重みは可換な族の対称性を通して見た勾配降下法 1 ステップです。期待損失は等しいものの、文脈ごとには一致しません。自身のステップ "
-              "c/(n+1)·Σ sₜ sₜ₋₁ᵀ との損失比は {ratio} ですが、更新はそのステップから中央値の文脈で大きさの {gap}（90 パーセンタイルで {p90}）だけ異なります。",
+              "c·c_n·Σ sₜ sₜ₋₁ᵀ（c_n は正規化、平均なら 1/(n+1)）との損失比は {ratio} ですが、更新はそのステップから中央値の文脈で大きさの {gap}（90 パーセンタイルで {p90}）だけ異なります。",
     },
     # Finding 2.
     "verdict.heads.scaled_identity": {

@@ -38,10 +38,12 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "home.finding3.title": {"en": "3 · Positions learn trigonometry", "ja": "3 · 位置が三角関数を学ぶ"},
     "home.finding3.text": {
-        "en": "Diagonal heads read the rotation off the newest tokens: their positional weights compute the recurrence "
-              "s_{{n+1}} = 2cos θ·s_n − s_{{n−1}} of a rotation. Positional weights trained alone get a smooth shape that "
-              "changes with how fast the rule rotates; whether it is a cosine or just a gentle curve is tested.",
-        "ja": "対角ヘッドは最新のトークンから回転を読み取ります。位置の重みが回転の漸化式 s_{{n+1}} = 2cos θ·s_n − s_{{n−1}} を計算します。"
+        "en": "Diagonal heads read the rotation off the newest tokens: for real rotations their positional weights "
+              "compute the recurrence s_{{n+1}} = 2cos θ·s_n − s_{{n−1}}; for unitary rules they keep the newest token "
+              "alone. Positional weights trained alone get a smooth shape that changes with how fast the rule rotates; "
+              "whether it is a cosine or just a gentle curve is tested.",
+        "ja": "対角ヘッドは最新のトークンから回転を読み取ります。実数の回転では位置の重みが漸化式 s_{{n+1}} = 2cos θ·s_n − s_{{n−1}} を計算し、"
+              "ユニタリな規則では最新のトークンだけを残します。"
               "位置の重みだけを学習させると、規則の回転の速さで変わる滑らかな形になります。それがコサインなのか単なる緩やかな曲線なのかを検定します。",
     },
     "home.verdict_run": {"en": "Checked on run “{run}”:", "ja": "モデル「{run}」で確認："},

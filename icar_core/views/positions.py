@@ -24,12 +24,13 @@ import torch
 from icar_core.charts.positions import long_profiles, positional_heatmap, profiles
 from icar_core.checkpoints import Checkpoint
 from icar_core.errors import NotApplicableError
-from icar_core.findings import FINDINGS, ShapeEvidence, Verdict, verdict
+from icar_core.findings import FINDINGS, ShapeEvidence, Verdict
 from icar_core.structure import (
     CosineFit,
     PositionalPCA,
     is_flat,
     pe_profile,
+    polynomial_fit,
     positional_pca,
     positional_rows,
 )
@@ -93,14 +94,6 @@ def has_matrix(ckpt: Checkpoint) -> bool:
     return ckpt.model.positional_matrix() is not None
 
 
-def earlier_entries(rows: np.ndarray, positions: np.ndarray) -> np.ndarray:
-    """The rows of P with the newest-token entries ``P[n, n]`` set to 0, like the entries above the diagonal:
-    the weights on earlier tokens only (what the last-row profile and the authors' saved rows hold)."""
-    rows = np.array(rows, dtype=np.float64)
-    rows[np.arange(len(positions)), positions] = 0.0
-    return rows
-
-
 # ------------------------------------------------------------------------------------------- PCA and winding
 
 
@@ -144,10 +137,11 @@ class PositionalView:
     source: ``matrix`` (P) or ``embedding``; encodings (N, D): the rows of P the page draws (masked above the
     diagonal, newest-token entries included) or the embedding vectors, at ``positions`` (N,); mask (N, D):
     True where an entry of P exists (t ≤ n) — all True for embeddings; pca, winding: see above, of the rows
-    *without* the newest-token entries (:func:`earlier_entries`) for P, of the vectors for embeddings;
+    *without* the newest-token entries (``structure.positional_rows``) for P, of the vectors for embeddings;
     profile, fit: the last used row of P and its cosine fit (None for embeddings, and fit None when flat);
     shape: Finding 3's evidence on that row (its cosine fit and the held-out comparison with polynomials) and
     shape_verdict its verdict — the page states only what they support; cubic: the row's least-squares cubic;
+    verdict: the page's verdict (Finding 3's for P, the winding of the PCA for embeddings);
     scale: the largest |entry| of P (of the embeddings); earlier_max: the largest |entry| on an earlier token;
     flat: every entry on an earlier token is round-off (:func:`is_flat`) — no shape for the PCA or the fit;
     profile_flat: the last row alone is round-off — no shape to fit.
@@ -164,6 +158,7 @@ class PositionalView:
     shape: ShapeEvidence | None = None
     shape_verdict: Verdict | None = None
     cubic: np.ndarray | None = None
+    verdict: Verdict | None = None
     scale: float = 0.0
     earlier_max: float = 0.0
     flat: bool = False
@@ -171,28 +166,24 @@ class PositionalView:
 
 
 def positional_view(ckpt: Checkpoint) -> PositionalView:
-    """P (or the embeddings), its PCA and winding, and the last row's cosine fit (none when it is flat)."""
+    """P (or the embeddings), its PCA and winding, the last row's shape and the page's verdict."""
     rows, positions = positional_rows(ckpt.model)  # NotApplicableError when there is nothing positional
-    if has_matrix(ckpt):  # the heatmap shows every entry of P, the newest-token ones included
-        rows = ckpt.model.positional_matrix().double().numpy()[positions]
-    scale = float(np.abs(rows).max())
-    if not has_matrix(ckpt):
-        pca = positional_pca(rows, n_components=3)
-        turn = winding(pca.coordinates, pca.explained_variance_ratio)
-        return PositionalView("embedding", rows, positions, np.ones(rows.shape, dtype=bool), pca, turn, None, None,
-                              scale=scale, earlier_max=scale)
-    mask = np.arange(rows.shape[1])[None, :] <= positions[:, None]
-    earlier = earlier_entries(rows, positions)
-    pca = positional_pca(earlier, n_components=3)
+    pca = positional_pca(rows, n_components=3)  # for P: the weights on earlier tokens, as the authors saved them
     turn = winding(pca.coordinates, pca.explained_variance_ratio)
+    if not has_matrix(ckpt):
+        scale = float(np.abs(rows).max())
+        return PositionalView("embedding", rows, positions, np.ones(rows.shape, dtype=bool), pca, turn, None, None,
+                              verdict=_winding_verdict(pca, turn), scale=scale, earlier_max=scale)
+    shown = ckpt.model.positional_matrix().double().numpy()[positions]  # the heatmap: newest tokens included
+    scale = float(np.abs(shown).max())
+    mask = np.arange(shown.shape[1])[None, :] <= positions[:, None]
     positions_finding = FINDINGS["positions"]
     shape = positions_finding.shape(ckpt)
     t = np.arange(len(shape.profile), dtype=np.float64)
-    cubic = None if shape.flat else np.polynomial.polynomial.polyval(
-        t, np.polynomial.polynomial.polyfit(t, shape.profile, CUBIC_DEGREE))
-    return PositionalView("matrix", rows, positions, mask, pca, turn, shape.profile, shape.fit, shape,
-                          positions_finding.judge_shape(shape), cubic, scale=scale,
-                          earlier_max=float(np.abs(earlier).max()), flat=is_flat(earlier, scale),
+    cubic = None if shape.flat else polynomial_fit(t, shape.profile, CUBIC_DEGREE, t)
+    return PositionalView("matrix", shown, positions, mask, pca, turn, shape.profile, shape.fit, shape,
+                          positions_finding.judge_shape(shape), cubic, positions_finding.verdict(ckpt, shape),
+                          scale=scale, earlier_max=float(np.abs(rows).max()), flat=is_flat(rows, scale),
                           profile_flat=shape.flat)
 
 
@@ -215,17 +206,16 @@ def flat_values(view: PositionalView) -> dict[str, str]:
     return {"max": f"{largest:.1e}", "scale": f"{view.scale:.3g}"}
 
 
-def positions_verdict(ckpt: Checkpoint) -> Verdict:
-    """Finding 3's verdict (the last row's cosine fit) for runs with P — or, when that row is round-off,
-    ``positions.verdict.flat`` (no shape, nothing fitted); for embedding runs, whether the PCA of the
-    embeddings winds like a circle or spiral."""
-    if has_matrix(ckpt):
-        return verdict(ckpt, "positions")
-    view = positional_view(ckpt)
-    w = view.winding
+def _winding_verdict(pca: PositionalPCA, w: Winding) -> Verdict:
     values = {"turns": f"{w.turns:.2f}", "agreement": f"{100 * w.agreement:.0f}", "share": f"{100 * w.share:.0f}",
-              "share3": f"{100 * view.pca.cumulative_ratio:.0f}"}
+              "share3": f"{100 * pca.cumulative_ratio:.0f}"}
     return Verdict("positions.verdict.circle" if w.circle else "positions.verdict.no_circle", values, w.circle)
+
+
+def positions_verdict(ckpt: Checkpoint) -> Verdict:
+    """The page's verdict: Finding 3's for runs with P (the recurrence, or the last row's shape); for embedding
+    runs, whether the PCA of the embeddings winds like a circle or spiral."""
+    return positional_view(ckpt).verdict
 
 
 def pca_text_key(w: Winding) -> str:
