@@ -45,13 +45,8 @@ _TOKENIZER = "tokenizers/l2_supercat_tokenizer_config.json"
 _MIN_WORDS = 8
 _PROSE_SHARE = 0.9  # share of letters, spaces and common punctuation in a paragraph kept as prose
 
-VERDICTS = {
-    "holds": "original windows are fitted far better than shuffled ones, also where the fit is over-determined",
-    "holds_weakly": "original windows are fitted better than shuffled ones, but not by much",
-    "negligible": "original windows are fitted better than shuffled ones by a few percent only: real token "
-                  "windows are barely more AR(1)-like than random tokens",
-    "not_supported": "original windows are not fitted better than shuffled ones once the fit is over-determined",
-}
+# The verdicts :func:`verdict_of` gives; their sentences are UI strings (``tokens.verdict.<key>``).
+VERDICT_KEYS = ("holds", "holds_weakly", "negligible", "not_supported")
 
 
 @dataclass(frozen=True)
@@ -83,7 +78,7 @@ class TokenARResult:
     authors: the paper's test (windows of 5 in 256 dimensions); overdetermined: long windows in a
     PCA-reduced embedding; repeat_*: share of windows whose first L−1 tokens repeat a token (original,
     shuffled); inexact_with_repeat: share of the not-exactly-fitted original windows that have a
-    repeat; verdict: a key of :data:`VERDICTS`.
+    repeat; verdict: one of :data:`VERDICT_KEYS`.
     """
 
     authors: WindowTest

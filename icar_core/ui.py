@@ -52,6 +52,7 @@ PAGES = (
     ("positional-encodings", "app_pages/positional_encodings.py", "nav.positions", ":material/timeline:"),
     ("training", "app_pages/training.py", "nav.training", ":material/show_chart:"),
     ("paper-reference", "app_pages/paper_reference.py", "nav.paper", ":material/menu_book:"),
+    ("real-tokens", "app_pages/real_tokens.py", "nav.tokens", ":material/text_fields:"),
     ("tour", "app_pages/tour.py", "nav.tour", ":material/slideshow:"),
 )
 
@@ -243,6 +244,17 @@ def cached(fn: Callable, ckpt: Checkpoint, *args: Any) -> Any:
     except TypeError:  # arguments that cannot be a key: compute without caching
         return fn(ckpt, *args)
     return copy.deepcopy(results[key])  # callers may change what they get, as with st.cache_data
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _shared_call(_fn: Callable, fn_key: str) -> Any:
+    return _fn()
+
+
+def shared(fn: Callable[[], Any]) -> Any:
+    """``fn()`` computed once per server and shared by every visitor: for analyses that read no run,
+    only data shipped with the code. The result must not be changed by the caller."""
+    return _shared_call(fn, f"{fn.__module__}.{fn.__qualname__}")
 
 
 # ---------------------------------------------------------------- page furniture

@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 from icar_core.authors_findings import gd_report, heads_report, loss_report  # noqa: E402
 from icar_core.checkpoints import list_checkpoints  # noqa: E402
 from icar_core.findings import FINDINGS  # noqa: E402
+from icar_core.i18n import translate  # noqa: E402
 from icar_core.structure import (  # noqa: E402
     circuit_structure,
     diagonal_circuit,
@@ -27,11 +28,15 @@ from icar_core.structure import (  # noqa: E402
     positional_pca,
     positional_rows,
 )
-from icar_core.token_ar import VERDICTS as TOKEN_VERDICTS  # noqa: E402
 from icar_core.token_ar import token_ar_test  # noqa: E402
+from icar_core.views.tokens import TokenView  # noqa: E402
 
 REFERENCE = ROOT.parent / "shared" / "reference"
 OUT = ROOT / "docs" / "findings.md"
+
+
+def english(key: str, **values: object) -> str:
+    return translate(key, "en", **values)
 
 
 def _cos(a: np.ndarray, b: np.ndarray) -> float:
@@ -161,7 +166,7 @@ def token_section() -> list[str]:
             f"fitted exactly; median roll-out error original / shuffled {a.ratio.text()}. Over-determined (windows of "
             f"{o.window} in {o.dim} PCA dimensions): one-step residual ratio {o.residual_ratio.text()}. Windows with a "
             f"repeated token: {result.repeat_original.text()} original, {result.repeat_shuffled.text()} shuffled. "
-            f"Verdict: {TOKEN_VERDICTS[result.verdict]}.", ""]
+            f"Verdict: {TokenView(result).verdict(english)}", ""]
 
 
 def authors_section() -> list[str]:

@@ -8,7 +8,7 @@ import torch
 
 from icar_core.token_ar import (
     EXACT_RELATIVE,
-    VERDICTS,
+    VERDICT_KEYS,
     _has_repeat,
     ar_fit,
     pseudo_inverse,
@@ -94,7 +94,7 @@ def test_the_authors_test_on_wordllama_tokens(result):
     # and every window that is not has a repeated token among its inputs.
     assert test.exact_original.value > 0.9 and test.exact_shuffled.value > 0.9
     assert result.inexact_with_repeat == 1.0
-    assert result.verdict in VERDICTS
+    assert result.verdict in VERDICT_KEYS
 
 
 def test_the_overdetermined_test_has_no_exact_fits(result):
