@@ -127,8 +127,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "paper.chart.P2": {"en": "row t predicts from tokens 0 … t+1", "ja": "行 t はトークン 0 … t+1 から予測"},
     "paper.chart.loss": {"en": "Loss during the optimisation", "ja": "最適化中の損失"},
     "paper.heads.title": {"en": "The heads' own vectors A and B", "ja": "各ヘッドのベクトル A と B"},
-    "paper.metric.overlap": {"en": "Mean overlap of heads", "ja": "ヘッド間の重なり"},
-    "paper.metric.overlap_help": {
+    "paper.metric.head_overlap": {"en": "Mean overlap of heads", "ja": "ヘッド間の重なり"},
+    "paper.metric.head_overlap_help": {
         "en": "Mean |cosine| between the rows of A, one row per head: 0 = the heads point in separate directions.",
         "ja": "A の行どうし（1 行が 1 ヘッド）の |コサイン| の平均。0 なら各ヘッドは別々の方向を向いています。",
     },

@@ -16,6 +16,7 @@ import torch
 
 from icar_core.analysis import GaugeView, GDComparison, compare_with_gd, gauge_view, gd_curve
 from icar_core.charts.common import heatmap_row
+from icar_core.charts.gd import SERIES_COLORS, error_curve_chart, error_curve_frame, trajectory_chart
 from icar_core.charts.paper import heatmap_size
 from icar_core.checkpoints import Checkpoint
 from icar_core.data import commuting_W, rollout
@@ -231,14 +232,36 @@ def matrix_panels(context: GDContext, tr: Callable[..., str]) -> dict[str, np.nd
     return panels
 
 
-def trajectory_points(context: GDContext, tr: Callable[..., str]) -> tuple[dict[str, np.ndarray], dict[str, str]]:
-    """The next-state points of the trajectory chart and their translated series names."""
+def matrices_chart(context: GDContext, tr: Callable[..., str]) -> alt.TopLevelMixin:
+    """The matrices of :func:`matrix_panels` side by side, as heatmaps on one colour scale."""
+    d = len(context.W)
+    labels = [str(i + 1) for i in range(d)]
+    return heatmap_row(matrix_panels(context, tr), row_labels=labels, col_labels=labels,
+                       value_title=tr("gd.axis.value"), x_title=tr("gd.axis.in"), y_title=tr("gd.axis.out"),
+                       size=heatmap_size(d, 170 if d <= 6 else 220), title=tr("gd.matrices_title", n=context.n))
+
+
+def curve_chart(curve: pd.DataFrame, n: int, tr: Callable[..., str]) -> alt.TopLevelMixin:
+    """The error-against-context-length chart of :func:`error_curve`, with the chosen length ``n`` marked."""
+    series = {"model_loss": tr("gd.series.model"), "gd_loss": tr("gd.series.gd"), "ls_loss": tr("gd.series.ls"),
+              "truth_loss": tr("gd.series.truth")}
+    return error_curve_chart(error_curve_frame(curve, series), tr("gd.curve_title", contexts=CURVE_CONTEXTS),
+                             x_title=tr("gd.curve_x"), y_title=tr("gd.curve_y"),
+                             colors={series[k]: SERIES_COLORS[k] for k in series}, current_n=n,
+                             current_label=tr("gd.curve_now"))
+
+
+def trajectory(ckpt: Checkpoint, context: GDContext, tr: Callable[..., str]) -> tuple[alt.TopLevelMixin, str]:
+    """The context's first two coordinates with the next-state predictions, and its caption."""
+    joined = is_commuting(ckpt)  # other rules mix all coordinates: joining the states draws a tangle
     points = {"truth": context.truth, "model": context.model_prediction, "gd": context.gd_prediction,
               "ls": context.ls_prediction}
     names = {"context": tr("chart.series.context"), "truth": tr("chart.series.truth"),
              "model": tr("chart.series.model"), "gd": tr("gd.series.gd_prediction"),
              "ls": tr("gd.series.ls_prediction")}
-    return points, names
+    chart = trajectory_chart(context.states, points, names, tr("gd.trajectory_title"), x_title=tr("chart.coordinate1"),
+                             y_title=tr("chart.coordinate2"), join=joined, size=280)
+    return chart, tr("gd.trajectory_caption" if joined else "gd.trajectory_caption_points", d=ckpt.process.d)
 
 
 def gauge_chart(view: GaugeView, tr: Callable[..., str]) -> alt.TopLevelMixin:

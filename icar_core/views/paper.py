@@ -18,10 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import torch
 
+from icar_core.charts.common import heatmap_row
+from icar_core.charts.paper import REFERENCE_GREY, curves, heatmap_size, one_based, used_entries_row
 from icar_core.checkpoints import Checkpoint
 from icar_core.errors import NotApplicableError
 from icar_core.structure import circuit_structure, diagonal_circuit, head_orthogonality
@@ -304,3 +307,80 @@ def page_verdict(reps: dict[str, Reproduction | None], tr: Callable[..., str],
         return tr("paper.verdict.partial", cases=cases), False
     good = all(rep.agrees for rep in present)
     return tr("paper.verdict.agree" if good else "paper.verdict.disagree", cases=cases), good
+
+
+# ---------------------------------------------------------------- what the page draws for one case
+
+#: The page's main metrics (PaperSummary attributes), shown in rows of three; the heads' overlap is shown apart.
+METRICS = ("c", "p_last", "p_prev", "gain_last", "gain_prev", "loss")
+
+
+def metric_cards(ours: PaperSummary | None, theirs: PaperSummary | None, tr: Callable[..., str],
+                 names: tuple[str, ...] = METRICS) -> list[tuple[str, str, str | None, str]]:
+    """Each metric as (label, icar's value or the authors' alone, the authors' value beside it, tooltip)."""
+    main = ours or theirs
+    shape = tr(f"paper.shape.{main.structure}")
+    rows = []
+    for name in names:
+        fmt = format_loss if name == "loss" else format_number
+        mine, authors = (None if s is None else getattr(s, name) for s in (ours, theirs))
+        label = tr(f"paper.metric.{name}", shape=shape) if name == "c" else tr(f"paper.metric.{name}")
+        if mine is None:
+            value, delta = fmt(authors), tr("paper.delta.only_authors")
+        else:
+            value, delta = fmt(mine), None if authors is None else tr("paper.delta.authors", theirs=fmt(authors))
+        rows.append((label, value, delta, tr(f"paper.metric.{name}_help")))
+    return rows
+
+
+def panels(ours: PaperSummary | None, theirs: PaperSummary | None, tr: Callable[..., str]) -> dict[str, PaperSummary]:
+    """The summaries to draw side by side, by translated panel title (icar's first)."""
+    return {label: s for label, s in ((tr("paper.panel.icar"), ours), (tr("paper.panel.authors"), theirs))
+            if s is not None}
+
+
+def circuit_chart(shown: dict[str, PaperSummary], tr: Callable[..., str]) -> alt.TopLevelMixin:
+    coords = one_based(len(next(iter(shown.values())).C))
+    return heatmap_row({label: s.C for label, s in shown.items()}, title=tr("paper.chart.C"), row_labels=coords,
+                       col_labels=coords, x_title=tr("paper.axis.read"), y_title=tr("paper.axis.written"),
+                       value_title=tr("paper.axis.value"), size=heatmap_size(len(coords), minimum=260))
+
+
+def positional_chart(shown: dict[str, PaperSummary], tr: Callable[..., str]) -> alt.TopLevelMixin:
+    main = next(iter(shown.values()))
+    T = main.P_used.shape[1]
+    return used_entries_row({label: s.P_used for label, s in shown.items()}, main.used,
+                            title=[tr("paper.chart.P"), tr("paper.chart.P2")], x_title=tr("paper.axis.token"),
+                            y_title=tr("paper.axis.row"), value_title=tr("paper.axis.value"),
+                            col_labels=[str(j) for j in range(T)], row_labels=[str(i) for i in range(T - 1)],
+                            size=heatmap_size(T, minimum=300))
+
+
+def heads_chart(shown: dict[str, PaperSummary], tr: Callable[..., str]) -> alt.TopLevelMixin:
+    """Each solution's head vectors A and B as heatmaps (heads × coordinates)."""
+    vectors = {}
+    for label, s in shown.items():
+        vectors[tr("paper.panel.vector", vector="A", who=label)] = s.A
+        vectors[tr("paper.panel.vector", vector="B", who=label)] = s.B
+    H, m = next(iter(shown.values())).A.shape
+    return heatmap_row(vectors, title=tr("paper.chart.heads"), x_title=tr("paper.axis.coordinate"),
+                       y_title=tr("paper.axis.head"), value_title=tr("paper.axis.value"), row_labels=one_based(H),
+                       col_labels=one_based(m), size=heatmap_size(max(H, m), 150))
+
+
+def loss_chart(frame: pd.DataFrame, tr: Callable[..., str]) -> alt.TopLevelMixin:
+    """:func:`loss_frame`'s curves: icar's training loss and the authors' final loss as a dashed grey line."""
+    icar_label, authors_label = tr("paper.series.icar"), tr("paper.series.authors")
+    return curves(frame, tr("paper.chart.loss"), x_title=tr("paper.axis.step"), y_title=tr("paper.axis.loss"),
+                  log_y=True, order=[icar_label, authors_label], colors={authors_label: REFERENCE_GREY},
+                  dashed=[authors_label])
+
+
+def fit_caption(ours: PaperSummary | None, theirs: PaperSummary | None, case: str, tr: Callable[..., str]) -> str:
+    """How well C fits its structure, icar's and (where both are here) the authors'."""
+    main = ours or theirs
+    fit_theirs = "" if ours is None or theirs is None else tr(
+        "paper.fit_theirs", c=f"{theirs.c:.3f}", shape=tr(f"paper.shape.{theirs.structure}"),
+        error=f"{100 * theirs.rel_error:.2f}")
+    return tr("paper.fit", c=f"{main.c:.3f}", shape=tr(f"paper.shape.{main.structure}"),
+              error=f"{100 * main.rel_error:.2f}", theirs=fit_theirs, expected=tr(f"paper.expected.{case}"))

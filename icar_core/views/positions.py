@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from icar_core.charts.positions import long_profiles, positional_heatmap, profiles
+from icar_core.charts.positions import long_profiles, pca_path, positional_heatmap, profiles
 from icar_core.checkpoints import Checkpoint
 from icar_core.errors import NotApplicableError
 from icar_core.findings import FINDINGS, ShapeEvidence, Verdict
@@ -449,3 +449,43 @@ def row_chart(series: dict[str, np.ndarray], title: str, tr: Callable[..., str])
     """Rows of positional weights against the earlier token, the first series solid and the others dashed."""
     return profiles(long_profiles(series), title, x_title=tr("positions.axis.key"), y_title=tr("positions.weight"),
                     dashed=list(series)[1:])
+
+
+def pca_chart(view: PositionalView, tr: Callable[..., str]) -> alt.TopLevelMixin:
+    """The positions' path in the plane of the first two principal components."""
+    return pca_path(view.pca.coordinates, view.positions, tr("positions.pca.chart"),
+                    x_title=tr("positions.axis.pc", k=1), y_title=tr("positions.axis.pc", k=2),
+                    position_title=tr("positions.axis.position"))
+
+
+def profile_cards(view: PositionalView, tr: Callable[..., str]) -> list[list[tuple[str, str, None, str]]]:
+    """The last row's fit: R², ω (only where the shape test claims a cosine) and the cubic's held-out error ratio."""
+    fit, shapes, claimed = view.fit, view.shape.shapes, bool(view.shape_verdict.good)
+    return [[(tr("positions.metric.r2"), f"{fit.r2:.4f}", None, tr("positions.metric.r2_help")),
+             (tr("positions.metric.omega"), f"{fit.omega:.4f}" if claimed else tr("positions.not_claimed"), None,
+              tr("positions.metric.omega_help")),
+             (tr("positions.metric.cubic_ratio"), f"{shapes.cubic / shapes.cosine:.2g}×", None,
+              tr("positions.metric.cubic_ratio_help", folds=shapes.folds))]]
+
+
+def profile_chart(view: PositionalView, tr: Callable[..., str]) -> alt.TopLevelMixin:
+    """The last used row beside its cosine fit and its cubic."""
+    series = {tr("positions.series.trained"): view.profile,
+              tr("positions.series.fit"): view.fit.predict(np.arange(len(view.profile))),
+              tr("positions.series.cubic"): view.cubic}
+    return row_chart(series, tr("positions.profile.chart", n=int(view.positions[-1])), tr)
+
+
+def least_squares_chart(ref: LeastSquaresReference, with_min_norm: bool, tr: Callable[..., str]) -> alt.TopLevelMixin:
+    """The trained row beside the ridge reference (and, on request, the minimum-norm interpolant)."""
+    series = {tr("positions.series.trained"): ref.trained, tr("positions.series.ridge"): ref.ridge}
+    if with_min_norm:
+        series[tr("positions.series.min_norm")] = ref.min_norm
+    return row_chart(series, tr("positions.ls.chart"), tr)
+
+
+def paper_chart(summary: ProfileSummary, tr: Callable[..., str]) -> alt.TopLevelMixin:
+    """This run's last row beside the authors' row for the same μ."""
+    mu = f"{summary.mu:g}"
+    series = {tr("positions.series.ours", mu=mu): summary.profile, tr("positions.series.paper", mu=mu): summary.paper}
+    return row_chart(series, tr("positions.paper.chart", mu=mu), tr)

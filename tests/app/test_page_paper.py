@@ -52,7 +52,7 @@ def expected_metrics(runs, lang: str = "en") -> list[tuple[str, str]]:
                                ("gain_last", "paper.metric.gain_last", number),
                                ("gain_prev", "paper.metric.gain_prev", number),
                                ("loss", "paper.metric.loss", pv.format_loss),
-                               ("head_overlap", "paper.metric.overlap", number)):
+                               ("head_overlap", "paper.metric.head_overlap", number)):
             mine = None if ours is None else fmt(getattr(ours, name))
             other = None if theirs is None else fmt(getattr(theirs, name))
             if mine is None:
