@@ -5,7 +5,8 @@ import streamlit as st
 
 from icar_core import ui
 from icar_core.charts.gd import trajectory_chart
-from icar_core.findings import FINDINGS, run_for, verdict
+from icar_core.findings import FINDINGS, run_for
+from icar_core.verdict_store import stored_verdict
 from icar_core.views.context import example_context
 from icar_core.views.gd import is_commuting
 
@@ -37,7 +38,7 @@ for column, finding in zip(st.columns(len(FINDINGS)), FINDINGS.values(), strict=
         else:
             st.caption(ui.t("home.verdict_run", run=ui.plain(run.name)))
             with ui.explained_errors(run):
-                ui.show_verdict(ui.cached(verdict, run, finding.id))
+                ui.show_verdict(ui.cached(stored_verdict, run, finding.id))
         st.page_link(finding.page, label=ui.t("home.open_page"), icon=":material/arrow_forward:")
 
 ui.how_to_read(ui.t("home.how"))

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from icar_core import ui
-from icar_core.findings import run_for, verdict
+from icar_core.findings import run_for
+from icar_core.verdict_store import stored_verdict
 from icar_core.views import gd as view
 
 t, fmt = ui.t, ui.number
@@ -15,7 +16,7 @@ if ckpt is None:
     ui.how_to_read(t("gd.how"))
     st.stop()
 
-verdict = ui.cached(verdict, ckpt, "gd")  # the same cache entry as the Home page's verdict
+verdict = ui.cached(stored_verdict, ckpt, "gd")  # the same cache entry as the Home page's verdict
 text = ui.verdict_text(verdict)
 ui.page_header(t("gd.title"), t("gd.lead"), t("gd.verdict_for", run=ui.plain(ckpt.name), text=text), verdict.good)
 if ckpt is not selected:

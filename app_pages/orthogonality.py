@@ -6,8 +6,8 @@ from icar_core import ui
 from icar_core.charts.common import heatmap_row
 from icar_core.charts.heads import cosine_matrices
 from icar_core.charts.paper import heatmap_size
-from icar_core.findings import verdict
 from icar_core.structure import random_cosine_level
+from icar_core.verdict_store import stored_verdict
 from icar_core.views.heads import (
     TEMPLATES,
     circuit_cards,
@@ -24,7 +24,7 @@ ui.stop_if_not_applicable(ckpt, orthogonality_reason(ckpt), "heads", ui.t("orth.
                           ui.t("orth.how"))
 
 view = ui.cached(orthogonality_view, ckpt)
-verdict = ui.cached(verdict, ckpt, "heads")
+verdict = ui.cached(stored_verdict, ckpt, "heads")
 ui.page_header(ui.t("orth.title"), ui.t("orth.lead"), ui.verdict_text(verdict), verdict.good)
 heads = head_labels(len(next(iter(view.circuits.values())).cosines), ui.t("heads.head_word"))
 

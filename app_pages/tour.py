@@ -5,7 +5,7 @@ import html
 import streamlit as st
 
 from icar_core import ui
-from icar_core.findings import verdict
+from icar_core.verdict_store import stored_verdict
 from icar_core.views.tour import STEP_FINDING, STEPS, step_content, step_run
 
 STATE = "tour_step"
@@ -24,7 +24,7 @@ run = None if ckpt is None else step_run(step, ckpt, ui.all_runs())
 header, good, result = None, None, None
 if run is not None:
     if step in ("gd", "heads", "positions"):
-        result = ui.cached(verdict, run, finding)
+        result = ui.cached(stored_verdict, run, finding)
         header, good = ui.verdict_text(result), result.good
     else:
         header = ui.t("tour.header_run", run=ui.plain(run.name))

@@ -14,3 +14,19 @@ def single_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def verdict_store(tmp_path_factory):
+    """Verdicts stored by the dashboard go to a fresh folder for the whole test session (and to the servers the
+    browser tests start, which inherit the environment), not to the checkout's .cache/."""
+    import os
+
+    folder = tmp_path_factory.mktemp("verdicts")
+    before = os.environ.get("ICAR_CACHE_DIR")
+    os.environ["ICAR_CACHE_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("ICAR_CACHE_DIR", None)
+    else:
+        os.environ["ICAR_CACHE_DIR"] = before
