@@ -9,9 +9,12 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "training.verdict.gd": {
         "en": "Run “{run}”: final held-out loss {final} after {steps} steps, on its {contexts} held-out sequences "
-              "averaged over all positions (best single GD step on the same: {gd}; ratio {ratio}).",
+              "averaged over all positions (best single GD step on the same: {gd}; ratio {ratio}). These are point "
+              "values on one fixed set, so they decide nothing within a few percent: the Model vs GD page gives the "
+              "ratio with its 95% interval on fresh contexts.",
         "ja": "モデル「{run}」：{steps} ステップ後の評価用データでの最終損失は {final} です。評価用の {contexts} 系列の全位置で"
-              "平均した値で、同じデータでの最良の勾配降下法 1 ステップは {gd}、比は {ratio} です。",
+              "平均した値で、同じデータでの最良の勾配降下法 1 ステップは {gd}、比は {ratio} です。これらは 1 つの固定データ上の"
+              "点の値なので、数パーセントの差は判定できません。新しい文脈での比と 95% 区間は「モデル vs GD」ページにあります。",
     },
     "training.verdict.fell": {
         "en": "Run “{run}”: held-out loss fell from {start} to {final} in {steps} steps ({factor}× lower).",

@@ -246,10 +246,10 @@ def training_verdict(ckpt: Checkpoint) -> Verdict:
 
     With a GD reference (augmented runs): the final held-out loss, the best single GD step's loss and
     their ratio — on the run's held-out set (``contexts`` = its ``eval_size`` sequences), averaged over all
-    positions, unlike the Home verdict (the last position) and the structure chart (a fresh sample); good
-    when the ratio is at most 1 + Finding 1's loss tolerance (``findings.GDThresholds``). Otherwise: how far the
-    held-out loss fell, from the first logged value to the last, in how many steps; good when it fell at least
-    10× (``training.verdict.fell``;
+    positions, unlike the Home verdict (the last position) and the structure chart (a fresh sample); neither
+    good nor bad, since a point ratio on one fixed set cannot hold a tolerance (Finding 1 judges its interval).
+    Otherwise: how far the held-out loss fell, from the first logged value to the last, in how many steps; good
+    when it fell at least 10× (``training.verdict.fell``;
     ``training.verdict.fell_objective`` for runs optimised on the paper's closed-form objective, whose held-out
     loss is still the prediction loss on sampled sequences). ``values["incomplete"]`` is True while the run is
     still training; ``values["spike"]`` when the last log is a spike (:class:`FinalLoss`), with ``lowest`` and
@@ -264,9 +264,8 @@ def training_verdict(ckpt: Checkpoint) -> Verdict:
               "lowest": f"{loss.lowest:.3g}", "lowest_step": loss.lowest_step}
     gd = float(history["gd_loss"].iloc[-1]) if "gd_loss" in history else 0.0
     if gd > 0:  # one GD step can be exact (e.g. d = 1), and then no ratio means anything
-        ratio = final / gd
-        return Verdict("training.verdict.gd", common | {"gd": f"{gd:.3g}", "ratio": f"{ratio:.3f}"},
-                       ratio <= 1 + FINDINGS["gd"].thresholds.loss_tolerance)
+        # A point ratio on one fixed set of eval_size sequences: no tolerance verdict (Finding 1 judges its interval).
+        return Verdict("training.verdict.gd", common | {"gd": f"{gd:.3g}", "ratio": f"{final / gd:.3f}"}, None)
     factor = first / final if final > 0 else float("inf")
     values = common | {"start": f"{first:.3g}", "factor": f"{factor:.3g}"}
     if closed_form_objective(ckpt):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from icar_core.authors_findings import gd_report, heads_report, loss_report
+from icar_core.authors_findings import bias_report, gd_report, heads_report, loss_report
 from icar_core.checkpoints import load_checkpoint
 
 CHECKPOINTS = Path(__file__).resolve().parents[2] / "checkpoints"
@@ -43,6 +43,15 @@ def test_figure_7_run_beats_the_bar_and_uses_its_context():
     heads = heads_report(ckpt.model)
     assert set(heads.overlap) == {"W_QK", "W_OV"} and heads.random_level > 0
     assert heads.pca_variance is not None and 0 < heads.pca_variance.sum() <= 1
+
+
+def test_figure_7_run_needs_its_biases():
+    ckpt = load_checkpoint(CHECKPOINTS / "authors-multihead.pt")
+    report = bias_report(ckpt.model, ckpt.process, n_pairs=512)
+    assert report.parity_error_unbiased < 1e-5 and report.parity_error_trained > 0.1
+    # Without biases nothing beats predicting 0; with them the run does, by far.
+    assert report.loss_without_biases.low >= report.loss_zero.high - 1e-6
+    assert report.loss_trained.high < 0.6 * report.loss_zero.low
 
 
 def test_figure_4_runs_within_ten_cpu_seconds_on_ten_thousand_windows():

@@ -155,9 +155,9 @@ def test_one_gd_step_needs_the_summed_product_and_commutation():
 
 
 def test_heads_full_multihead_one_head_and_all_heads():
-    at = open_page(HEADS, run="multihead-orthogonal")
+    at = open_page(HEADS, run="authors-multihead")
     no_exception(at)
-    raw = head_matrices(load("multihead-orthogonal").model)
+    raw = head_matrices(load("authors-multihead").model)
     shown = metrics(at)
     assert shown[translate("heads.metric.heads")] == "8"
     norms = {name: frobenius(raw[name]) for name in ("W_QK", "W_OV")}
@@ -170,7 +170,7 @@ def test_heads_full_multihead_one_head_and_all_heads():
     assert contains(panels(at), raw["W_QK"][head])
     assert f"head {head + 1}" in verdict_text(at)
 
-    at.selectbox(key=f"heads.head-{run_id('multihead-orthogonal')[:12]}").set_value(3).run()
+    at.selectbox(key=f"heads.head-{run_id('authors-multihead')[:12]}").set_value(3).run()
     no_exception(at)
     assert contains(panels(at), raw["W_QK"][3])
 
@@ -273,9 +273,9 @@ def test_orthogonality_real_rotation_run_states_the_caveat():
 
 
 def test_orthogonality_full_heads_compare_circuits_without_C():
-    at = open_page(ORTH, run="multihead-orthogonal")
+    at = open_page(ORTH, run="authors-multihead")
     no_exception(at)
-    scores = head_orthogonality(load("multihead-orthogonal").model)
+    scores = head_orthogonality(load("authors-multihead").model)
     assert set(scores) == {"W_QK", "W_OV"}
     found = panels(at)
     assert len(found) == 2 and all(contains(found, r.cosines) for r in scores.values())

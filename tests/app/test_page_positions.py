@@ -201,9 +201,9 @@ def test_multihead_run_with_P_has_no_least_squares_section():
 
 
 def test_embedding_run_verdict_comes_from_the_pca():
-    at = open_page(PAGE, run="multihead-orthogonal")
+    at = open_page(PAGE, run="authors-multihead")
     no_exception(at)
-    model = load("multihead-orthogonal").model
+    model = load("authors-multihead").model
     assert_pca_and_profile(at, model)
     rows, _ = positional_rows(model)
     pca = positional_pca(rows, n_components=3)

@@ -11,7 +11,7 @@ from apptest_utils import ROOT
 from icar_core.analysis import compare_with_gd
 from icar_core.charts.paper import REFERENCE_GREY
 from icar_core.checkpoints import load_checkpoint
-from icar_core.findings import verdict
+from icar_core.findings import FINDINGS, verdict
 from icar_core.i18n import translate
 from icar_core.views import cosine_degrees
 from icar_core.views.report import build_report, report_sections
@@ -62,7 +62,7 @@ def parse(page: str) -> _Structure:
 
 @pytest.fixture(scope="module")
 def runs():
-    names = ("augmented-commuting", "multihead-diagonal-commuting", "multihead-orthogonal")
+    names = ("augmented-commuting", "multihead-diagonal-commuting", "authors-multihead")
     return {name: load_checkpoint(ROOT / "checkpoints" / f"{name}.pt") for name in names}
 
 
@@ -70,7 +70,7 @@ def runs():
     ("augmented-commuting", "en", ("report.loss.heading", "report.gd.heading")),
     ("augmented-commuting", "ja", ("report.loss.heading", "report.gd.heading")),
     ("multihead-diagonal-commuting", "en", ("report.circuit.heading", "report.positions.heading")),
-    ("multihead-orthogonal", "ja", ("report.loss.heading",)),
+    ("authors-multihead", "ja", ("report.loss.heading",)),
 ])
 def test_report_is_one_offline_html_page(runs, name, lang, views):
     ckpt = runs[name]
@@ -93,14 +93,14 @@ def test_report_is_one_offline_html_page(runs, name, lang, views):
         assert translate(key, lang) in text
     # Configuration and the verdicts that apply (and only those).
     assert translate("report.config.heading", lang) in text
-    kind = ckpt.config.model.kind
-    assert (translate("home.finding1.title", lang) in text) == (kind == "augmented")
-    assert (translate("home.finding2.title", lang) in text) == (kind == "multihead")
-    assert (translate("report.gd.heading", lang) in text) == (kind == "augmented")
+    applies = {finding.id: finding.applies(ckpt.model) for finding in FINDINGS.values()}
+    assert (translate("home.finding1.title", lang) in text) == applies["gd"]
+    assert (translate("home.finding2.title", lang) in text) == applies["heads"]
+    assert (translate("report.gd.heading", lang) in text) == applies["gd"]
 
 
 def test_languages_differ(runs):
-    ckpt = runs["multihead-orthogonal"]
+    ckpt = runs["authors-multihead"]
     en, ja = build_report(ckpt, "en"), build_report(ckpt, "ja")
     assert translate("report.config.heading", "en") in en and translate("report.config.heading", "ja") in ja
     assert translate("report.config.heading", "ja") not in en

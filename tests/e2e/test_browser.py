@@ -228,7 +228,7 @@ def choose_language(page: Page, label: str) -> None:
 
 def test_run_choice_survives_language_switch(page, ui_text):
     _, translate = ui_text
-    chosen = "multihead-orthogonal"
+    chosen = "authors-multihead"
     arm(page)  # Home, in whatever language: a rerun first (the first widget change of a fresh server is lost)
     page.locator(NAV_LINK).first.click()
     wait_rerun(page, path="")
@@ -259,7 +259,7 @@ def test_first_visitor_of_fresh_server(browser, ui_text):
             dialogs.locator('button[aria-label="Close"]').first.click()
             dialogs.first.wait_for(state="detached")
         assert tab.locator(EXCEPTION).count() == 0
-        chosen = "multihead-orthogonal"
+        chosen = "authors-multihead"
         pick_run(tab, chosen)
         if chosen not in sidebar_run(tab):
             problems.append(f"the first pick of a run was lost: the picker shows {sidebar_run(tab)!r}")

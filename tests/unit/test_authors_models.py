@@ -212,3 +212,25 @@ def test_a_file_dropped_into_a_checkpoint_folder_is_listed_as_a_run(tmp_path):
     listing = list_checkpoints(tmp_path)
     assert [c.name for c in listing.runs] == [MULTIHEAD_NAME[:-3]]
     assert len(listing.failed) == 1 and "unrelated.weight" in listing.failed[0][1]
+
+
+def test_bias_report_no_bias_free_model_beats_predicting_zero():
+    """On antithetic pairs (W and −W) the bias-free model's prediction is exactly uncorrelated with its target,
+    so its loss is E||ŝ||² above predicting 0 — checked against E||ŝ||² computed here, for random weights."""
+    from icar_core.authors_findings import bias_report, sign_flipped, without_biases
+
+    torch.manual_seed(1)
+    config = ModelConfig(kind="authors_multihead", n_heads=3, positional="embedding", pos_dim=2 * D)
+    model = build_model(config, D, T)
+    with torch.no_grad():
+        for name, parameter in model.named_parameters():
+            if name.endswith("bias"):
+                parameter.normal_()  # biases far from 0, so the trained-side numbers differ
+    report = bias_report(model, PROCESS, n_pairs=256, seed=3)
+    assert report.parity_error_unbiased < 1e-5 < 1e-2 < report.parity_error_trained
+    states = PROCESS.sample(256, 3)[0]
+    both = torch.cat([states, sign_flipped(states)])
+    with torch.no_grad():
+        squared = (without_biases(model)(both[:, :-1])[:, 1:] ** 2).sum(-1).mean()
+    assert report.loss_without_biases.value == pytest.approx(report.loss_zero.value + float(squared), rel=1e-5)
+    assert report.loss_without_biases.low >= report.loss_zero.high - 1e-6

@@ -213,7 +213,8 @@ def test_resume_errors_are_clear_and_leave_the_file_alone(tmp_path):
 
 def test_cli_resume_of_a_checkpoint_without_optimizer_state(tmp_path, capsys):
     out = tmp_path / "run.pt"
-    argv = ["--preset", "multihead-orthogonal", "--steps", "3", "--batch-size", "8", "--out", str(out), "--quiet"]
+    argv = ["--preset", "multihead-diagonal-rotation", "--steps", "3", "--batch-size", "8", "--out", str(out),
+            "--quiet"]
     assert main(argv) == 0
     payload = torch.load(out, weights_only=True)
     payload["train_state"] = {"complete": False, "step": 1}  # loads, but cannot be resumed
@@ -294,7 +295,7 @@ def test_train_config_dict_round_trip_and_key_checks():
 
 def test_presets_are_valid_and_build():
     assert {"augmented-commuting", "augmented-orthogonal", "multihead-diagonal-commuting",
-            "multihead-diagonal-rotation", "multihead-orthogonal"} <= set(PRESETS)
+            "multihead-diagonal-rotation", "authors-augmented", "authors-multihead"} <= set(PRESETS)
     for name, config in PRESETS.items():
         assert config.name == name
         assert TrainConfig.from_dict(config.to_dict()) == config
