@@ -11,7 +11,6 @@ import io
 import numpy as np
 import pytest
 import torch
-from authors_reference import RefTransformer, augmented_tokens, train_one_epoch
 
 from icar_core.analysis import compare_with_gd, model_update
 from icar_core.authors_format import checkpoint_from_state_dict, settings_from_name
@@ -19,6 +18,7 @@ from icar_core.checkpoints import CheckpointError, checkpoint_payload, load_chec
 from icar_core.config import TrainConfig
 from icar_core.data import ARProcess, rollout
 from icar_core.models import ModelConfig, build_model, parameter_count
+from tests.authors_reference import RefTransformer, augmented_tokens, train_one_epoch
 
 pytestmark = pytest.mark.usefixtures("single_thread")
 D, T = 3, 12
