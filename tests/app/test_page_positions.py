@@ -76,7 +76,7 @@ def assert_pca_and_profile(at, model) -> None:
     (cells,) = datasets(at, {"n", "t", "value"})
     if matrix:  # the heatmap shows P itself, newest-token entries included
         rows = model.positional_matrix().double().numpy()[positions]
-    embedding = model.config.kind == "multihead" and model.config.positional == "embedding"
+    embedding = model.config.positional == "embedding"  # a table of embeddings: every entry exists
     expected = {(int(n), t): rows[k, t] for k, n in enumerate(positions) for t in range(rows.shape[1])
                 if embedding or t <= n}
     assert len(cells) == len(expected)

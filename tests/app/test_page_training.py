@@ -111,7 +111,7 @@ def test_augmented_run(augmented_page):
     assert translate("training.loss_caption.all") in [c.value for c in at.caption]
     # The verdict says where its ratio comes from: the held-out set, all positions.
     assert verdict.values["contexts"] == ckpt.config.eval_size
-    assert f"{ckpt.config.eval_size} held-out sequences averaged over all positions" in at.success[0].value
+    assert f"{ckpt.config.eval_size} held-out sequences averaged over all positions" in at.info[0].value
     # Structure during training: GD agreement per snapshot.
     assert_structure_shown(at, ckpt)
     # Configuration table: one row per setting.
