@@ -27,6 +27,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -53,9 +54,11 @@ def median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
-def cold_launch(browser, app: Path, name: str, rep: int):
-    """Start a fresh server for ``app`` and open it; returns (server, context, page, health_s, chart_s)."""
-    server = tb.StreamlitServer(app, log=LOGS / f"{name}-{rep}.log")
+def cold_launch(browser, app: Path, name: str, rep: int, store: str | None = None):
+    """Start a fresh server for ``app`` (its verdict store in ``store``) and open it; returns (server, context,
+    page, health_s, chart_s)."""
+    env = {"ICAR_CACHE_DIR": store} if store else None
+    server = tb.StreamlitServer(app, log=LOGS / f"{name}-{rep}.log", env=env)
     health = server.wait_healthy(timeout=120)
     context = browser.new_context(viewport=tb.VIEWPORT)
     page = context.new_page()
@@ -137,6 +140,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--slider-moves", type=int, default=4)
+    parser.add_argument("--warm-store", action="store_true",
+                        help="keep icar's verdict store between launches (a restarted server); default: every launch "
+                             "starts with an empty store, as on a fresh clone")
     args = parser.parse_args()
     missing = tb.browser_missing()
     if missing:
@@ -161,7 +167,9 @@ def main() -> None:
             health["trivial"].append(health_s)
             print(f"rep {rep + 1}: trivial app first chart {chart_s:.2f} s", flush=True)
 
-            server, context, page, health_s, chart_s = cold_launch(browser, ROOT / "app.py", "icar", rep)
+            if rep == 0 or not args.warm_store:
+                store = tempfile.mkdtemp(prefix="icar-verdicts-")
+            server, context, page, health_s, chart_s = cold_launch(browser, ROOT / "app.py", "icar", rep, store)
             try:
                 launches["icar"].append(chart_s)
                 health["icar"].append(health_s)
@@ -232,7 +240,7 @@ def main() -> None:
 
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps({
-        "repeats": args.repeats,
+        "repeats": args.repeats, "verdict_store": "warm" if args.warm_store else "empty at every launch",
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "load_before": load_before,
                     "load_after": load_after, "chromium": chromium_version(), "streamlit": streamlit.__version__},
         "targets": {"launch_ratio": LAUNCH_RATIO_TARGET, "page_switch_s": PAGE_TARGET_S, "slider_s": SLIDER_TARGET_S},
