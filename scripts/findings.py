@@ -37,7 +37,8 @@ OUT = ROOT / "docs" / "findings.md"
 # The paper's figures: what the paper shows and the test that backs icar's status; icar's numbers are filled in
 # by the sections below as they measure them (figure -> (status, icar's numbers)).
 FIGURES = {
-    3: ("A, B, P of the closed-form problems: Bᵀ A = −1.20·I (unitary), −1.29·(I + S) (orthogonal); c·p_last = 1",
+    3: ("A, B, P of the closed-form problems: Bᵀ A = −1.20·I (unitary), −1.29·(I + S) (orthogonal; icar's states have "
+        "radius √2 per plane there, which doubles c); c·p_last = 1",
         "`tests/unit/test_theory.py`, `tests/acceptance/test_findings_registry.py`"),
     4: ("AR(1) fits of 5-token windows of GPT-2 embeddings: original vs shuffled histograms",
         "`tests/unit/test_token_ar.py`, `tests/app/test_page_tokens.py`"),
