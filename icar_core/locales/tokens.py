@@ -4,10 +4,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "nav.tokens": {"en": "Real tokens", "ja": "実在のトークン"},
     "tokens.title": {"en": "Do real token windows look like an AR process?", "ja": "実在のトークン列は AR 過程に見えるか"},
     "tokens.lead": {
-        "en": "The paper's Figure 4: embed short windows of natural text, fit one matrix A with s_{{t+1}} = A·s_t to each "
+        "en": "The paper's Figure 4: embed short windows of natural text, fit one matrix A with sₜ₊₁ = A·sₜ to each "
               "window by least squares, and compare the fitting error with windows whose tokens were shuffled across "
               "the text. If real text were AR-like, original windows would be fitted clearly better.",
-        "ja": "論文の図 4：自然文の短い区間を埋め込み、各区間に s_{{t+1}} = A·s_t となる行列 A を最小二乗で当てはめ、"
+        "ja": "論文の図 4：自然文の短い区間を埋め込み、各区間に sₜ₊₁ = A·sₜ となる行列 A を最小二乗で当てはめ、"
               "トークンを文章全体でシャッフルした区間と当てはめ誤差を比べます。実際の文章が AR 過程らしければ、"
               "元の区間のほうがはっきりよく当てはまるはずです。",
     },
@@ -116,12 +116,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "tokens.how": {
         "en": "Each bar counts windows by the size of their fitting error (log scale: one step to the left is ten "
               "times smaller). Blue: windows cut from the text as written; orange: the same tokens shuffled. If "
-              "real text followed s_{{t+1}} = A·s_t, the blue bars would sit clearly to the left. The verdict reads the "
+              "real text followed sₜ₊₁ = A·sₜ, the blue bars would sit clearly to the left. The verdict reads the "
               "over-determined test, because in the paper's own test a window fits exactly whenever its tokens are "
               "linearly independent. icar's dynamics "
               "pages study *synthetic* AR processes; this page asks whether real text resembles them.",
         "ja": "各棒は当てはめ誤差の大きさごとの区間数です（対数目盛：左へ 1 目盛で 10 分の 1）。青は文章のとおりに切り出した区間、"
-              "オレンジは同じトークンをシャッフルしたものです。実際の文章が s_{{t+1}} = A·s_t に従うなら、青い棒ははっきり左に"
+              "オレンジは同じトークンをシャッフルしたものです。実際の文章が sₜ₊₁ = A·sₜ に従うなら、青い棒ははっきり左に"
               "寄るはずです。論文どおりの検定ではトークンが線形独立なら区間は厳密に当てはまるため、判定は過剰決定の検定で行います。"
               "icar の他のページは*人工的な* AR 過程を調べており、このページは実際の文章がそれに似ているかを問います。",
     },

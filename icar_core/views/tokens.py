@@ -76,6 +76,8 @@ def token_view() -> TokenView:
 
 
 def _card(label: str, estimate: Estimate, help_text: str) -> Card:
+    if estimate.low == estimate.high:  # every draw the same (e.g. no window at all): a plain number, no interval
+        return label, f"{estimate.value:g}", None, help_text
     return label, estimate.fmt(), estimate.interval, help_text
 
 
