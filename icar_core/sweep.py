@@ -4,7 +4,8 @@ Every run of the grid is a Ray task that trains an ordinary icar checkpoint (``i
 atomically) into ``sweeps/NAME/runs/`` and measures the findings' headline numbers; the driver writes each
 finished run's row into ``results.parquet`` / ``results.csv`` at once. By default the command starts a local
 Ray instance and stops it at the end; ``--address`` (or ``RAY_ADDRESS``) runs the same sweep on an existing
-cluster, whose workers must see this folder (one machine, or a shared file system).
+cluster, whose workers must see this folder (one machine, or a shared file system); a cluster started with
+``ray start`` uses Ray's token authentication, so set ``RAY_AUTH_MODE=token`` (the token is in ``~/.ray/auth_token``).
 
 Re-running the command skips finished runs, resumes interrupted ones from their last save and retries failed
 ones, so Ctrl-C, a killed worker or a lost node lose nothing that finished.
@@ -51,6 +52,8 @@ PACKAGE = Path(__file__).resolve().parent
 #: Test hook: the worker running the run with this key kills itself (SIGKILL) right after the run's first
 #: checkpoint save, as an out-of-memory kill or a lost node would, so that tests can prove a re-run resumes it.
 KILL_HOOK = "ICAR_SWEEP_TEST_KILL"
+AUTH_HINT = ("; a cluster started with `ray start` uses token authentication: set RAY_AUTH_MODE=token, with its "
+             "token in ~/.ray/auth_token or RAY_AUTH_TOKEN")
 WORKER_DIED = ("the worker process running this run died (killed, out of memory or its node was lost); "
                "re-run the command to resume it from its last save")
 
@@ -117,8 +120,9 @@ def _connect(address: str | None, num_cpus: int | None) -> None:
             ray.init(num_cpus=num_cpus, include_dashboard=False, runtime_env=runtime_env, log_to_driver=False,
                      logging_level="ERROR")
     except (ConnectionError, RuntimeError, ValueError) as exc:
+        hint = AUTH_HINT if address and not os.environ.get("RAY_AUTH_MODE") else ""
         raise ValueError(f"cannot {'connect to the Ray cluster at ' + clip(address, 60) if address else 'start Ray'} "
-                         f"({clip(exc, 160)})") from None
+                         f"({clip(exc, 160)}){hint}") from None
 
 
 def run_sweep(spec: SweepSpec, out: Path, *, address: str | None = None, num_cpus: int | None = None,
