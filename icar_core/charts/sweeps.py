@@ -28,17 +28,18 @@ def sweep_heatmap(cells: pd.DataFrame, *, title: str, x_title: str, y_title: str
     base = alt.Chart(frame).encode(
         x=alt.X("x:O", title=x_title, sort="ascending", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("y:O", title=y_title, sort="descending"),
-        tooltip=[alt.Tooltip("x:O", title=x_title), alt.Tooltip("y:O", title=y_title),
-                 alt.Tooltip("mean:Q", title=value_title, format=".4g"), alt.Tooltip("sd:Q", title=sd_title,
-                                                                                     format=".2g"),
-                 alt.Tooltip("min:Q", format=".4g"), alt.Tooltip("max:Q", format=".4g"),
-                 alt.Tooltip("seeds:Q", title=seeds_title), alt.Tooltip("run:N", title=run_title)],
     )
     rects = base.mark_rect(stroke="white", strokeWidth=2, cursor="pointer").encode(
         color=alt.Color("mean:Q", title=value_title, scale=alt.Scale(scheme=SEQUENTIAL)),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.5)),
+        tooltip=[alt.Tooltip("x:O", title=x_title), alt.Tooltip("y:O", title=y_title),
+                 alt.Tooltip("mean:Q", title=value_title, format=".4g"),
+                 alt.Tooltip("sd:Q", title=sd_title, format=".2g"), alt.Tooltip("min:Q", format=".4g"),
+                 alt.Tooltip("max:Q", format=".4g"), alt.Tooltip("seeds:Q", title=seeds_title),
+                 alt.Tooltip("run:N", title=run_title)],
     ).add_params(pick)
-    # The spread layer: every cell says its mean ± the seeds' standard deviation.
+    # The spread layer: every cell says its mean ± the seeds' standard deviation. No tooltip, so that it takes no
+    # pointer events and a click on the label still reaches the cell.
     text = base.mark_text(fontSize=11, color="white", stroke="black", strokeWidth=0.3).encode(text="label:N")
     return alt.layer(rects, text).properties(title=title, width=size, height=size * 0.75)
 
@@ -59,7 +60,8 @@ def seed_bands(stats: pd.DataFrame, points: pd.DataFrame, *, title: str, x_title
     """``stats`` (x, group, mean, band_low, band_high, seeds) as a line per group with its mean ± sd band over the
     seeds; ``points`` (x, group, seed, value, low, high, run): every run's value with its own interval."""
     pick = _pick()
-    color = alt.Color("group:N", title=group_title, scale=alt.Scale(range=CATEGORY_COLORS))
+    color = alt.Color("group:N", title=group_title, scale=alt.Scale(range=CATEGORY_COLORS),
+                      legend=alt.Legend() if group_title else None)
     x = _axis(stats["x"], x_title)
     band = alt.Chart(stats).mark_area(opacity=0.2).encode(x=x, y=alt.Y("band_low:Q", title=y_title,
                                                                        scale=alt.Scale(zero=False)),

@@ -16,6 +16,7 @@ import pandas as pd
 
 from icar_core.checkpoints import Checkpoint, CheckpointError, load_checkpoint
 from icar_core.findings import FINDINGS
+from icar_core.stats import Estimate, bootstrap
 from icar_core.sweep_results import STATUS_DONE, STATUS_FAILED, SweepFolderError, read_spec, read_table
 from icar_core.validation import clip
 
@@ -36,6 +37,7 @@ class SweepView:
 
     name: str
     folder: Path
+    preset: str
     axes: list[str]
     runs: pd.DataFrame
     failed: pd.DataFrame
@@ -45,8 +47,10 @@ class SweepView:
         return sorted(self.runs[axis].unique().tolist())
 
 
-def list_sweeps(folder: Path = SWEEP_DIR) -> list[str]:
-    """Sub-folders of ``folder`` that hold a sweep (a ``sweep.json``), by name; an unreadable folder gives none."""
+def list_sweeps(folder: Path | None = None) -> list[str]:
+    """Sub-folders of ``folder`` (default :data:`SWEEP_DIR`) that hold a sweep (a ``sweep.json``), by name; an
+    unreadable folder gives none."""
+    folder = SWEEP_DIR if folder is None else folder
     try:
         with os.scandir(folder) as entries:
             names = sorted(e.name for e in entries if e.is_dir() and not e.name.startswith(".")
@@ -56,16 +60,17 @@ def list_sweeps(folder: Path = SWEEP_DIR) -> list[str]:
     return names[:MAX_LISTED_SWEEPS]
 
 
-def load_sweep(name: str, folder: Path = SWEEP_DIR) -> SweepView:
-    """The sweep ``name``; SweepFolderError (one sentence) for a missing or broken spec or table."""
-    path = folder / name
+def load_sweep(name: str, folder: Path | None = None) -> SweepView:
+    """The sweep ``name`` in ``folder`` (default :data:`SWEEP_DIR`); SweepFolderError (one sentence) for a missing
+    or broken spec or table."""
+    path = (SWEEP_DIR if folder is None else folder) / name
     spec, table = read_spec(path), read_table(path)
     missing = [a for a in spec.axes if a not in table]
     if missing:
         raise SweepFolderError(f"{clip(name, 60)}/results.parquet lacks the grid column {clip(missing[0], 40)}")
     done = table[table["status"] == STATUS_DONE].reset_index(drop=True)
     metrics = [m for m in HEADLINE_METRICS if m in done and f"{m}.low" in done and done[m].notna().any()]
-    return SweepView(name, path, spec.axes, done, table[table["status"] == STATUS_FAILED], metrics)
+    return SweepView(name, path, spec.preset, spec.axes, done, table[table["status"] == STATUS_FAILED], metrics)
 
 
 def cells(view: SweepView, metric: str, x: str, y: str) -> pd.DataFrame:
@@ -123,3 +128,26 @@ def contexts_of(view: SweepView, metric: str) -> str:
     """How many contexts each run's ``metric`` was measured on (``4,096``, or a range where runs differ)."""
     n = view.runs[f"{metric}.n"].dropna().astype(int)
     return f"{n.min():,}" if n.min() == n.max() else f"{n.min():,}–{n.max():,}"
+
+
+def _log_slope(points: np.ndarray) -> float:
+    """Least-squares slope of column 1 on column 0."""
+    x, y = points[..., 0], points[..., 1]
+    xc = x - x.mean(axis=-1, keepdims=True)
+    return (xc * (y - y.mean(axis=-1, keepdims=True))).sum(axis=-1) / (xc**2).sum(axis=-1)
+
+
+def scaling(view: SweepView, metric: str, axis: str, group: str | None) -> dict[object, Estimate]:
+    """Per value of ``group`` (or one entry, None): the exponent b in ``metric ∝ axis^b``, the least-squares slope of
+    log metric on log axis over the runs (all seeds), with a bootstrap interval over runs; n is the number of runs.
+    Empty when a value is not positive (no power law to fit)."""
+    frame = view.runs[[axis, metric] + ([group] if group else [])].dropna()
+    if (frame[[axis, metric]] <= 0).to_numpy().any():
+        return {}
+    out = {}
+    for key, part in frame.groupby(group) if group else [(None, frame)]:
+        if part[axis].nunique() < 2:
+            continue
+        points = np.log(part[[axis, metric]].to_numpy(dtype=float))
+        out[key] = bootstrap(points, _log_slope, batched=True)
+    return out
