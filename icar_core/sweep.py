@@ -117,8 +117,9 @@ def _connect(address: str | None, num_cpus: int | None) -> None:
         if address:
             ray.init(address=address, runtime_env=runtime_env, log_to_driver=False, logging_level="ERROR")
         else:
-            ray.init(num_cpus=num_cpus, include_dashboard=False, runtime_env=runtime_env, log_to_driver=False,
-                     logging_level="ERROR")
+            # "local": a new instance even where `ray start` left an address behind (ray.init() would join it).
+            ray.init(address="local", num_cpus=num_cpus, include_dashboard=False, runtime_env=runtime_env,
+                     log_to_driver=False, logging_level="ERROR")
     except (ConnectionError, RuntimeError, ValueError) as exc:
         hint = AUTH_HINT if address and not os.environ.get("RAY_AUTH_MODE") else ""
         raise ValueError(f"cannot {'connect to the Ray cluster at ' + clip(address, 60) if address else 'start Ray'} "

@@ -40,7 +40,9 @@ def sweep_heatmap(cells: pd.DataFrame, *, title: str, x_title: str, y_title: str
     ).add_params(pick)
     # The spread layer: every cell says its mean ± the seeds' standard deviation. No tooltip, so that it takes no
     # pointer events and a click on the label still reaches the cell.
-    text = base.mark_text(fontSize=11, color="white", stroke="black", strokeWidth=0.3).encode(text="label:N")
+    middle = float(cells["mean"].min() + cells["mean"].max()) / 2  # viridis is bright above the middle
+    text = base.mark_text(fontSize=11).encode(
+        text="label:N", color=alt.condition(f"datum.mean > {middle}", alt.value("black"), alt.value("white")))
     return alt.layer(rects, text).properties(title=title, width=size, height=size * 0.75)
 
 
