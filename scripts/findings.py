@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 from icar_core.authors_findings import gd_report, heads_report, loss_report  # noqa: E402
 from icar_core.checkpoints import list_checkpoints  # noqa: E402
 from icar_core.findings import FINDINGS  # noqa: E402
+from icar_core.stats import Estimate  # noqa: E402
 from icar_core.structure import (  # noqa: E402
     circuit_structure,
     diagonal_circuit,
@@ -223,6 +224,17 @@ def sweeps_section() -> list[str]:
                          for _, r in row.iterrows()}
                 lines.append(f"| {xv} | " + " | ".join(cells.get(c, "") for c in columns) + " |")
             lines.append("")
+        if "gd.loss_ratio" in view.metrics:
+            tol = FINDINGS["gd"].thresholds.loss_tolerance
+            runs = view.runs.assign(
+                verdict=[Estimate(v, lo, hi, int(n)).inside(1 - tol, 1 + tol) for v, lo, hi, n in zip(
+                    *(view.runs[f"gd.loss_ratio{p}"] for p in ("", ".low", ".high", ".n")), strict=True)])
+            counts = {"within": int((runs["verdict"] == True).sum()),  # noqa: E712 (None is a third answer)
+                      "outside": int((runs["verdict"] == False).sum()),  # noqa: E712
+                      "not resolved": int(runs["verdict"].isna().sum())}
+            lines += [f"Loss ratio against Finding 1's tolerance 1 ± {tol:g}, run by run (its 95% interval wholly "
+                      "within, wholly outside, or straddling a bound at this n): "
+                      + ", ".join(f"{v} {k}" for k, v in counts.items()) + f" of {len(runs)} runs.", ""]
         for metric in (m for m in SWEEP_GAPS if m in view.metrics):
             fits = scaling(view, metric, x, group)
             if fits:
