@@ -32,7 +32,7 @@ from icar_core.checkpoints import (
     load_checkpoint,
     save_checkpoint,
 )
-from icar_core.config import TrainConfig, check_trainable, data_seed
+from icar_core.config import MAX_TRAINING_ELEMENTS, TrainConfig, check_trainable, data_seed
 from icar_core.data import ARProcess
 from icar_core.models import ModelConfig, build_model, prediction_loss
 from icar_core.theory import gd_reference_loss
@@ -40,6 +40,8 @@ from icar_core.validation import clip
 
 CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
 GD_FIT_SIZE = 8192
+#: Kinds whose history logs the loss of one GD step with the best step size (fitted on GD_FIT_SIZE contexts).
+GD_REFERENCE_KINDS = ("augmented", "authors_augmented")
 DEVICE_NAME = re.compile(r"cpu|auto|mps|cuda(:\d{1,3})?")
 # The first save comes right after the first step, so an early kill still leaves a run to --resume.
 FIRST_SAVE_STEP = 0
@@ -202,7 +204,7 @@ def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: boo
     eval_states, _ = config.process.sample(config.eval_size, data_seed(config.seed, -1), dtype)
     eval_states = eval_states.to(dev)
     gd_loss = None
-    if config.model.kind in ("augmented", "authors_augmented"):
+    if config.model.kind in GD_REFERENCE_KINDS:
         # η is a property of the distribution, so fit it on a large separate sample, not the eval set.
         fit_states = config.process.sample(GD_FIT_SIZE, data_seed(config.seed, -2), dtype)[0].to(dev)
         gd_loss = gd_reference_loss(eval_states, fit_states)
@@ -342,13 +344,26 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
     overrides = {k: v for k, v in (("steps", args.steps), ("seed", args.seed), ("lr", args.lr),
                                    ("batch_size", args.batch_size), ("name", args.name)) if v is not None}
     config = replace(config, process=process, model=model, **overrides)
-    check_trainable(config, GD_FIT_SIZE if config.model.kind == "augmented" else 0)  # sizes, before allocating
+    check_config(config)
+    return config
+
+
+def check_config(config: TrainConfig) -> None:
+    """Refuse, before anything is trained, a config that is too large, whose checkpoint the dashboard could not
+    open, or whose architecture cannot be built (the field values themselves are checked by the dataclasses)."""
+    check_trainable(config)  # sizes, before allocating
+    if config.model.kind in GD_REFERENCE_KINDS:
+        # The GD reference's step-size fit is a causal attention over GD_FIT_SIZE contexts (theory.gd_directions):
+        # one T×T pattern each, no model and no (3d)² moments, so it is counted on its own.
+        fit = GD_FIT_SIZE * config.process.T ** 2
+        if fit > MAX_TRAINING_ELEMENTS:
+            raise ValueError(f"the GD reference's fit would allocate about {fit:,} numbers ({GD_FIT_SIZE:,} contexts "
+                             f"of T = {config.process.T}); the limit is {MAX_TRAINING_ELEMENTS:,} (lower --T)")
     rows = config.steps // config.log_every + 2
     if rows > MAX_HISTORY_ROWS:  # the dashboard could not open the result
         raise ValueError(f"--steps {config.steps:,} would log {rows:,} history rows (every {config.log_every} steps); "
                          f"icar opens runs of at most {MAX_HISTORY_ROWS:,}")
     build_model(config.model, config.process.d, config.process.T)  # architecture errors, before training
-    return config
 
 
 def default_out(name: str) -> Path:

@@ -54,6 +54,7 @@ PAGES = (
     ("paper-reference", "app_pages/paper_reference.py", "nav.paper", ":material/menu_book:"),
     ("real-tokens", "app_pages/real_tokens.py", "nav.tokens", ":material/text_fields:"),
     ("tour", "app_pages/tour.py", "nav.tour", ":material/slideshow:"),
+    ("sweeps", "app_pages/sweeps.py", "nav.sweeps", ":material/grid_on:"),
 )
 
 
@@ -134,6 +135,19 @@ def _keep_upload(ckpt: Checkpoint) -> None:
         results = _session_results()
         for key in [k for k in results if k[1] == oldest]:
             del results[key]
+
+
+def open_run(ckpt: Checkpoint) -> None:
+    """Add a run read from outside ``checkpoints/`` (a sweep's) to the session's runs, like an upload, and select
+    it in the picker. Safe in a widget callback, which is where it must run: the picker's state can be set only
+    before the sidebar is drawn."""
+    _keep_upload(ckpt)
+    st.session_state["run_id"] = run_id(ckpt)
+
+
+def selectable_chart(chart: alt.TopLevelMixin, key: str, on_select: Callable[[], None]) -> None:
+    """Draw ``chart`` whose clicks call ``on_select`` (the selection is then in ``st.session_state[key]``)."""
+    st.altair_chart(alt.vconcat(chart), width="content", key=key, on_select=on_select, selection_mode=None)
 
 
 def run_id(ckpt: Checkpoint) -> str:

@@ -1,6 +1,7 @@
 """Write ``docs/findings.md``: the paper's findings measured on the shipped runs (never by hand).
 
-    python scripts/findings.py            # reads checkpoints/ and, if present, ../shared/reference/
+    python scripts/findings.py            # reads checkpoints/, sweeps/ and, if present, ../shared/reference/
+    python scripts/findings.py --sweeps-only   # rewrites only the sweeps section (seconds)
 
 Every number in the document is computed here from the checkpoints (and the authors' arrays).
 """
@@ -20,6 +21,7 @@ from icar_core.authors_findings import bias_report, gd_report, heads_report, los
 from icar_core.checkpoints import list_checkpoints  # noqa: E402
 from icar_core.findings import FINDINGS  # noqa: E402
 from icar_core.i18n import translate  # noqa: E402
+from icar_core.stats import Estimate  # noqa: E402
 from icar_core.structure import (  # noqa: E402
     circuit_structure,
     diagonal_circuit,
@@ -29,10 +31,18 @@ from icar_core.structure import (  # noqa: E402
     positional_rows,
 )
 from icar_core.token_ar import token_ar_test  # noqa: E402
+from icar_core.views.sweeps import bands, contexts_of, list_sweeps, load_sweep, scaling  # noqa: E402
 from icar_core.views.tokens import TokenView  # noqa: E402
 
 REFERENCE = ROOT.parent / "shared" / "reference"
 OUT = ROOT / "docs" / "findings.md"
+SWEEPS_HEADING = "## Sweeps — how the findings scale"
+#: The sweep tables' numbers, and the gaps whose power law in the first grid axis is fitted.
+SWEEP_METRICS = {"gd.update_rel_error": "median ‖Γ − W_GD‖ / ‖W_GD‖ (the raw Γ against one GD step)",
+                 "gd.own_step_gap": "median ‖Γ − own step‖ / ‖own step‖ (own step: c·c_n·Σ s_t s_{t−1}ᵀ)",
+                 "gd.prediction_cosine": "median prediction cosine with the GD step",
+                 "gd.loss_ratio": "loss ratio model / best GD step (last position)"}
+SWEEP_GAPS = ("gd.update_rel_error", "gd.own_step_gap")
 
 # The paper's figures: what the paper shows and the test that backs icar's status; icar's numbers are filled in
 # by the sections below as they measure them (figure -> (status, icar's numbers)).
@@ -251,14 +261,78 @@ def coverage_section() -> list[str]:
     return [*lines, ""]
 
 
+def sweeps_section() -> list[str]:
+    """Every sweep under ``sweeps/``: per metric, a table over its first two grid axes of the mean over seeds ± their
+    standard deviation, with the union of the runs' own 95% intervals; and the fitted power law of each gap."""
+    lines = [SWEEPS_HEADING, "",
+             "Each sweep is made by `python -m icar_core.sweep` (its spec is `sweeps/NAME/sweep.json`); every run is "
+             "measured by the findings registry on the run's own fresh contexts (the n is given). A cell is "
+             "`mean ± sd` over the seeds, then `[lowest low, highest high]` of the seeds' own 95% intervals.", ""]
+    for name in list_sweeps():
+        view = load_sweep(name)
+        if len(view.axes) < 2 or not view.metrics:
+            continue
+        x, group = view.axes[:2]
+        lines += [f"### `{name}`: {len(view.runs)} runs over {x} × {group} × {view.runs['seed'].nunique()} seeds", "",
+                  f"Preset `{view.preset}`, {int(view.runs['steps'].iloc[0])} steps per run; loss ratios on "
+                  f"{contexts_of(view, 'gd.loss_ratio')} contexts per run, medians on "
+                  f"{contexts_of(view, 'gd.prediction_cosine')}.", ""]
+        for metric in (m for m in SWEEP_METRICS if m in view.metrics):
+            stats, points = bands(view, metric, x, group)
+            union = points.groupby(["x", "group"]).agg(low=("low", "min"), high=("high", "max")).reset_index()
+            stats = stats.merge(union, on=["x", "group"])
+            columns = sorted(stats["group"].unique())
+            lines += [f"{SWEEP_METRICS[metric]}:", "", f"| {x} | " + " | ".join(f"{group} = {c}" for c in columns)
+                      + " |", "|---|" + "---|" * len(columns)]
+            for xv, row in stats.groupby("x"):
+                cells = {r["group"]: f"{r['mean']:#.3g} ± {r['sd']:.1g} [{r['low']:#.3g}, {r['high']:#.3g}]"
+                         for _, r in row.iterrows()}
+                lines.append(f"| {xv} | " + " | ".join(cells.get(c, "") for c in columns) + " |")
+            lines.append("")
+        if "gd.loss_ratio" in view.metrics:
+            tol = FINDINGS["gd"].thresholds.loss_tolerance
+            runs = view.runs.assign(
+                verdict=[Estimate(v, lo, hi, int(n)).inside(1 - tol, 1 + tol) for v, lo, hi, n in zip(
+                    *(view.runs[f"gd.loss_ratio{p}"] for p in ("", ".low", ".high", ".n")), strict=True)])
+            counts = {"within": int((runs["verdict"] == True).sum()),  # noqa: E712 (None is a third answer)
+                      "outside": int((runs["verdict"] == False).sum()),  # noqa: E712
+                      "not resolved": int(runs["verdict"].isna().sum())}
+            lines += [f"Loss ratio against Finding 1's tolerance 1 ± {tol:g}, run by run (its 95% interval wholly "
+                      "within, wholly outside, or straddling a bound at this n): "
+                      + ", ".join(f"{v} {k}" for k, v in counts.items()) + f" of {len(runs)} runs.", ""]
+        for metric in (m for m in SWEEP_GAPS if m in view.metrics):
+            fits = scaling(view, metric, x, group)
+            if fits:
+                shrinks = [f"{group} = {k}: {e.text()} ({e.n} runs)" for k, e in fits.items()]
+                lines += [f"Power law of {metric} in {x} (slope of log gap on log {x} over the runs, bootstrap over "
+                          f"runs): " + "; ".join(shrinks) + ". "
+                          + ("Every interval is below 0: the gap shrinks as " + x + " grows."
+                             if all(e.high < 0 for e in fits.values()) else
+                             "Not every interval is below 0: that the gap shrinks is not resolved for every " + group
+                             + "."), ""]
+    return lines
+
+
+def write_sweeps_only() -> None:
+    """Replace only the sweeps section of an existing ``docs/findings.md`` (the other sections take minutes)."""
+    text = OUT.read_text()
+    head, sep, rest = text.partition(SWEEPS_HEADING)
+    tail = rest[rest.find("\n## "):] if sep and "\n## " in rest else ""
+    OUT.write_text(head.rstrip("\n") + "\n\n" + "\n".join(sweeps_section()).rstrip("\n") + "\n" + tail)
+    print(f"rewrote the sweeps section of {OUT.relative_to(ROOT)}")
+
+
 def main() -> None:
+    if sys.argv[1:] == ["--sweeps-only"]:
+        write_sweeps_only()
+        return
     listing = list_checkpoints(ROOT / "checkpoints")
     runs = {c.name: c for c in listing.runs}
     lines = ["# Findings measured on the shipped runs", "",
              f"Generated by `python scripts/findings.py` on {date.today().isoformat()} from `checkpoints/` "
              f"({len(runs)} runs). Do not edit by hand.", ""]
     sections = (gd_section(runs) + heads_section(runs) + positions_section(runs) + authors_runs_section(runs)
-                + token_section() + authors_section())
+                + token_section() + authors_section() + sweeps_section())
     lines += coverage_section() + sections
     if listing.failed:
         lines += ["## Files that failed to load", ""] + [f"- {p.name}: {reason}" for p, reason in listing.failed]

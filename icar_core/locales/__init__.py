@@ -11,12 +11,13 @@ from icar_core.locales import (
     orthogonality,
     paper,
     positions,
+    sweeps,
     tokens,
     tour,
     training,
 )
 
-_MODULES = (common, home, findings, gd, heads, orthogonality, positions, training, paper, tokens, tour)
+_MODULES = (common, home, findings, gd, heads, orthogonality, positions, training, paper, tokens, tour, sweeps)
 
 
 def _merge() -> dict[str, dict[str, str]]:

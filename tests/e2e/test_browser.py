@@ -103,7 +103,7 @@ def nearest_run_button(page: Page, translate):
 # ---------------------------------------------------------------- tests
 
 PAGE_IDS = ["home", "model-vs-gd", "heads", "orthogonality", "positional-encodings", "training", "paper-reference",
-            "real-tokens", "tour"]
+            "real-tokens", "tour", "sweeps"]
 
 
 def test_page_list_is_the_one_tested(ui_text):
