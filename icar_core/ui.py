@@ -52,6 +52,7 @@ PAGES = (
     ("positional-encodings", "app_pages/positional_encodings.py", "nav.positions", ":material/timeline:"),
     ("training", "app_pages/training.py", "nav.training", ":material/show_chart:"),
     ("paper-reference", "app_pages/paper_reference.py", "nav.paper", ":material/menu_book:"),
+    ("stress-test", "app_pages/stress_test.py", "nav.stress", ":material/science:"),
     ("tour", "app_pages/tour.py", "nav.tour", ":material/slideshow:"),
 )
 

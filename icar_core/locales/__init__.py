@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
-from icar_core.locales import common, findings, gd, heads, home, orthogonality, paper, positions, tour, training
+from icar_core.locales import (
+    common,
+    findings,
+    gd,
+    heads,
+    home,
+    orthogonality,
+    paper,
+    positions,
+    stress,
+    tour,
+    training,
+)
 
-_MODULES = (common, home, findings, gd, heads, orthogonality, positions, training, paper, tour)
+_MODULES = (common, home, findings, gd, heads, orthogonality, positions, training, paper, tour, stress)
 
 
 def _merge() -> dict[str, dict[str, str]]:
