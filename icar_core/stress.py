@@ -120,6 +120,7 @@ def ridge_predictions(G: torch.Tensor, H: torch.Tensor, states: torch.Tensor, la
 
     One eigendecomposition ``H = U diag(e) Uᵀ`` serves every λ: ``(H + λI)⁻¹ = U diag(1 / (e + λ)) Uᵀ``.
     """
+    lam = torch.as_tensor(lam, dtype=H.dtype)
     e, U = torch.linalg.eigh(H)
     GU = G @ U
     coordinates = torch.einsum("bnji,bnj->bni", U, states)  # Uᵀ s_n
