@@ -39,8 +39,9 @@ with st.form(f"stress-shift-{run_key}"):
     scale = right.number_input(t("stress.s0_scale"), *CONTROL_BOUNDS["s0_scale"], start["s0_scale"], step=0.1,
                                format="%.2f", help=t("stress.s0_scale_help"), key=f"stress-scale-{run_key}")
     left, right = st.columns(2)
+    family_labels = {f: t(f"stress.family.{f}") for f in FAMILIES}  # bound now, in the page's language
     family = left.radio(t("stress.family"), FAMILIES, index=FAMILIES.index(start["w_dist"]), horizontal=True,
-                        format_func=lambda f: t(f"stress.family.{f}"), key=f"stress-family-{run_key}")
+                        format_func=family_labels.get, key=f"stress-family-{run_key}")
     basis = right.number_input(t("stress.basis_seed"), 0, MAX_SEED, None, step=1, help=t("stress.basis_help"),
                                key=f"stress-basis-{run_key}")
     st.form_submit_button(t("stress.apply"), icon=":material/science:")
