@@ -25,7 +25,7 @@ from icar_core.stats import Estimate, mean_estimate, median_estimate
 from icar_core.theory import gd_directions
 
 ALPHAS = tuple(np.round(np.linspace(0.0, 1.0, 11), 2))
-INTERPOLATION_CONTEXTS = 512
+INTERPOLATION_CONTEXTS = 256
 INTERPOLATION_SEED = 9090
 #: The agreements drawn along the path (compare_with_gd's metric names).
 AGREEMENTS = ("update_cosine", "prediction_cosine", "sensitivity_cosine")

@@ -145,6 +145,16 @@ def mean_estimate(values: np.ndarray, resamples: int = BOOTSTRAP_RESAMPLES, seed
     return Estimate(float(values.mean()), low, high, len(values))
 
 
+@functools.lru_cache(maxsize=4)
+def _resampled_block_counts(blocks: int, resamples: int, seed: int) -> np.ndarray:
+    """How often each block is drawn in each resample of :func:`_resampled_block_indices` (resamples, blocks)."""
+    idx = _resampled_block_indices(blocks, resamples, seed).astype(np.int64)
+    flat = idx + blocks * np.arange(resamples)[:, None]
+    counts = np.bincount(flat.ravel(), minlength=resamples * blocks).reshape(resamples, blocks).astype(np.float64)
+    counts.setflags(write=False)
+    return counts
+
+
 def column_estimates(numerator: np.ndarray, denominator: np.ndarray | None = None,
                      resamples: int = BOOTSTRAP_RESAMPLES, seed: int = BOOTSTRAP_SEED) -> list[Estimate]:
     """:func:`mean_estimate` of every column of ``numerator`` (n, k) — or, with ``denominator`` (n, k),
@@ -163,9 +173,7 @@ def column_estimates(numerator: np.ndarray, denominator: np.ndarray | None = Non
     if den is not None and (den.shape != num.shape or np.any(den.sum(0) <= 0)):
         raise ValueError("the denominators must pair up with the numerators and have positive means")
     blocks = min(len(num), BOOTSTRAP_BLOCKS)
-    idx = _resampled_block_indices(blocks, resamples, seed)
-    counts = np.zeros((resamples, blocks))
-    np.add.at(counts, (np.arange(resamples)[:, None], idx), 1.0)
+    counts = _resampled_block_counts(blocks, resamples, seed)
     size = len(num) // blocks
 
     def block_sums(values: np.ndarray) -> np.ndarray:

@@ -16,11 +16,13 @@ from icar_core.charts.gd import LABEL_LIMIT
 #: Model-vs-GD page).
 SPECTRUM_COLORS = {"truth": CATEGORY_COLORS[2], "model": CATEGORY_COLORS[1], "gd": CATEGORY_COLORS[0]}
 SPECTRUM_SHAPES = {"truth": "circle", "model": "diamond", "gd": "square"}
+#: Drawn hollow and larger, so that the model's marks stay visible where they sit on one GD step's.
+HOLLOW = ("gd",)
 CIRCLE_POINTS = 121
 
 
 def _legend() -> alt.Legend:
-    return alt.Legend(orient="bottom", direction="vertical", labelLimit=LABEL_LIMIT)
+    return alt.Legend(orient="bottom", direction="vertical", labelLimit=LABEL_LIMIT, symbolOpacity=1)
 
 
 def ratio_chart(frame: pd.DataFrame, tolerance: float, title: str, *, x_title: str, y_title: str,
@@ -35,7 +37,8 @@ def ratio_chart(frame: pd.DataFrame, tolerance: float, title: str, *, x_title: s
         color="#adb5bd", opacity=0.25).encode(y="low:Q", y2="high:Q", tooltip=[alt.Tooltip("label:N", title="")])
     band = alt.Chart(data).mark_area(opacity=0.25, color=CATEGORY_COLORS[1]).encode(x=x, y="ratio_low:Q",
                                                                                     y2="ratio_high:Q")
-    line = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=20), color=CATEGORY_COLORS[1]).encode(
+    line = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=20, color=CATEGORY_COLORS[1]),
+                                     color=CATEGORY_COLORS[1]).encode(
         x=x, y=alt.Y("ratio:Q", title=y_title, scale=alt.Scale(type="log")),
         tooltip=[alt.Tooltip("n:Q", title=x_title), alt.Tooltip("ratio:Q", title=y_title, format=".3g"),
                  alt.Tooltip("ratio_low:Q", format=".3g"), alt.Tooltip("ratio_high:Q", format=".3g")])
@@ -65,15 +68,20 @@ def spectrum_chart(frame: pd.DataFrame, labels: Mapping[str, str], title: str, *
                       scale=alt.Scale(domain=order, range=[SPECTRUM_COLORS[k] for k in keys]))
     shape = alt.Shape("series:N", sort=order, legend=None,
                       scale=alt.Scale(domain=order, range=[SPECTRUM_SHAPES[k] for k in keys]))
+    hollow = [labels[k] for k in keys if k in HOLLOW]
     charts = []
     for panel in dict.fromkeys(frame["panel"]):
         ring = alt.Chart(circle).mark_line(color="#adb5bd").encode(
             x=alt.X("re:Q", title=x_title, scale=scale), y=alt.Y("im:Q", title=y_title, scale=scale), order="k:Q")
-        points = alt.Chart(frame[frame["panel"] == panel]).mark_point(size=120, filled=True, opacity=0.85).encode(
-            x=alt.X("re:Q", scale=scale), y=alt.Y("im:Q", scale=scale), color=color, shape=shape,
-            tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("modulus:Q", format=".3f"),
-                     alt.Tooltip("angle:Q", format=".1f")])
-        charts.append(alt.layer(ring, points).properties(title=panel, width=size, height=size))
+        layers = [ring]
+        data = frame[frame["panel"] == panel]
+        for subset, filled in ((data[data["series"].isin(hollow)], False), (data[~data["series"].isin(hollow)], True)):
+            layers.append(alt.Chart(subset).mark_point(size=170 if not filled else 90, filled=filled, opacity=0.9,
+                                                       strokeWidth=2).encode(
+                x=alt.X("re:Q", scale=scale), y=alt.Y("im:Q", scale=scale), color=color, shape=shape,
+                tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("modulus:Q", format=".3f"),
+                         alt.Tooltip("angle:Q", format=".1f")]))
+        charts.append(alt.layer(*layers).properties(title=panel, width=size, height=size))
     return alt.hconcat(*charts, title=title)
 
 

@@ -124,7 +124,7 @@ def spectrum_chart_of(view: SpectrumView, tr: Callable[..., str]) -> alt.TopLeve
     panels = {tr("spectrum.panel", n=p.n, angle=f"{p.angle_error:.1f}", modulus=f"{p.modulus_ratio:.2f}"):
               {"truth": p.truth, "model": p.model, "gd": p.gd} for p in view.panels}
     return spectrum_chart(spectrum_frame(panels, labels), labels, tr("spectrum.title"), x_title=tr("spectrum.re"),
-                          y_title=tr("spectrum.im"), size=190)
+                          y_title=tr("spectrum.im"), size=150)
 
 
 def interpolation_charts(result: Interpolation, tr: Callable[..., str]) -> alt.TopLevelMixin:
@@ -138,4 +138,4 @@ def interpolation_charts(result: Interpolation, tr: Callable[..., str]) -> alt.T
                       reference=(result.gd_loss.value, tr("interp.gd_reference", gd=result.gd_loss.text())))
     agree = path_chart(path_frame(result.path, agreements), tr("interp.agree_title"), x_title=x_title,
                        y_title=tr("interp.agree_y"), colors=colors)
-    return alt.hconcat(loss, agree)
+    return alt.hconcat(loss, agree).resolve_scale(color="independent")
