@@ -84,10 +84,6 @@ class Shift:
         changes = {k: v for k, v in (("noise", self.noise), ("mu", self.mu), ("w_dist", self.w_dist)) if v is not None}
         return dataclasses.replace(base, **changes)
 
-    @property
-    def is_null(self) -> bool:
-        return self == Shift()
-
 
 def has_mu(process: ARProcess) -> bool:
     """Whether μ means anything for ``process``: only commuting rotations draw angles from [0, 2π/μ)."""
@@ -246,7 +242,6 @@ class StressResult:
     last: dict[str, Estimate]
     fitted: Fitted
     contexts: int
-    process: ARProcess
     verdict: Verdict
 
 
@@ -275,7 +270,7 @@ def stress_test(model: ICARModel, base: ARProcess, shift: Shift, n_contexts: int
     last = {name: mean_estimate(errors[name][:, -1]) for name in SERIES}
     last["model_minus_ls"] = mean_estimate(errors["model"][:, -1] - errors["ls"][:, -1])
     last["gd_minus_ls"] = mean_estimate(errors["gd"][:, -1] - errors["ls"][:, -1])
-    return StressResult(curves, last, fitted, len(states), shift.process(base), judge(curves, last, len(states)))
+    return StressResult(curves, last, fitted, len(states), judge(curves, last, len(states)))
 
 
 def judge(curves: pd.DataFrame, last: dict[str, Estimate], contexts: int) -> Verdict:

@@ -80,10 +80,10 @@ STRINGS: dict[str, dict[str, str]] = {
               "文脈 {contexts} 個）。",
     },
     "stress.verdict.holds": {
-        "en": "It is nowhere worse than one GD step by more than {tolerance}% (whole 95% interval of the ratio, "
-              "{contexts} contexts, n = 1 … {last}).",
-        "ja": "どの長さでも、勾配降下法 1 ステップより {tolerance}% 超悪くなることはありません（比の 95% 区間全体、文脈 {contexts} 個、"
-              "n = 1 … {last}）。",
+        "en": "At no length n = 1 … {last} is its error shown to be more than {tolerance}% above one GD step's (whole "
+              "95% interval of the ratio, {contexts} contexts).",
+        "ja": "n = 1 … {last} のどの長さでも、誤差が勾配降下法 1 ステップより {tolerance}% 超大きいとは示されません（比の 95% 区間全体、"
+              "文脈 {contexts} 個）。",
     },
     "stress.verdict.unresolved": {
         "en": "At {contexts} contexts it is not resolved whether the model tracks one GD step at any length.",
@@ -219,16 +219,18 @@ STRINGS: dict[str, dict[str, str]] = {
               "augmented models; repeating the last state is what knowing nothing about W gives.\n\n"
               "**Ratio.** Where the model's band lies inside the grey zone it tracks one GD step; above it, it breaks.\n\n"
               "**Spectrum.** An estimate with the right angles but too small a size predicts the right direction of "
-              "turning but too short a step; one GD step from zero behaves so, because it sees only a sum of "
-              "products of states.\n\n"
+              "turning but too short a step. Without noise one GD step from zero is W_GD = η_n·W·H_n (H_n the sum "
+              "of s_(t−1) s_(t−1)ᵀ over the context): it has W's angles where H_n is close to a multiple of the "
+              "identity, and the size η_n gives it.\n\n"
               "**Interpolation.** Only for linear attention on augmented tokens, whose weights can be set to one GD "
               "step exactly; at α = 1 all three cosines are 1 by construction.",
         "ja": "**曲線。** 各線は、s₀ … sₙ から s_(n+1) を予測する一つの方法の平均二乗誤差で、表示した文脈についての 95% 区間を帯で"
               "示します。最小二乗法は文脈に W を当てはめ、ノイズがなければ遷移が d 個あれば厳密です。リッジはその当てはめを縮めます。"
               "勾配降下法 1 ステップは拡張トークンのモデルに対する論文の基準です。直前の状態を繰り返すのは、W について何も知らない場合の予測です。\n\n"
               "**比。** モデルの帯が灰色の帯の中にある長さでは勾配降下法 1 ステップに追従し、その上にある長さでは破綻しています。\n\n"
-              "**固有値。** 角度が正しく大きさが小さすぎる推定は、回転の向きは正しく、進み方が短すぎる予測をします。ゼロから始める"
-              "勾配降下法 1 ステップは、状態の積の和しか見ないため、そのように振る舞います。\n\n"
+              "**固有値。** 角度が正しく大きさが小さすぎる推定は、回転の向きは正しく、進み方が短すぎる予測をします。ノイズがなければ、"
+              "ゼロから始める勾配降下法 1 ステップは W_GD = η_n·W·H_n です（H_n は文脈全体での s_(t−1) s_(t−1)ᵀ の和）。H_n が"
+              "単位行列の定数倍に近いところでは W の角度を持ち、大きさは η_n で決まります。\n\n"
               "**補間。** 重みをちょうど勾配降下法 1 ステップに設定できる、拡張トークン上の線形アテンションだけが対象です。α = 1 では"
               "構成上 3 つのコサインはすべて 1 です。",
     },

@@ -69,8 +69,7 @@ def defaults(ckpt: Checkpoint) -> dict:
 def make_shift(ckpt: Checkpoint, noise: float, mu: float, w_dist: str, s0_scale: float,
                basis_seed: int | None) -> Shift:
     """The shift the controls describe (ValueError naming a bad value and its range); μ only where it applies."""
-    family = ckpt.process.w_dist if w_dist is None else w_dist
-    applies = has_mu(Shift(w_dist=family).process(ckpt.process))
+    applies = has_mu(Shift(w_dist=w_dist).process(ckpt.process))
     return Shift(noise=float(noise), mu=float(mu) if applies else None, w_dist=w_dist, s0_scale=float(s0_scale),
                  basis_seed=basis_seed)
 
