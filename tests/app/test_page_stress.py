@@ -98,8 +98,10 @@ def test_haar_shift_breaks_the_commuting_run(augmented_page):
     assert model["error"].to_numpy() == pytest.approx(expected.curves["model"].to_numpy(), rel=1e-9)
 
 
-def test_japanese_page():
-    at = open_page(PAGE, run="multihead-diagonal-rotation", lang="ja")
+def test_japanese_page(multihead_page):
+    at = multihead_page
+    at.session_state["lang"] = "ja"
+    at.run()
     no_exception(at)
     assert at.title[0].value == translate("stress.title", "ja")
     assert translate("interp.na", "ja", run="multihead-diagonal-rotation") in texts(at)
