@@ -72,12 +72,16 @@ class SpectrumPanel:
 @dataclass(frozen=True)
 class SpectrumView:
     """Panels for one context at :data:`PANELS` lengths, the medians over :data:`SUMMARY_CONTEXTS` contexts at the
-    last length (angle_error, modulus_ratio, previous_share), whether the update is exact, and the verdict."""
+    last length (angle_error, modulus_ratio, previous_share; W_cosine and gd_W_cosine: the cosine with W, as
+    matrices, of the update and of one GD step — eigenvalues do not show the eigenvectors), whether the update is
+    exact, and the verdict."""
 
     panels: tuple[SpectrumPanel, ...]
     angle_error: Estimate
     modulus_ratio: Estimate
     previous_share: Estimate
+    W_cosine: Estimate
+    gd_W_cosine: Estimate
     exact: bool
     verdict: Verdict
 
@@ -117,16 +121,26 @@ def spectrum(model: ICARModel, base: ARProcess, shift: Shift, seed: int) -> Spec
         panels.append(SpectrumPanel(n, np.linalg.eigvals(gamma), np.linalg.eigvals(eta[n] * G[0, n]), truth,
                                     float(angle.mean()), float(modulus.mean()), share))
     many, W_many = sample_shifted(base, shift, SUMMARY_CONTEXTS, SUMMARY_SEED)
-    last = model_update(model, many[:, :-1], last_only=True)
-    angles, moduli = _eigen_summary(last.current[:, -1], W_many.numpy())
-    shares = _norms(last.previous[:, -1]) / np.maximum(_norms(last.current[:, -1]), 1e-300)
-    angle_error, modulus_ratio, previous_share = (median_estimate(v) for v in (angles, moduli, shares))
-    return SpectrumView(tuple(panels), angle_error, modulus_ratio, previous_share, update.exact,
-                        judge(angle_error, modulus_ratio, previous_share, update.exact, process.T - 1))
+    inputs_many = many[:, :-1]
+    last = model_update(model, inputs_many, last_only=True)
+    gamma, W_np = last.current[:, -1], W_many.numpy()
+    angles, moduli = _eigen_summary(gamma, W_np)
+    shares = _norms(last.previous[:, -1]) / np.maximum(_norms(gamma), 1e-300)
+    gd_last = gd_sums(inputs_many.double())[:, -1].numpy()  # η_n > 0 does not change a cosine
+    angle_error, modulus_ratio, previous_share, W_cosine, gd_W_cosine = (median_estimate(v) for v in (
+        angles, moduli, shares, _cosines(gamma, W_np), _cosines(gd_last, W_np)))
+    return SpectrumView(tuple(panels), angle_error, modulus_ratio, previous_share, W_cosine, gd_W_cosine,
+                        update.exact, judge(angle_error, modulus_ratio, previous_share, W_cosine, gd_W_cosine,
+                                            update.exact, process.T - 1))
 
 
-def judge(angle_error: Estimate, modulus_ratio: Estimate, previous_share: Estimate, exact: bool,
-          n: int) -> Verdict:
+def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cosine of each pair of matrices (batch, d, d)."""
+    return (a * b).sum((1, 2)) / np.maximum(_norms(a) * _norms(b), 1e-300)
+
+
+def judge(angle_error: Estimate, modulus_ratio: Estimate, previous_share: Estimate, W_cosine: Estimate,
+          gd_W_cosine: Estimate, exact: bool, n: int) -> Verdict:
     """Whether the update finds W's angles, and whether it under- or overestimates their size."""
     th = THRESHOLDS
     values = {"n": n, "contexts": f"{angle_error.n:,}", "angle": angle_error.text(), "modulus": modulus_ratio.text(),
@@ -144,6 +158,7 @@ def judge(angle_error: Estimate, modulus_ratio: Estimate, previous_share: Estima
     else:
         size = "spectrum.verdict.size_open"
     extra = [(size, values | {"tolerance": f"{100 * tol:g}"})]
+    extra.append(("spectrum.verdict.cosines", {"model": W_cosine.text(), "gd": gd_W_cosine.text()}))
     if not exact:
         extra.append(("spectrum.verdict.jacobian", {}))
         if previous_share.low >= th.previous_share_note:

@@ -154,6 +154,12 @@ STRINGS: dict[str, dict[str, str]] = {
                               "ja": "大きさも正しく捉えています：大きさの比の中央値 {modulus}（±{tolerance}% 以内）。"},
     "spectrum.verdict.size_open": {"en": "Whether it gets their size right is not resolved: median size ratio {modulus}.",
                                    "ja": "大きさが正しいかどうかは判定できません：大きさの比の中央値 {modulus}。"},
+    "spectrum.verdict.cosines": {
+        "en": "Eigenvalues do not show the eigenvectors (the planes an update turns): as matrices, the update has "
+              "median cosine {model} with W, one GD step {gd}.",
+        "ja": "固有値は固有ベクトル（更新が回す平面）を示しません：行列として見ると、W とのコサインの中央値は、更新が {model}、"
+              "勾配降下法 1 ステップが {gd} です。",
+    },
     "spectrum.verdict.jacobian": {
         "en": "This run's prediction is not linear in the current state, so its “update” is the Jacobian ∂ŝ_(n+1)/∂sₙ "
               "on each context: a local linearisation, not an exact estimate of W.",

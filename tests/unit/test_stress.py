@@ -229,13 +229,16 @@ def test_spectrum_reads_gamma_of_a_hand_built_model():
         np.testing.assert_allclose(np.sort_complex(panel.truth), np.sort_complex(np.linalg.eigvals(W[0].numpy())))
         np.testing.assert_allclose(np.abs(panel.truth), 1.0, atol=1e-12)
     assert view.exact and view.previous_share.high == 0.0
+    assert view.W_cosine.value == pytest.approx(view.gd_W_cosine.value, abs=1e-12)  # Γ is a multiple of G_n
 
 
 def test_spectrum_verdict_keys():
     angle, share = Estimate(2.0, 1.0, 3.0, 256), Estimate(0.0, 0.0, 0.0, 256)
-    under = judge_spectrum(angle, Estimate(0.6, 0.59, 0.61, 256), share, True, 31)
-    assert under.key == "spectrum.verdict.angle" and under.extra[0][0] == "spectrum.verdict.under"
+    cosine = Estimate(0.9, 0.89, 0.91, 256)
+    under = judge_spectrum(angle, Estimate(0.6, 0.59, 0.61, 256), share, cosine, cosine, True, 31)
+    assert under.key == "spectrum.verdict.angle" and [k for k, _ in under.extra] == [
+        "spectrum.verdict.under", "spectrum.verdict.cosines"]
     off = judge_spectrum(Estimate(40.0, 35.0, 45.0, 256), Estimate(1.0, 0.99, 1.01, 256),
-                         Estimate(0.5, 0.4, 0.6, 256), False, 31)
+                         Estimate(0.5, 0.4, 0.6, 256), cosine, cosine, False, 31)
     assert off.key == "spectrum.verdict.no_angle" and [k for k, _ in off.extra] == [
-        "spectrum.verdict.size", "spectrum.verdict.jacobian", "spectrum.verdict.previous"]
+        "spectrum.verdict.size", "spectrum.verdict.cosines", "spectrum.verdict.jacobian", "spectrum.verdict.previous"]
