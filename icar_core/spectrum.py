@@ -21,10 +21,12 @@ from icar_core.stats import CONFIDENCE, Estimate, median_estimate
 from icar_core.stress import Shift, fit_states, sample_shifted, stress_contexts
 from icar_core.theory import fit_gd_eta, gd_sums
 
-#: How many context lengths the small multiples show (spread from 1 to T−1), and the contexts and seed of the
-#: summary over contexts at the last length.
+#: How many context lengths the small multiples show (spread from 1 to T−1), and the contexts (at most, at least:
+#: a quarter of the stress test's, whose cost model also bounds the Jacobians here) and seed of the summary over
+#: contexts at the last length.
 PANELS = 4
 SUMMARY_CONTEXTS = 256
+MIN_SUMMARY_CONTEXTS = 64
 SUMMARY_SEED = 4242
 
 
@@ -71,7 +73,7 @@ class SpectrumPanel:
 
 @dataclass(frozen=True)
 class SpectrumView:
-    """Panels for one context at :data:`PANELS` lengths, the medians over :data:`SUMMARY_CONTEXTS` contexts at the
+    """Panels for one context at :data:`PANELS` lengths, the medians over up to :data:`SUMMARY_CONTEXTS` contexts at the
     last length (angle_error, modulus_ratio, previous_share; W_cosine and gd_W_cosine: the cosine with W, as
     matrices, of the update and of one GD step — eigenvalues do not show the eigenvectors), whether the update is
     exact, and the verdict."""
@@ -110,17 +112,18 @@ def spectrum(model: ICARModel, base: ARProcess, shift: Shift, seed: int) -> Spec
     eta = fit_gd_eta(fit_states(base, shift, stress_contexts(model, base)), per_position=True).numpy()
     states, W = sample_shifted(base, shift, 1, seed)
     inputs = states[:, :-1]
-    update = model_update(model, inputs)
     G = gd_sums(inputs.double()).numpy()
     truth = np.linalg.eigvals(W[0].numpy())
     panels = []
     for n in panel_lengths(process.T):
-        gamma = update.current[0, n]
+        update = model_update(model, inputs[:, : n + 1], last_only=True)  # s_0 … s_n: the update at length n
+        gamma = update.current[0, -1]
         angle, modulus = match_eigenvalues(np.linalg.eigvals(gamma), truth)
-        share = float(np.linalg.norm(update.previous[0, n]) / max(np.linalg.norm(gamma), 1e-300))
+        share = float(np.linalg.norm(update.previous[0, -1]) / max(np.linalg.norm(gamma), 1e-300))
         panels.append(SpectrumPanel(n, np.linalg.eigvals(gamma), np.linalg.eigvals(eta[n] * G[0, n]), truth,
                                     float(angle.mean()), float(modulus.mean()), share))
-    many, W_many = sample_shifted(base, shift, SUMMARY_CONTEXTS, SUMMARY_SEED)
+    contexts = min(SUMMARY_CONTEXTS, max(MIN_SUMMARY_CONTEXTS, stress_contexts(model, base) // 4))
+    many, W_many = sample_shifted(base, shift, contexts, SUMMARY_SEED)
     inputs_many = many[:, :-1]
     last = model_update(model, inputs_many, last_only=True)
     gamma, W_np = last.current[:, -1], W_many.numpy()
