@@ -152,6 +152,8 @@ class ICARModel(nn.Module):
     exact_update: ClassVar[bool] = False
     #: Whether the tokens are augmented ``(0, s_t, s_{t-1})`` (see :meth:`token_blocks`).
     augmented_tokens: ClassVar[bool] = False
+    #: Whether weights that make this kind exactly one GD step exist in closed form (:meth:`gd_step_weights`).
+    gd_constructible: ClassVar[bool] = False
 
     def __init__(self, config: ModelConfig, d: int, T: int) -> None:
         super().__init__()
@@ -204,6 +206,11 @@ class ICARModel(nn.Module):
         matrix = self.positional_matrix()
         return matrix if matrix is not None else self.positional_embeddings()
 
+    def gd_step_weights(self, c: float) -> dict[str, torch.Tensor]:
+        """Parameters, in this model's ``state_dict`` layout, that make it exactly one GD step from ``W_0 = 0``
+        with step ``η_n = c·c_n`` (``c_n``: :meth:`step_factors`); only where :attr:`gd_constructible`."""
+        raise NotImplementedError(f"{type(self).__name__} has no closed-form one-GD-step weights")
+
     def in_context_update(self, states: torch.Tensor, last_only: bool = False) -> ModelUpdate:
         """The model's in-context update at every position, for ``states`` (batch, n, d).
 
@@ -251,6 +258,7 @@ class AugmentedLinearAttention(ICARModel):
 
     exact_update = True
     augmented_tokens = True
+    gd_constructible = True
 
     def __init__(self, config: ModelConfig, d: int, T: int) -> None:
         super().__init__(config, d, T)
@@ -283,6 +291,25 @@ class AugmentedLinearAttention(ICARModel):
         if self.config.normalisation == "mean":
             return 1.0 / torch.arange(1, n + 1, dtype=like.dtype, device=like.device)
         return torch.ones(n, dtype=like.dtype, device=like.device)
+
+    def step_factors(self, n: int) -> torch.Tensor:
+        """``c_n`` (n,) for positions 0…n−1, float64: one GD step this model implements has ``η_n = c·c_n``."""
+        return self._normaliser(n, torch.empty(0, dtype=torch.float64))
+
+    def gd_step_weights(self, c: float) -> dict[str, torch.Tensor]:
+        """Weights with ``Σ_h V_h (K_hᵀ Q_h) = c·I`` in the blocks the block structure uses (value reads
+        ``s_t``, key ``s_{t-1}``, query ``s_t``), so ``ŝ_{n+1} = c·c_n Σ_t s_t s_{t-1}ᵀ s_n`` exactly. Every head
+        gets ``Q = K = (|c|/H)^{1/3}·I`` and ``V = sign(c)·(|c|/H)^{1/3}·I``: balanced factors, so no block
+        dwarfs the others on a path from trained weights (any split with the same product is the same model)."""
+        d, H = self.d, self.config.n_heads
+        factor = (abs(c) / H) ** (1 / 3)
+        eye = torch.eye(d).expand(H, d, d)
+        blocks = {"Q": factor * eye, "K": factor * eye, "V": (1.0 if c >= 0 else -1.0) * factor * eye}
+        if self.config.structure == "block":
+            return {f"{name}_blk": block.clone() for name, block in blocks.items()}
+        out, cur, prev = slice(0, d), slice(d, 2 * d), slice(2 * d, 3 * d)
+        return {"W_Q_full": self._placed(blocks["Q"], out, cur), "W_K_full": self._placed(blocks["K"], out, prev),
+                "W_V_full": self._placed(blocks["V"], out, cur)}
 
     def forward(self, states: torch.Tensor) -> torch.Tensor:
         self._check_states(states, None)

@@ -53,6 +53,7 @@ PAGES = (
     ("training", "app_pages/training.py", "nav.training", ":material/show_chart:"),
     ("paper-reference", "app_pages/paper_reference.py", "nav.paper", ":material/menu_book:"),
     ("real-tokens", "app_pages/real_tokens.py", "nav.tokens", ":material/text_fields:"),
+    ("stress-test", "app_pages/stress_test.py", "nav.stress", ":material/science:"),
     ("tour", "app_pages/tour.py", "nav.tour", ":material/slideshow:"),
     ("sweeps", "app_pages/sweeps.py", "nav.sweeps", ":material/grid_on:"),
 )

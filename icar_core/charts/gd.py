@@ -33,28 +33,30 @@ def error_curve_frame(curve: pd.DataFrame, labels: Mapping[str, str]) -> pd.Data
 
 def error_curve_chart(frame: pd.DataFrame, title: str | list[str], *, x_title: str, y_title: str,
                       colors: Mapping[str, str], current_n: int | None = None, current_label: str = "",
-                      width: int = 300, height: int = 260) -> alt.VConcatChart:
+                      width: int = 300, height: int = 260, log_y: bool = False) -> alt.VConcatChart:
     """Mean squared error against context length, one line per series with its 95% band (``colors``: label ->
     colour, in legend order: the colour scale's explicit domain); a dashed grey rule marks ``current_n``.
 
     The x axis ends exactly at the largest n (no rounding up) with its last label kept inside the plot, and the
-    legend lists one series per line, so neither is cut in a half-width column."""
+    legend lists one series per line, so neither is cut in a half-width column. ``log_y``: a logarithmic error axis
+    (every value must then be positive)."""
     order = list(colors)
     last = float(frame["n"].max()) if len(frame) else 1.0
+    # One colour encoding for both layers: Vega-Lite merges their legends, and a layer with ``legend=None``
+    # drawn first would remove the merged one.
+    color = alt.Color("series:N", title=None, sort=order,
+                      scale=alt.Scale(domain=order, range=[colors[k] for k in order]),
+                      legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=LABEL_LIMIT,
+                                        symbolOpacity=1))
     lines = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=20)).encode(
         x=alt.X("n:Q", title=x_title, scale=alt.Scale(domain=[0, last], nice=False),
                 axis=alt.Axis(labelFlush=True, tickMinStep=1)),
-        y=alt.Y("error:Q", title=y_title),
-        color=alt.Color("series:N", title=None, sort=order,
-                        scale=alt.Scale(domain=order, range=[colors[k] for k in order]),
-                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=LABEL_LIMIT)),
+        y=alt.Y("error:Q", title=y_title, scale=alt.Scale(type="log") if log_y else alt.Undefined),
+        color=color,
         tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("n:Q", title=x_title),
                  alt.Tooltip("error:Q", title=y_title, format=".4g")],
     )
-    bands = alt.Chart(frame).mark_area(opacity=0.2).encode(
-        x="n:Q", y="low:Q", y2="high:Q",
-        color=alt.Color("series:N", sort=order, scale=alt.Scale(domain=order, range=[colors[k] for k in order]),
-                        legend=None))
+    bands = alt.Chart(frame).mark_area(opacity=0.2).encode(x="n:Q", y="low:Q", y2="high:Q", color=color)
     layers = [bands, lines]
     if current_n is not None:
         layers.append(alt.Chart(pd.DataFrame({"n": [current_n], "label": [current_label]})).mark_rule(

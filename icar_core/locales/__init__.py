@@ -11,13 +11,14 @@ from icar_core.locales import (
     orthogonality,
     paper,
     positions,
+    stress,
     sweeps,
     tokens,
     tour,
     training,
 )
 
-_MODULES = (common, home, findings, gd, heads, orthogonality, positions, training, paper, tokens, tour, sweeps)
+_MODULES = (common, home, findings, gd, heads, orthogonality, positions, training, paper, tokens, stress, tour, sweeps)
 
 
 def _merge() -> dict[str, dict[str, str]]:

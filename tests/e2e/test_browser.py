@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 import pytest
 from browser import (
+    CHART,
     CJK,
     DIALOG,
     EXCEPTION,
@@ -103,7 +104,7 @@ def nearest_run_button(page: Page, translate):
 # ---------------------------------------------------------------- tests
 
 PAGE_IDS = ["home", "model-vs-gd", "heads", "orthogonality", "positional-encodings", "training", "paper-reference",
-            "real-tokens", "tour", "sweeps"]
+            "real-tokens", "stress-test", "tour", "sweeps"]
 
 
 def test_page_list_is_the_one_tested(ui_text):
@@ -134,6 +135,29 @@ def test_page_through_sidebar(page, ui_text, url):
         assert_page_ok(page, f"{url} (nearest run)")
     assert charts_drawn(page), f"{url}: charts not drawn"
     full_screenshot(page, SCREENSHOTS / f"en-{url}.png")
+
+
+def test_stress_test_shift_redraws_the_charts(page, ui_text):
+    """On the Stress-test page (the default augmented run), choosing Haar W and running the test redraws the
+    curves, the ratio, the spectrum and the interpolation, and the verdict turns to "breaks"."""
+    _, translate = ui_text
+    go_to(page, translate("nav.stress", "en"), "stress-test")
+    if "augmented-commuting" not in sidebar_run(page):  # an earlier page may have moved to its nearest run
+        pick_run(page, "augmented-commuting")
+        page.wait_for_function("() => document.querySelectorAll('[data-testid=stMain] svg.marks').length >= 4")
+    main = page.locator(MAIN)
+    assert main.locator(CHART).count() == 4 and charts_drawn(page)
+    before = signature(page)
+    main.locator('[data-testid="stRadio"] label').filter(has_text=translate("stress.family.orthogonal", "en")).click()
+    arm(page)
+    main.locator("button").filter(has_text=translate("stress.apply", "en")).click()
+    wait_rerun(page, charts=True, changed_from=before, timeout=120)
+    assert_page_ok(page, "stress-test after the Haar shift")
+    assert main.locator(CHART).count() == 4 and charts_drawn(page)
+    assert translate("stress.note.no_mu", "en") in main_text(page)
+    breaks = translate("stress.verdict.breaks", "en", worse="\0", tolerance="", contexts="").split("\0")[0]
+    assert breaks in main_text(page)
+    full_screenshot(page, SCREENSHOTS / "en-stress-test-haar.png")
 
 
 def test_tour_next_until_last_then_back(page, ui_text):

@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from icar_core.stats import Estimate, mean_estimate, median_estimate, quantile_estimate, ratio_estimate
+from icar_core.stats import (
+    Estimate,
+    column_estimates,
+    mean_estimate,
+    median_estimate,
+    quantile_estimate,
+    ratio_estimate,
+)
 
 
 def _direct_bootstrap(statistic, *arrays, resamples=4000, seed=3):
@@ -61,3 +68,21 @@ def test_bad_input_is_refused_with_a_sentence():
         mean_estimate(np.array([1.0, np.nan]))
     with pytest.raises(ValueError, match="at least one"):
         median_estimate(np.array([]))
+
+
+@pytest.mark.parametrize("n", [40, 1024, 3000])  # fewer contexts than blocks, as many, more (with a remainder)
+def test_column_estimates_are_the_one_column_estimates_at_once(n):
+    rng = np.random.default_rng(n)
+    num, den = rng.exponential(size=(n, 3)), rng.exponential(size=(n, 3)) + 0.1
+    for together, column in ((column_estimates(num, resamples=300), lambda j: mean_estimate(num[:, j], resamples=300)),
+                             (column_estimates(num, den, resamples=300),
+                              lambda j: ratio_estimate(num[:, j], den[:, j], resamples=300))):
+        for j, estimate in enumerate(together):
+            alone = column(j)
+            assert estimate.n == alone.n == n
+            np.testing.assert_allclose([estimate.value, estimate.low, estimate.high],
+                                       [alone.value, alone.low, alone.high], rtol=1e-12)
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        column_estimates(np.full((4, 2), np.nan))
+    with pytest.raises(ValueError, match="positive means"):
+        column_estimates(num, -den)
