@@ -26,6 +26,7 @@ from icar_core.checkpoints import (
     checkpoint_paths,
     list_checkpoints,
     load_checkpoint,
+    user_run_dir,
 )
 from icar_core.errors import NotApplicableError
 from icar_core.findings import Verdict, run_for
@@ -51,6 +52,7 @@ PAGES = (
     ("orthogonality", "app_pages/orthogonality.py", "nav.orthogonality", ":material/call_split:"),
     ("positional-encodings", "app_pages/positional_encodings.py", "nav.positions", ":material/timeline:"),
     ("training", "app_pages/training.py", "nav.training", ":material/show_chart:"),
+    ("lab", "app_pages/lab.py", "nav.lab", ":material/science:"),
     ("paper-reference", "app_pages/paper_reference.py", "nav.paper", ":material/menu_book:"),
     ("tour", "app_pages/tour.py", "nav.tour", ":material/slideshow:"),
 )
@@ -110,8 +112,10 @@ def _listing(folder: str, signature: tuple) -> CheckpointListing:
 
 
 def disk_runs() -> CheckpointListing:
-    """The runs in ``checkpoints/`` and the files there that failed to load (with reasons)."""
-    return _listing(str(CHECKPOINT_DIR), _folder_signature(CHECKPOINT_DIR))
+    """The shipped runs in ``checkpoints/`` and the Lab's in the user-runs folder
+    (:func:`~icar_core.checkpoints.user_run_dir`), and the files there that failed to load (with reasons)."""
+    listings = [_listing(str(folder), _folder_signature(folder)) for folder in (CHECKPOINT_DIR, user_run_dir())]
+    return CheckpointListing([run for x in listings for run in x.runs], [bad for x in listings for bad in x.failed])
 
 
 def _uploaded() -> dict[str, Checkpoint]:

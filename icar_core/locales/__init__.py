@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from icar_core.locales import common, findings, gd, heads, home, orthogonality, paper, positions, tour, training
+from icar_core.locales import common, findings, gd, heads, home, lab, orthogonality, paper, positions, tour, training
 
-_MODULES = (common, home, findings, gd, heads, orthogonality, positions, training, paper, tour)
+_MODULES = (common, home, findings, gd, heads, orthogonality, positions, training, lab, paper, tour)
 
 
 def _merge() -> dict[str, dict[str, str]]:
