@@ -68,9 +68,8 @@ def show(job: lab.LabJob) -> None:
                     session_jobs[session_jobs.index(job)] = lab.resume_job(job)
                     st.rerun(scope="app")
             ckpt = next((c for c in ui.all_runs() if c.path == run.finished), None) if run.finished else None
-            if ckpt is not None and st.button(t("lab.open"), key=f"lab-open-{run.name}",
-                                              icon=":material/arrow_forward:"):
-                st.session_state["run_id"] = ui.run_id(ckpt)
+            if ckpt is not None and st.button(t("lab.open"), key=f"lab-open-{run.name}", icon=":material/launch:",
+                                              on_click=st.session_state.update, kwargs={"run_id": ui.run_id(ckpt)}):
                 st.switch_page(lab.open_page_of(ckpt))
     if run.state in lab.ENDED and (run.name, run.state) not in announced:  # the picker lists it from the next run
         announced.add((run.name, run.state))
