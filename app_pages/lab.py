@@ -44,21 +44,7 @@ def show(job: lab.LabJob) -> None:
         if run.message:
             st.error(ui.plain(run.message))
         left, right = st.columns([3, 1])
-        if not run.losses.empty:
-            curves = {"eval_loss": t("training.curve.eval_loss"), "gd_loss": t("training.curve.gd_loss")}
-            chart = loss_chart(run.losses.assign(curve=run.losses["curve"].map(curves)), t("lab.loss_title"),
-                               x_title=t("training.loss_x"), y_title=t("training.loss_y"),
-                               run_title=t("training.run_legend"), curve_title=t("training.curve_legend"),
-                               curve_order=list(curves.values()), width=520, height=240)
-            with left:
-                ui.show_chart(chart, f"lab-{run.name}")
-        with right:
-            if run.headline is not None:
-                h = run.headline
-                st.metric(t(f"training.short.{h['metric']}"), fmt(h["value"]),
-                          t("lab.headline_delta", low=fmt(h["low"]), high=fmt(h["high"]), step=h["step"]),
-                          delta_color="off", delta_arrow="off",
-                          help=t(f"training.metric.{h['metric']}", contexts=MEASURE_CONTEXTS))
+        with right:  # first: the buttons must be there whatever the chart costs to draw
             if run.state == "running":
                 st.button(t("lab.stop"), key=f"lab-stop-{run.name}", icon=":material/stop:",
                           on_click=lab.stop_job, args=(job,))
@@ -71,6 +57,20 @@ def show(job: lab.LabJob) -> None:
             if ckpt is not None and st.button(t("lab.open"), key=f"lab-open-{run.name}", icon=":material/launch:",
                                               on_click=st.session_state.update, kwargs={"run_id": ui.run_id(ckpt)}):
                 st.switch_page(lab.open_page_of(ckpt))
+            if run.headline is not None:
+                h = run.headline
+                st.metric(t(f"training.short.{h['metric']}"), fmt(h["value"]),
+                          t("lab.headline_delta", low=fmt(h["low"]), high=fmt(h["high"]), step=h["step"]),
+                          delta_color="off", delta_arrow="off",
+                          help=t(f"training.metric.{h['metric']}", contexts=MEASURE_CONTEXTS))
+        if not run.losses.empty:
+            curves = {"eval_loss": t("training.curve.eval_loss"), "gd_loss": t("training.curve.gd_loss")}
+            chart = loss_chart(run.losses.assign(curve=run.losses["curve"].map(curves)), t("lab.loss_title"),
+                               x_title=t("training.loss_x"), y_title=t("training.loss_y"),
+                               run_title=t("training.run_legend"), curve_title=t("training.curve_legend"),
+                               curve_order=list(curves.values()), width=520, height=240)
+            with left:  # downloads once it has ended: a live chart changes every second
+                ui.show_chart(chart, f"lab-{run.name}", downloads=run.state in lab.ENDED)
     if run.state in lab.ENDED and (run.name, run.state) not in announced:  # the picker lists it from the next run
         announced.add((run.name, run.state))
         st.rerun(scope="app")

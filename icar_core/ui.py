@@ -271,13 +271,15 @@ _png = functools.lru_cache(maxsize=64)(to_png)
 _svg = functools.lru_cache(maxsize=64)(to_svg)
 
 
-def show_chart(chart: alt.TopLevelMixin, name: str) -> None:
-    """Draw ``chart`` with PNG and SVG download buttons (converted only when clicked)."""
+def show_chart(chart: alt.TopLevelMixin, name: str, downloads: bool = True) -> None:
+    """Draw ``chart`` with PNG and SVG download buttons (converted only when clicked; none without ``downloads``)."""
     if not isinstance(chart, (alt.VConcatChart, alt.HConcatChart, alt.ConcatChart)):
         # Streamlit's chart theme ignores the height of a single view or layer but keeps the sizes
         # of the panels of a concatenation.
         chart = alt.vconcat(chart)
     st.altair_chart(chart, width="content")
+    if not downloads:
+        return
     with st.container(horizontal=True):  # side by side at their natural width, even in narrow columns
         st.download_button("PNG", data=lambda: _png(chart.to_json(validate=False)), file_name=f"{name}.png",
                            mime="image/png", key=f"png-{name}", on_click="ignore", icon=":material/download:",

@@ -30,7 +30,7 @@ HEADLINE_ORDER = ("prediction_cosine", "circuit_error", "orthogonality", "pe_r2"
 LAB_KINDS = ("augmented", "multihead", "pe_only")
 ACTIVE = ("starting", "running")
 ENDED = ("complete", "stopped", "failed")
-REFRESH_S = 0.5  # the page redraws a running job this often (the child publishes every PROGRESS_EVERY_S)
+REFRESH_S = 1.0  # the page redraws a running job this often (the child publishes every PROGRESS_EVERY_S)
 
 
 @dataclass(frozen=True)
