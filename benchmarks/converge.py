@@ -48,7 +48,9 @@ def measure(preset: str, folder: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--preset", action="append", choices=sorted(PRESETS), help="default: the four measured")
+    parser.add_argument("--threads", type=int, default=torch.get_num_threads(), help="torch threads (default: torch's)")
     args = parser.parse_args()
+    torch.set_num_threads(args.threads)
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         rows = [measure(name, Path(tmp)) for name in (args.preset or MEASURED)]

@@ -30,10 +30,11 @@ from browser import (
 
 from icar_core.checkpoints import USER_RUN_ENV, load_checkpoint
 from icar_core.i18n import translate
+from icar_core.jobs import read_progress
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(browser_missing() is not None, reason=str(browser_missing()))]
 
-TINY = {"lab.knob.d": "3", "lab.knob.T": "8", "lab.knob.steps": "300"}
+TINY = {"lab.knob.d": "3", "lab.knob.T": "8", "lab.knob.steps": "1000"}  # seconds of training, or its plateau
 WAIT_MS = 240_000  # a run's child imports torch and trains a few hundred steps; slow on a loaded machine
 
 
@@ -63,6 +64,10 @@ def open_lab(page, server: StreamlitServer) -> None:
     wait_rerun(page, path="lab")
 
 
+def job_states(folder: Path) -> list[str]:
+    return [progress.state for job in (folder / "jobs").iterdir() if (progress := read_progress(job)) is not None]
+
+
 def finished_runs(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.pt"))
 
@@ -88,9 +93,9 @@ def test_lab_trains_live_opens_on_model_vs_gd_and_a_killed_server_loses_no_run(t
                     break
                 page.wait_for_timeout(100)
             assert signature(page) != drawn, "the live chart was not redrawn"
-            page.get_by_text(en("lab.state.complete")).first.wait_for()
-            (finished,) = finished_runs(runs)
             open_button = page.locator(MAIN).get_by_role("button", name=en("lab.open"))
+            open_button.wait_for()  # offered once the run is finished and listed
+            (finished,) = finished_runs(runs)
             arm(page)
             open_button.click()
             wait_rerun(page, path="model-vs-gd")
@@ -103,8 +108,11 @@ def test_lab_trains_live_opens_on_model_vs_gd_and_a_killed_server_loses_no_run(t
             page.locator(NAV_LINK).filter(has_text=en("nav.lab")).click()
             wait_rerun(page, path="lab")
             start_tiny_run(page)
-            page.wait_for_selector(DRAWN)
             browser.close()
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while sorted(states := job_states(runs)) != ["complete", "running"] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert sorted(states) == ["complete", "running"], states  # the kill comes while the second one trains
         os.killpg(first.process.pid, signal.SIGKILL)
         first.process.wait()
     finally:
