@@ -82,3 +82,13 @@ def test_lab_knobs_follow_the_model_kind():
     assert "structure" in augmented and not {"heads", "n_heads"} & augmented
     config = lab.lab_config("multihead-diagonal-commuting", values | {"d": 6, "n_heads": 3})
     assert config.process.d == 6 and config.model.n_heads == 3 and config.plateau_patience > 0
+
+
+def test_two_jobs_at_once_both_finish():
+    # what two viewers pressing Train at once start: two children, each with its own folder and file
+    folders = [jobs.create_job(_tiny(seed=seed)) for seed in (1, 2)]
+    children = [jobs.start(folder) for folder in folders]
+    assert [child.wait(timeout=300) for child in children] == [0, 0]
+    for folder in folders:
+        assert jobs.read_progress(folder).state == "complete"
+        assert load_checkpoint(jobs.finished_path(folder.name)).complete
