@@ -62,7 +62,8 @@ def main() -> None:
           f"{'ratio':>7s}")
     for r in rows:
         print(f"{r['preset']:30s} {r['steps']:6d} {r['stop_reason']:>8s} {r['wall_s']:7.1f} {r['cpu_s']:6.1f} "
-              f"{r['final_loss']:11.4e} {r['shipped_loss']:11.4e} {r['ratio']:7.4f}{'' if r['within_target'] else '  (misses target)'}")
+              f"{r['final_loss']:11.4e} {r['shipped_loss']:11.4e} {r['ratio']:7.4f}"
+              f"{'' if r['within_target'] else '  (misses target)'}")
     report = {"machine": platform.processor() or platform.machine(), "torch": torch.__version__,
               "threads": torch.get_num_threads(), "load_average_before": load, "load_average_after": after,
               "target_ratio": TARGET_RATIO, "target_wall_s": TARGET_WALL_S, "presets": rows}
