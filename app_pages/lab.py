@@ -54,9 +54,8 @@ def show(job: lab.LabJob) -> None:
                     session_jobs[session_jobs.index(job)] = lab.resume_job(job)
                     st.rerun(scope="app")
             ckpt = next((c for c in ui.all_runs() if c.path == run.finished), None) if run.finished else None
-            if ckpt is not None and st.button(t("lab.open"), key=f"lab-open-{run.name}", icon=":material/launch:",
-                                              on_click=st.session_state.update, kwargs={"run_id": ui.run_id(ckpt)}):
-                st.switch_page(lab.open_page_of(ckpt))
+            if ckpt is not None and st.button(t("lab.open"), key=f"lab-open-{run.name}", icon=":material/launch:"):
+                ui.open_run(ckpt, lab.open_page_of(ckpt))
             if run.headline is not None:
                 h = run.headline
                 st.metric(t(f"training.short.{h['metric']}"), fmt(h["value"]),
@@ -71,7 +70,7 @@ def show(job: lab.LabJob) -> None:
                                curve_order=list(curves.values()), width=520, height=240)
             with left:  # downloads once it has ended: a live chart changes every second
                 ui.show_chart(chart, f"lab-{run.name}", downloads=run.state in lab.ENDED)
-    if run.state in lab.ENDED and (run.name, run.state) not in announced:  # the picker lists it from the next run
+    if run.settled and (run.name, run.state) not in announced:  # the picker lists it from the next run
         announced.add((run.name, run.state))
         st.rerun(scope="app")
 
@@ -82,6 +81,6 @@ def show_jobs() -> None:
 
 
 announced: set[str] = st.session_state.setdefault("lab_announced", set())
-active = any(lab.live_run(job).state in lab.ACTIVE for job in session_jobs)
+active = not all(lab.live_run(job).settled for job in session_jobs)
 st.fragment(show_jobs, run_every=lab.REFRESH_S if active else None)()
 ui.how_to_read(t("lab.how", **lab.rule_values()))

@@ -163,6 +163,13 @@ def current_run() -> Checkpoint | None:
     return runs.get(st.session_state.get("run_id")) or next(iter(runs.values()), None)
 
 
+def open_run(ckpt: Checkpoint, page: str) -> None:
+    """Choose ``ckpt`` in the run picker and go to ``page``. The choice waits in the session until the picker is
+    drawn: a picker value set from inside a fragment (the Lab's live view) would be lost."""
+    st.session_state["pending_run_id"] = run_id(ckpt)
+    st.switch_page(page)
+
+
 def setup_sidebar() -> None:
     """Language switch, run picker, failed files and the upload box, in the sidebar."""
     with st.sidebar:
@@ -175,6 +182,9 @@ def setup_sidebar() -> None:
                 st.warning(t("sidebar.no_runs"))
             else:
                 ids = [run_id(c) for c in runs]
+                pending = st.session_state.pop("pending_run_id", None)  # open_run's choice, before the widget exists
+                if pending in ids:
+                    st.session_state["run_id"] = pending
                 if st.session_state.get("run_id") not in ids:
                     default = next((run_id(c) for c in runs if c.name == DEFAULT_RUN), ids[0])
                     st.session_state["run_id"] = default

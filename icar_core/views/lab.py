@@ -129,7 +129,8 @@ def stop_job(job: LabJob) -> None:
 class LiveRun:
     """What the page shows of a job: state (``jobs.STATES``), progress in [0, 1], the losses in long form
     (``step, loss, run, curve`` with curve ``eval_loss`` or ``gd_loss``), the headline measure (``metric``,
-    its latest ``value, low, high`` and the ``step`` it was measured at; None before the first measure)."""
+    its latest ``value, low, high`` and the ``step`` it was measured at; None before the first measure); ``settled``:
+    it has ended and its process has exited (until then the page keeps refreshing)."""
 
     name: str
     state: str
@@ -142,6 +143,7 @@ class LiveRun:
     stop_reason: str
     resumable: bool
     finished: Path | None
+    settled: bool
 
 
 def _alive(job: LabJob) -> bool:
@@ -153,10 +155,11 @@ def live_run(job: LabJob) -> LiveRun:
     progress = jobs.read_progress(job.folder)
     if progress is None:
         progress = jobs.Progress(name=job.folder.name, state="starting", step=0, steps=1)
-    state = progress.state
-    if state in ("starting", "running") and not _alive(job):
+    state, alive = progress.state, _alive(job)
+    if state in ACTIVE and not alive:
         state = "stopped"
-    resumable = state == "stopped" and (job.folder / jobs.RUN_FILE).exists() and not _alive(job)
+    settled = state in ENDED and not alive
+    resumable = settled and state == "stopped" and (job.folder / jobs.RUN_FILE).exists()
     rows = progress.rows
     frames = [pd.DataFrame({"step": rows["step"], "loss": rows[c], "run": progress.name, "curve": c})
               for c in ("eval_loss", "gd_loss") if c in rows]
@@ -165,7 +168,8 @@ def live_run(job: LabJob) -> LiveRun:
     return LiveRun(name=progress.name, state=state, step=progress.step, steps=progress.steps,
                    fraction=min(progress.step / progress.steps, 1.0) if state != "complete" else 1.0, losses=losses,
                    headline=_headline(progress.measures), message=progress.message, stop_reason=progress.stop_reason,
-                   resumable=resumable, finished=finished if state == "complete" and finished.exists() else None)
+                   resumable=resumable, finished=finished if state == "complete" and finished.exists() else None,
+                   settled=settled)
 
 
 def _headline(measures: pd.DataFrame) -> dict | None:

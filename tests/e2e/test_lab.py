@@ -1,5 +1,6 @@
-"""The Lab in a real browser: a tiny run trains while its chart redraws, opens on Model vs GD, and a run still
-training when the server is killed finishes on its own and is listed by the next server.
+"""The Lab in a real browser: a tiny run trains while its chart redraws, opens on Model vs GD; Stop leaves a
+resumable partial file; a run still training when the server is killed finishes on its own and is listed by the
+next server.
 
 The server keeps Lab runs in a temporary ICAR_USER_RUN_DIR; the checkout's user_runs/ is never touched.
 """
@@ -42,10 +43,12 @@ def en(key: str, **values) -> str:
     return translate(key, "en", **values)
 
 
-def start_tiny_run(page) -> None:
+def start_tiny_run(page, steps: str | None = None) -> None:
     """On the Lab page: the tiny knobs (each committed with Enter, which reruns), then Train."""
-    for key, value in TINY.items():
+    for key, value in (TINY | ({"lab.knob.steps": steps} if steps else {})).items():
         box = page.get_by_label(en(key), exact=True)
+        if box.input_value() == value:  # kept from the last run on this page: no change, no rerun
+            continue
         arm(page)
         box.fill(value)
         box.press("Enter")
@@ -103,16 +106,27 @@ def test_lab_trains_live_opens_on_model_vs_gd_and_a_killed_server_loses_no_run(t
             assert page.locator(EXCEPTION).count() == 0
             assert finished.stem in sidebar_run(page)  # the picker lists the run and has it chosen
 
-            # a second run, still training when the server dies
+            # a run stopped while training: a resumable partial file
             arm(page)
             page.locator(NAV_LINK).filter(has_text=en("nav.lab")).click()
             wait_rerun(page, path="lab")
+            start_tiny_run(page, steps="20000")
+            stop_button = page.locator(MAIN).get_by_role("button", name=en("lab.stop"))
+            stop_button.wait_for()
+            arm(page)
+            stop_button.click()
+            page.locator(MAIN).get_by_role("button", name=en("lab.resume")).wait_for()
+            (stopped,) = [job for job in (runs / "jobs").iterdir() if read_progress(job).state == "stopped"]
+            partial = load_checkpoint(stopped / "run.pt")
+            assert not partial.complete and partial.train_state["step"] > 0
+
+            # a third run, still training when the server dies
             start_tiny_run(page)
             browser.close()
         deadline = time.monotonic() + WAIT_MS / 1000
-        while sorted(states := job_states(runs)) != ["complete", "running"] and time.monotonic() < deadline:
+        while sorted(states := job_states(runs)) != ["complete", "running", "stopped"] and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert sorted(states) == ["complete", "running"], states  # the kill comes while the second one trains
+        assert sorted(states) == ["complete", "running", "stopped"], states  # the kill comes while one trains
         os.killpg(first.process.pid, signal.SIGKILL)
         first.process.wait()
     finally:
