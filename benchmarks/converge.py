@@ -6,7 +6,11 @@ one-thread run (``--threads 1``).
 Prints a table (preset, steps run, why it stopped, wall s, final loss, shipped loss, ratio) and writes
 ``benchmarks/results/converge.json``. Wall time is the whole ``train`` call (set-up, evaluation, saves).
 
-    python benchmarks/converge.py [--preset NAME ...]
+    python benchmarks/converge.py [--preset NAME ...] [--threads N]
+    python benchmarks/converge.py --replay   # no training: where the rule stops on each shipped history
+
+The replay is exact up to round-off: the rule does not change a run before it stops it (the data, the seed and
+the learning-rate schedule do not depend on it), so a run with the rule follows its shipped history to there.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from icar_core.checkpoints import load_checkpoint  # noqa: E402
+from icar_core.config import Plateau  # noqa: E402
 from icar_core.train import CHECKPOINT_DIR, PRESETS, train  # noqa: E402
 
 TARGET_RATIO = 1.02
@@ -33,6 +38,20 @@ TARGET_WALL_S = 15.0
 MEASURED = ("augmented-commuting", "augmented-orthogonal", "multihead-diagonal-commuting",
             "multihead-diagonal-rotation")
 RESULTS = ROOT / "benchmarks" / "results" / "converge.json"
+REPLAY = ROOT / "benchmarks" / "results" / "converge_replay.json"
+
+
+def replay(preset: str) -> dict:
+    """Where the preset's plateau rule stops on its shipped history (None: it does not; the run goes to its cap)."""
+    config, history = PRESETS[preset], load_checkpoint(CHECKPOINT_DIR / f"{preset}.pt").history
+    rule = Plateau(config.plateau_patience, config.plateau_tol)
+    stop = next((i for i, loss in enumerate(history["eval_loss"]) if rule.update(loss)), None)
+    final = float(history["eval_loss"].iloc[-1])
+    row = {"preset": preset, "cap": config.steps, "shipped_steps": int(history["step"].iloc[-1]), "shipped_loss": final}
+    if stop is not None:
+        row |= {"stop_step": int(history["step"][stop]), "loss_at_stop": float(history["eval_loss"][stop]),
+                "ratio": float(history["eval_loss"][stop]) / final}
+    return row
 
 
 def measure(preset: str, folder: Path) -> dict:
@@ -51,8 +70,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--preset", action="append", choices=sorted(PRESETS), help="default: the four measured")
     parser.add_argument("--threads", type=int, default=torch.get_num_threads(), help="torch threads (default: torch's)")
+    parser.add_argument("--replay", action="store_true", help="replay the rule on the shipped histories instead")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    if args.replay:
+        rows = [replay(name) for name in (args.preset or PRESETS)]
+        for r in rows:
+            stop = (f"stops at {r['stop_step']:5d}: {r['loss_at_stop']:.4e} ({r['ratio']:.4f} x shipped)"
+                    if "stop_step" in r else "no plateau: runs to its cap or stop_loss")
+            print(f"{r['preset']:30s} cap {r['cap']:6d}  shipped {r['shipped_steps']:5d} steps "
+                  f"{r['shipped_loss']:.4e}  {stop}")
+        REPLAY.write_text(json.dumps(rows, indent=2))
+        print(f"wrote {REPLAY.relative_to(ROOT)}")
+        return
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         rows = [measure(name, Path(tmp)) for name in (args.preset or MEASURED)]
