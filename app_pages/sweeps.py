@@ -46,7 +46,7 @@ def pick(chart_key: str) -> None:
     if not points:
         return
     try:
-        ui.open_run(open_run(view, points[0]["run"]))
+        ui.adopt_run(open_run(view, points[0]["run"]))
     except CheckpointError as exc:
         st.session_state["sweeps-message"] = t("sweeps.cannot_open", reason=ui.plain(exc))
     else:

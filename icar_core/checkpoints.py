@@ -36,6 +36,9 @@ from icar_core.config import (
 from icar_core.models import ICARModel, build_model, parameter_count
 from icar_core.validation import QUOTE_CHARS, clip, is_finite_number, quote
 
+#: The folder of the runs trained in the Lab (git-ignored), listed beside the shipped ones; the environment
+#: variable points it elsewhere (tests, a shared disk).
+USER_RUN_ENV = "ICAR_USER_RUN_DIR"
 FORMAT = "icar-checkpoint"
 VERSION = 1
 TOP_LEVEL_KEYS = {"format", "version", "config", "model_state", "history", "snapshots", "train_state"}
@@ -77,6 +80,7 @@ FORBIDDEN_OPCODES = {"INST", "OBJ", "NEWOBJ", "NEWOBJ_EX", "STACK_GLOBAL", "EXT1
 WEIGHT_DTYPES = (torch.float32, torch.float64)
 TRAIN_STATE_TYPES = {
     "step": int, "complete": bool, "seconds": float, "optimizer": dict, "device": str,
+    "stop_reason": str,  # why a complete run ended (icar_core.train.STOP_REASONS)
     # written by icar_core.paper_reference
     "objective": str, "state_scale": float, "paper_objective": float,
     "paper_A": torch.Tensor, "paper_B": torch.Tensor, "paper_P": torch.Tensor,
@@ -544,6 +548,10 @@ def _check_history(history: object, label: str) -> pd.DataFrame:
     if not frame["step"].is_monotonic_increasing or frame["step"].duplicated().any():
         raise CheckpointError(f"{label}: history steps must increase")
     return frame
+
+
+def user_run_dir() -> Path:
+    return Path(os.environ.get(USER_RUN_ENV) or Path(__file__).resolve().parent.parent / "user_runs")
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, fields
 
 import torch
@@ -22,6 +23,11 @@ MAX_PARAMETERS = 5_000_000
 # Training allocates about this many numbers per step (attention patterns and token second moments
 # of every context in a batch, see workload_elements): 50 M float32 is ~0.2 GB, ~1 GB with autograd.
 MAX_TRAINING_ELEMENTS = 50_000_000
+# The plateau rule (TrainConfig.plateau_patience / plateau_tol): evaluations to wait, and the relative
+# improvement of the best held-out loss that counts as progress. Presets use these; 0 patience = off.
+PLATEAU_PATIENCE = 6
+PLATEAU_TOL = 0.01
+MAX_PLATEAU_TOL = 0.5
 
 
 def data_seed(seed: int, step: int) -> int:
@@ -40,7 +46,10 @@ class TrainConfig:
     minibatches of ``batch_size`` reshuffled every epoch (the authors' Figure 5 and 7 data: 2^14
     sequences, batch 1024); 0 = fresh samples every step; stop_loss: stop once the training loss
     falls below it (0 = run all ``steps``);
-    lr_decay: ``none`` or ``cosine`` (to ``lr/100`` at the last step).
+    lr_decay: ``none`` or ``cosine`` (to ``lr/100`` at step ``steps``);
+    plateau_patience, plateau_tol: stop once ``plateau_patience`` held-out evaluations in a row have not
+    lowered the best held-out loss by more than the fraction ``plateau_tol`` (:class:`Plateau`;
+    0 = off, as for runs saved before the rule existed); ``steps`` stays the hard cap.
     """
 
     name: str
@@ -54,6 +63,8 @@ class TrainConfig:
     fixed_batch: bool = False
     train_set_size: int = 0
     stop_loss: float = 0.0
+    plateau_patience: int = 0
+    plateau_tol: float = 0.0
     eval_size: int = 512
     seed: int = 0
     log_every: int = 25
@@ -75,6 +86,8 @@ class TrainConfig:
         if self.train_set_size and self.fixed_batch:
             raise ValueError("give either fixed_batch or train_set_size, not both")
         check_number("stop_loss", self.stop_loss, 0.0, strict=False)
+        check_int("plateau_patience", self.plateau_patience, 0, MAX_STEPS)
+        check_number("plateau_tol", self.plateau_tol, 0.0, strict=False, high=MAX_PLATEAU_TOL)
         check_int("eval_size", self.eval_size, 1, MAX_BATCH_SIZE)
         check_int("seed", self.seed, 0, MAX_SEED)
         check_int("log_every", self.log_every, 1, MAX_STEPS)
@@ -123,6 +136,28 @@ class TrainConfig:
             _check_keys(f"config.{key}", sub, sub_class, required=set())
             values[key] = sub_class(**sub)
         return cls(**values)
+
+
+class Plateau:
+    """The stop-at-convergence rule, fed one held-out loss per evaluation.
+
+    An evaluation *improves* when its loss is below ``best · (1 − tol)``; :meth:`update` returns True
+    once ``patience`` evaluations in a row have not improved (never when ``patience`` is 0). Its state
+    is a function of the losses seen, so a resumed run replays its history and stops where an
+    uninterrupted one would.
+    """
+
+    def __init__(self, patience: int, tol: float) -> None:
+        self.patience, self.tol = patience, tol
+        self.best = math.inf
+        self.waited = 0
+
+    def update(self, loss: float) -> bool:
+        if loss < self.best * (1 - self.tol):
+            self.best, self.waited = loss, 0
+        else:
+            self.waited += 1
+        return self.patience > 0 and self.waited >= self.patience
 
 
 #: Contexts the analyses pass through a model at once (icar_core.analysis.loss_sample): what bounds their memory

@@ -15,6 +15,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -32,7 +33,15 @@ from icar_core.checkpoints import (
     load_checkpoint,
     save_checkpoint,
 )
-from icar_core.config import MAX_TRAINING_ELEMENTS, TrainConfig, check_trainable, data_seed
+from icar_core.config import (
+    MAX_TRAINING_ELEMENTS,
+    PLATEAU_PATIENCE,
+    PLATEAU_TOL,
+    Plateau,
+    TrainConfig,
+    check_trainable,
+    data_seed,
+)
 from icar_core.data import ARProcess
 from icar_core.models import ModelConfig, build_model, prediction_loss
 from icar_core.theory import gd_reference_loss
@@ -52,6 +61,17 @@ AUTHORS_AUGMENTED_STEPS = 640
 AUTHORS_MULTIHEAD_BATCH = 256
 AUTHORS_MULTIHEAD_STEPS = 448
 AUTHORS_MULTIHEAD_HEADS = 8
+PE_STOP_LOSS = 1e-3  # the authors' PE-only stop rule: the training loss below it
+# Every preset but PE-only (which keeps the authors' stop_loss) stops at its plateau (config.Plateau).
+CONVERGE = {"plateau_patience": PLATEAU_PATIENCE, "plateau_tol": PLATEAU_TOL}
+# Real diagonal heads on rotations improve only as the cosine step decays: at the full step Adam's noise keeps the
+# held-out loss bouncing by 10x (1e-4 ... 4e-5 around step 200-600), and six evaluations without a new best stop it
+# at ~1e-4, 6,600x the 1.8e-8 of the full decay. Twenty evaluations (500 steps) outlast that noise.
+ROTATION_PATIENCE = 20
+# Why a run ended, as recorded in train_state["stop_reason"].
+STOP_REASONS = ("steps", "stop_loss", "plateau")
+#: Called after every logged row with the step, the model and the history so far (the Lab's progress file).
+RecordHook = Callable[[int, torch.nn.Module, dict[str, list[float]]], None]
 
 
 def _pe_only(mu: int) -> TrainConfig:
@@ -62,7 +82,7 @@ def _pe_only(mu: int) -> TrainConfig:
         name=f"pe-only-mu{mu}",
         process=ARProcess(d=2, T=30, w_dist="commuting", mu=float(mu), s0="ones"),
         model=ModelConfig(kind="pe_only", field="complex"),
-        optimizer="gd", fixed_batch=True, lr=0.5, batch_size=1000, stop_loss=1e-3, steps=20000,
+        optimizer="gd", fixed_batch=True, lr=0.5, batch_size=1000, stop_loss=PE_STOP_LOSS, steps=20000,
         eval_size=1000, log_every=10, dtype="float64",
     )
 
@@ -72,25 +92,25 @@ PRESETS: dict[str, TrainConfig] = {
         name="augmented-commuting",
         process=ARProcess(d=4, T=32, w_dist="commuting"),
         model=ModelConfig(kind="augmented", structure="block", init_scale=0.5),
-        steps=4000, batch_size=512, lr=1e-2, lr_decay="cosine",
+        steps=4000, batch_size=512, lr=1e-2, lr_decay="cosine", **CONVERGE,
     ),
     "augmented-orthogonal": TrainConfig(
         name="augmented-orthogonal",
         process=ARProcess(d=5, T=32, w_dist="orthogonal"),
         model=ModelConfig(kind="augmented", structure="full", init_scale=0.2),
-        steps=4000, batch_size=512, lr=1e-2, lr_decay="cosine",
+        steps=4000, batch_size=512, lr=1e-2, lr_decay="cosine", **CONVERGE,
     ),
     "multihead-diagonal-commuting": TrainConfig(
         name="multihead-diagonal-commuting",
         process=ARProcess(d=10, T=20, w_dist="commuting", s0="unit_planes"),
         model=ModelConfig(kind="multihead", heads="diagonal", field="complex", n_heads=5, positional="matrix"),
-        steps=3000, batch_size=512, lr=1e-2, lr_decay="cosine",
+        steps=3000, batch_size=512, lr=1e-2, lr_decay="cosine", **CONVERGE,
     ),
     "multihead-diagonal-rotation": TrainConfig(
         name="multihead-diagonal-rotation",
         process=ARProcess(d=10, T=20, w_dist="commuting", s0="unit_planes"),
         model=ModelConfig(kind="multihead", heads="diagonal", field="real", n_heads=8, positional="matrix"),
-        steps=3000, batch_size=512, lr=1e-2, lr_decay="cosine",
+        steps=3000, batch_size=512, lr=1e-2, lr_decay="cosine", **(CONVERGE | {"plateau_patience": ROTATION_PATIENCE}),
     ),
     # The authors' Figure 5 and 7 experiments as they ran them (augmented.py, non_augmented.py): Haar W,
     # s_0 = ones/√d, n = 50, one fixed set of 2^14 sequences in shuffled batches of 1024, Adam 1e-2,
@@ -99,7 +119,7 @@ PRESETS: dict[str, TrainConfig] = {
         name="authors-augmented",
         process=ARProcess(d=5, T=50, w_dist="orthogonal", s0="ones"),
         model=ModelConfig(kind="authors_augmented", positional="none"),
-        steps=AUTHORS_AUGMENTED_STEPS, batch_size=1024, train_set_size=2**14, lr=1e-2, eval_size=1024,
+        steps=AUTHORS_AUGMENTED_STEPS, batch_size=1024, train_set_size=2**14, lr=1e-2, eval_size=1024, **CONVERGE,
     ),
     "authors-multihead": TrainConfig(
         name="authors-multihead",
@@ -110,7 +130,9 @@ PRESETS: dict[str, TrainConfig] = {
         eval_size=1024,
         # 7 epochs instead of their 200, in batches of 256 instead of 1024: with 16 steps an epoch, ~2 CPU minutes
         # buy 11 epochs and the loss is still on its plateau (0.58 after 13); 64 steps an epoch reach 0.52 in 7.
-        # Their constant step size (a cosine decay stalled on the plateau). One eval every half epoch.
+        # Their constant step size (a cosine decay stalled on the plateau). One eval every half epoch, and a
+        # fixed length: the loss still falls by ~0.5% per half epoch at the end, which the plateau rule's 1%
+        # would take for a plateau.
         log_every=32, n_snapshots=5,
     ),
 } | {f"pe-only-mu{mu}": _pe_only(mu) for mu in (50, 100, 200, 300)}
@@ -179,13 +201,16 @@ def _check_out(out: Path, resume: bool, force: bool) -> None:
 
 
 def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: bool = False,
-          progress: bool = True, save_every_s: float = 10.0, force: bool = False) -> Checkpoint:
+          progress: bool = True, save_every_s: float = 10.0, force: bool = False,
+          on_record: RecordHook | None = None) -> Checkpoint:
     """Train ``config`` and write the checkpoint to ``out``; returns the loaded checkpoint.
 
-    With ``resume`` the run continues from the (interrupted) checkpoint at ``out``, whose config
+    The run ends at ``config.steps``, when the training loss falls below ``stop_loss``, or when the
+    held-out loss reaches its plateau (:class:`~icar_core.config.Plateau`); ``train_state["stop_reason"]``
+    says which. With ``resume`` the run continues from the (interrupted) checkpoint at ``out``, whose config
     must equal ``config``; an existing ``out`` is replaced only with ``force``. Ctrl-C or SIGTERM
     stop after the current step and save the progress; a diverged run saves nothing, so the last
-    good save stays.
+    good save stays. ``on_record`` is called after every logged row (it must not touch the model).
     """
     out = Path(out)
     _check_out(out, resume, force)
@@ -213,6 +238,10 @@ def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: boo
     fixed = config.training_batch().to(dev) if config.fixed_batch else None
     train_set = config.training_set().to(dev) if config.train_set_size else None
     snap_at = snapshot_steps(config.steps, config.n_snapshots)
+    plateau = Plateau(config.plateau_patience, config.plateau_tol)
+    for loss in history["eval_loss"]:  # a resumed run's plateau state, from the rows it already logged
+        plateau.update(loss)
+    stop_reason = ""
 
     def record(train_loss: float) -> None:
         with torch.no_grad():
@@ -226,7 +255,7 @@ def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: boo
 
     def save(complete: bool) -> None:
         state = {"step": step, "complete": complete, "seconds": seconds,
-                 "optimizer": optimizer.state_dict()}
+                 "optimizer": optimizer.state_dict(), **({"stop_reason": stop_reason} if complete else {})}
         save_checkpoint(out, checkpoint_payload(config, model, history, snapshots, state))
 
     bar = tqdm(total=config.steps, initial=step, desc=config.name, disable=not progress, leave=False)
@@ -250,12 +279,19 @@ def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: boo
                     diverged = True
                     raise FloatingPointError(f"training diverged at step {step} (loss {train_loss}); "
                                              f"try a smaller --lr than {config.lr}")
-                finished = step >= config.steps or train_loss < config.stop_loss
-                if step % config.log_every == 0 or finished:
+                stop_reason = ("steps" if step >= config.steps else
+                               "stop_loss" if train_loss < config.stop_loss else "")
+                if step % config.log_every == 0 or stop_reason:
                     record(train_loss)  # every row describes the parameters after `step` updates
+                    if plateau.update(history["eval_loss"][-1]) and not stop_reason:
+                        stop_reason = "plateau"
                     bar.set_postfix(train=f"{train_loss:.2e}", eval=f"{history['eval_loss'][-1]:.2e}",
                                     **({"gd": f"{gd_loss:.2e}"} if gd_loss is not None else {}))
-                if finished:
+                    if on_record is not None:
+                        hook_started = time.perf_counter()
+                        on_record(step, model, history)
+                        started += time.perf_counter() - hook_started  # the hook's time is not training time
+                if stop_reason:
                     done = True
                     break
                 if stop.requested:  # before the update: the saved state is exactly that of `step`
@@ -343,14 +379,12 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
     model = replace(config.model, **({"n_heads": args.heads} if args.heads is not None else {}))
     overrides = {k: v for k, v in (("steps", args.steps), ("seed", args.seed), ("lr", args.lr),
                                    ("batch_size", args.batch_size), ("name", args.name)) if v is not None}
-    config = replace(config, process=process, model=model, **overrides)
-    check_config(config)
-    return config
+    return check_config(replace(config, process=process, model=model, **overrides))
 
 
-def check_config(config: TrainConfig) -> None:
-    """Refuse, before anything is trained, a config that is too large, whose checkpoint the dashboard could not
-    open, or whose architecture cannot be built (the field values themselves are checked by the dataclasses)."""
+def check_config(config: TrainConfig) -> TrainConfig:
+    """Refuse, with a sentence naming the value, a config that cannot be trained or whose result the dashboard
+    could not open; returns it unchanged. The command line, the Lab and the sweeps ask this before training."""
     check_trainable(config)  # sizes, before allocating
     if config.model.kind in GD_REFERENCE_KINDS:
         # The GD reference's step-size fit is a causal attention over GD_FIT_SIZE contexts (theory.gd_directions):
@@ -361,9 +395,10 @@ def check_config(config: TrainConfig) -> None:
                              f"of T = {config.process.T}); the limit is {MAX_TRAINING_ELEMENTS:,} (lower --T)")
     rows = config.steps // config.log_every + 2
     if rows > MAX_HISTORY_ROWS:  # the dashboard could not open the result
-        raise ValueError(f"--steps {config.steps:,} would log {rows:,} history rows (every {config.log_every} steps); "
+        raise ValueError(f"steps {config.steps:,} would log {rows:,} history rows (every {config.log_every} steps); "
                          f"icar opens runs of at most {MAX_HISTORY_ROWS:,}")
     build_model(config.model, config.process.d, config.process.T)  # architecture errors, before training
+    return config
 
 
 def default_out(name: str) -> Path:
@@ -395,8 +430,8 @@ def main(argv: list[str] | None = None) -> int:
             for name, config in PRESETS.items():
                 ckpt = train(config, Path(args.out_dir) / f"{name}.pt", args.device, progress=not args.quiet,
                              force=True)
-                print(f"{name}: {ckpt.train_state['step']} steps, eval loss {ckpt.history['eval_loss'].iloc[-1]:.3e}, "
-                      f"{ckpt.train_state['seconds']:.1f} s")
+                print(f"{name}: {ckpt.train_state['step']} steps ({ckpt.train_state['stop_reason']}), eval loss "
+                      f"{ckpt.history['eval_loss'].iloc[-1]:.3e}, {ckpt.train_state['seconds']:.1f} s")
             return 0
         config = config_from_args(args)
         out = out_arg if out_arg is not None else default_out(config.name)

@@ -26,6 +26,7 @@ from icar_core.checkpoints import (
     checkpoint_paths,
     list_checkpoints,
     load_checkpoint,
+    user_run_dir,
 )
 from icar_core.errors import NotApplicableError
 from icar_core.findings import Verdict, run_for
@@ -51,9 +52,10 @@ PAGES = (
     ("orthogonality", "app_pages/orthogonality.py", "nav.orthogonality", ":material/call_split:"),
     ("positional-encodings", "app_pages/positional_encodings.py", "nav.positions", ":material/timeline:"),
     ("training", "app_pages/training.py", "nav.training", ":material/show_chart:"),
+    ("lab", "app_pages/lab.py", "nav.lab", ":material/science:"),
     ("paper-reference", "app_pages/paper_reference.py", "nav.paper", ":material/menu_book:"),
     ("real-tokens", "app_pages/real_tokens.py", "nav.tokens", ":material/text_fields:"),
-    ("stress-test", "app_pages/stress_test.py", "nav.stress", ":material/science:"),
+    ("stress-test", "app_pages/stress_test.py", "nav.stress", ":material/speed:"),
     ("tour", "app_pages/tour.py", "nav.tour", ":material/slideshow:"),
     ("sweeps", "app_pages/sweeps.py", "nav.sweeps", ":material/grid_on:"),
 )
@@ -113,8 +115,10 @@ def _listing(folder: str, signature: tuple) -> CheckpointListing:
 
 
 def disk_runs() -> CheckpointListing:
-    """The runs in ``checkpoints/`` and the files there that failed to load (with reasons)."""
-    return _listing(str(CHECKPOINT_DIR), _folder_signature(CHECKPOINT_DIR))
+    """The shipped runs in ``checkpoints/`` and the Lab's in the user-runs folder
+    (:func:`~icar_core.checkpoints.user_run_dir`), and the files there that failed to load (with reasons)."""
+    listings = [_listing(str(folder), _folder_signature(folder)) for folder in (CHECKPOINT_DIR, user_run_dir())]
+    return CheckpointListing([run for x in listings for run in x.runs], [bad for x in listings for bad in x.failed])
 
 
 def _uploaded() -> dict[str, Checkpoint]:
@@ -138,7 +142,7 @@ def _keep_upload(ckpt: Checkpoint) -> None:
             del results[key]
 
 
-def open_run(ckpt: Checkpoint) -> None:
+def adopt_run(ckpt: Checkpoint) -> None:
     """Add a run read from outside ``checkpoints/`` (a sweep's) to the session's runs, like an upload, and select
     it in the picker. Safe in a widget callback, which is where it must run: the picker's state can be set only
     before the sidebar is drawn."""
@@ -175,6 +179,13 @@ def current_run() -> Checkpoint | None:
     return runs.get(st.session_state.get("run_id")) or next(iter(runs.values()), None)
 
 
+def open_run(ckpt: Checkpoint, page: str) -> None:
+    """Choose ``ckpt`` in the run picker and go to ``page``. The choice waits in the session until the picker is
+    drawn: a picker value set from inside a fragment (the Lab's live view) would be lost."""
+    st.session_state["pending_run_id"] = run_id(ckpt)
+    st.switch_page(page)
+
+
 def setup_sidebar() -> None:
     """Language switch, run picker, failed files and the upload box, in the sidebar."""
     with st.sidebar:
@@ -187,6 +198,9 @@ def setup_sidebar() -> None:
                 st.warning(t("sidebar.no_runs"))
             else:
                 ids = [run_id(c) for c in runs]
+                pending = st.session_state.pop("pending_run_id", None)  # open_run's choice, before the widget exists
+                if pending in ids:
+                    st.session_state["run_id"] = pending
                 if st.session_state.get("run_id") not in ids:
                     default = next((run_id(c) for c in runs if c.name == DEFAULT_RUN), ids[0])
                     st.session_state["run_id"] = default
@@ -294,13 +308,15 @@ _png = functools.lru_cache(maxsize=64)(to_png)
 _svg = functools.lru_cache(maxsize=64)(to_svg)
 
 
-def show_chart(chart: alt.TopLevelMixin, name: str) -> None:
-    """Draw ``chart`` with PNG and SVG download buttons (converted only when clicked)."""
+def show_chart(chart: alt.TopLevelMixin, name: str, downloads: bool = True) -> None:
+    """Draw ``chart`` with PNG and SVG download buttons (converted only when clicked; none without ``downloads``)."""
     if not isinstance(chart, (alt.VConcatChart, alt.HConcatChart, alt.ConcatChart)):
         # Streamlit's chart theme ignores the height of a single view or layer but keeps the sizes
         # of the panels of a concatenation.
         chart = alt.vconcat(chart)
     st.altair_chart(chart, width="content")
+    if not downloads:
+        return
     with st.container(horizontal=True):  # side by side at their natural width, even in narrow columns
         st.download_button("PNG", data=lambda: _png(chart.to_json(validate=False)), file_name=f"{name}.png",
                            mime="image/png", key=f"png-{name}", on_click="ignore", icon=":material/download:",

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 import torch
 
@@ -16,17 +21,35 @@ def single_thread():
     torch.set_num_threads(before)
 
 
-@pytest.fixture(autouse=True, scope="session")
+@contextlib.contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    """``os.environ[name] = value`` for the block, the previous value (or its absence) restored after it."""
+    before = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = before
+
+
+@pytest.fixture(scope="session", autouse=True)
+def user_run_dir(tmp_path_factory):
+    """Lab runs that tests start land in a temporary folder, never in the checkout's user_runs/ (and a
+    developer's own Lab runs there do not change what the tests list)."""
+    from icar_core.checkpoints import USER_RUN_ENV
+
+    folder = tmp_path_factory.mktemp("user_runs")
+    with _environment(USER_RUN_ENV, str(folder)):
+        yield Path(folder)
+
+
+@pytest.fixture(scope="session", autouse=True)
 def verdict_store(tmp_path_factory):
     """Verdicts stored by the dashboard go to a fresh folder for the whole test session (and to the servers the
     browser tests start, which inherit the environment), not to the checkout's .cache/."""
-    import os
-
     folder = tmp_path_factory.mktemp("verdicts")
-    before = os.environ.get("ICAR_CACHE_DIR")
-    os.environ["ICAR_CACHE_DIR"] = str(folder)
-    yield folder
-    if before is None:
-        os.environ.pop("ICAR_CACHE_DIR", None)
-    else:
-        os.environ["ICAR_CACHE_DIR"] = before
+    with _environment("ICAR_CACHE_DIR", str(folder)):
+        yield folder

@@ -8,6 +8,7 @@ from icar_core.locales import (
     gd,
     heads,
     home,
+    lab,
     orthogonality,
     paper,
     positions,
@@ -18,7 +19,8 @@ from icar_core.locales import (
     training,
 )
 
-_MODULES = (common, home, findings, gd, heads, orthogonality, positions, training, paper, tokens, stress, tour, sweeps)
+_MODULES = (common, home, findings, gd, heads, orthogonality, positions, training, lab, paper, tokens, stress,
+            tour, sweeps)
 
 
 def _merge() -> dict[str, dict[str, str]]:

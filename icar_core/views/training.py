@@ -170,8 +170,8 @@ _MODEL_FIELDS = {
     "authors_augmented": ("kind", "n_heads"),
     "authors_multihead": ("kind", "n_heads", "pos_dim"),
 }
-_TRAIN_FIELDS = ("optimizer", "steps", "batch_size", "lr", "lr_decay", "fixed_batch", "stop_loss", "eval_size",
-                 "seed", "log_every", "n_snapshots", "dtype")
+_TRAIN_FIELDS = ("optimizer", "steps", "batch_size", "lr", "lr_decay", "fixed_batch", "stop_loss", "plateau_patience",
+                 "plateau_tol", "eval_size", "seed", "log_every", "n_snapshots", "dtype")
 
 
 def _plain(value: object) -> str:

@@ -290,5 +290,11 @@ def full_screenshot(page: Page, path: Path) -> None:
         page.set_viewport_size(VIEWPORT)
 
 
+def sidebar_run(page: Page) -> str:
+    """What the sidebar's run picker shows (its label and the chosen run's label)."""
+    return page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.evaluate(
+        "e => e.textContent + ' ' + [...e.querySelectorAll('input')].map(i => i.value).join(' ')")
+
+
 def main_text(page: Page) -> str:
     return page.locator(MAIN).inner_text()

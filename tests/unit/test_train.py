@@ -19,7 +19,7 @@ import torch
 
 from icar_core import train as train_module
 from icar_core.checkpoints import load_checkpoint
-from icar_core.config import TrainConfig, data_seed
+from icar_core.config import Plateau, TrainConfig, data_seed
 from icar_core.data import ARProcess
 from icar_core.models import ModelConfig, build_model, prediction_loss
 from icar_core.train import PRESETS, learning_rate, main, snapshot_steps, train
@@ -251,6 +251,84 @@ def test_stop_loss_stops_gd_early(tmp_path):
     assert stopped.snapshot_steps[-1] == first_below
 
 
+# ---------------------------------------------------------------- the plateau rule
+
+def _stops_at(losses: list[float], patience: int, tol: float) -> int | None:
+    rule = Plateau(patience, tol)
+    return next((i for i, loss in enumerate(losses) if rule.update(loss)), None)
+
+
+@pytest.mark.parametrize(("losses", "patience", "tol", "expected"), [
+    # best 1.0 at 0; 0.995 is not 1% better; three evaluations without improvement stop at index 3
+    ([1.0, 0.995, 0.999, 0.991], 3, 0.01, 3),
+    # 0.98 improves (below 0.99) and resets the count: stop three evaluations after it
+    ([1.0, 0.995, 0.98, 0.979, 0.975, 0.9725], 3, 0.01, 5),
+    # a rise counts as no improvement; the best stays the lowest loss seen
+    ([1.0, 0.5, 2.0, 0.499, 0.6], 3, 0.01, 4),
+    # steady 2% improvements never stop it
+    ([0.98**i for i in range(50)], 3, 0.01, None),
+    # tol 0: any decrease improves, an equal loss does not
+    ([1.0, 0.9, 0.9, 0.9], 2, 0.0, 3),
+    # patience 1: the first evaluation that does not improve stops
+    ([3.0, 2.0, 2.5], 1, 0.01, 2),
+    # patience 0: the rule is off
+    ([1.0] * 20, 0, 0.01, None),
+])
+def test_plateau_rule_stops_exactly_where_it_says(losses, patience, tol, expected):
+    assert _stops_at(losses, patience, tol) == expected
+
+
+def test_a_run_stops_at_its_plateau_and_records_why(tmp_path):
+    config = _augmented(steps=400, plateau_patience=3, plateau_tol=0.02)
+    ckpt = train(config, tmp_path / "run.pt", progress=False)
+    evals = ckpt.history["eval_loss"].tolist()
+    # the rule applied to the logged held-out losses stops at the last logged row, and not before
+    assert _stops_at(evals, 3, 0.02) == len(evals) - 1
+    assert ckpt.complete and ckpt.train_state["stop_reason"] == "plateau"
+    assert ckpt.train_state["step"] == ckpt.history["step"].iloc[-1] < config.steps
+    assert ckpt.snapshot_steps[-1] == ckpt.train_state["step"]
+    capped = train(replace(config, steps=10), tmp_path / "capped.pt", progress=False)
+    assert capped.train_state["stop_reason"] == "steps" and capped.train_state["step"] == 10  # --steps caps it
+    off = train(replace(config, steps=60, plateau_patience=0), tmp_path / "off.pt", progress=False)
+    assert off.train_state["step"] == 60
+
+
+@pytest.mark.parametrize("k", [7, 16])  # between evaluations, and on an evaluation step
+def test_a_resumed_run_stops_at_the_same_plateau(tmp_path, monkeypatch, k):
+    config = _augmented(steps=400, plateau_patience=3, plateau_tol=0.02)
+    straight = train(config, tmp_path / "straight.pt", progress=False)
+    assert straight.train_state["stop_reason"] == "plateau" and straight.train_state["step"] > k
+    again = train(config, tmp_path / "again.pt", progress=False)
+    assert _same_state(again.model.state_dict(), straight.model.state_dict())  # same seed, same run
+    out = tmp_path / "interrupted.pt"
+    _interrupt_at(monkeypatch, k, "sigterm", out, {})
+    with pytest.raises(KeyboardInterrupt):
+        train(config, out, progress=False)
+    monkeypatch.undo()
+    resumed = train(config, out, resume=True, progress=False)
+    assert resumed.train_state["step"] == straight.train_state["step"]
+    assert resumed.train_state["stop_reason"] == "plateau"
+    assert _same_state(resumed.model.state_dict(), straight.model.state_dict())
+    columns = [c for c in straight.history.columns if c != "seconds"]
+    assert resumed.history[columns].equals(straight.history[columns])
+
+
+def test_shipped_configs_load_with_the_rule_off():
+    # files saved before the rule existed have no plateau keys: they load as runs without the rule
+    for path in sorted((REPO / "checkpoints").glob("*.pt")):
+        data = torch.load(path, weights_only=True)["config"]
+        config = TrainConfig.from_dict(data)
+        assert config.plateau_patience == data.get("plateau_patience", 0)
+
+
+def test_presets_stop_at_their_plateau_except_pe_only():
+    for name, config in PRESETS.items():
+        if config.model.kind == "pe_only":  # the authors' own stop rule
+            assert config.plateau_patience == 0 and config.stop_loss == 1e-3
+        else:
+            assert config.plateau_patience > 0 and config.plateau_tol > 0, name
+
+
 # ---------------------------------------------------------------- configuration
 
 BAD_TRAIN = [
@@ -262,6 +340,9 @@ BAD_TRAIN = [
     ("optimizer", "sgd", "adam, gd"),
     ("fixed_batch", "yes", "true or false"),
     ("stop_loss", -1.0, ">= 0"),
+    ("plateau_patience", -1, "in [0, 10,000,000]"), ("plateau_patience", 1.5, "in [0, 10,000,000]"),
+    ("plateau_tol", -0.1, ">= 0.0 and <= 0.5"), ("plateau_tol", 0.6, ">= 0.0 and <= 0.5"),
+    ("plateau_tol", math.inf, ">= 0.0 and <= 0.5"),
     ("eval_size", 0, "in [1, 65,536]"),
     ("seed", -1, "in [0, 4,294,967,295]"),
     ("log_every", 0, "in [1, 10,000,000]"),
