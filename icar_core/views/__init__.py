@@ -15,6 +15,9 @@ import numpy as np
 
 #: The authors' reference arrays (see its README): the repository root's parent / shared / reference.
 #: Read at run time, never copied into the project.
+#: One metric card as ``ui.metric_grid`` draws it: (label, value, grey line under it or None, tooltip).
+Card = tuple[str, str, str | None, str]
+
 REFERENCE_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "reference"
 
 

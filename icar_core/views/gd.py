@@ -22,6 +22,7 @@ from icar_core.checkpoints import Checkpoint
 from icar_core.data import commuting_W, rollout
 from icar_core.errors import NotApplicableError
 from icar_core.findings import FINDINGS
+from icar_core.views import Card
 
 #: Contexts behind the error-against-context-length curve, and their seed (fixed: the curve is the run's).
 CURVE_CONTEXTS = 256
@@ -194,8 +195,6 @@ METRIC_GRID = (
      ("ls_W_error", None), ("model_eta", ("gd.delta.best_eta", "gd_eta"))),
     (("prediction_diff", None),),
 )
-#: One metric card: (label, value, grey line under it or None, tooltip).
-Card = tuple[str, str, str | None, str]
 
 
 def metric_cards(context: GDContext, tr: Callable[..., str], fmt: Callable[[float], str]) -> list[list[Card]]:

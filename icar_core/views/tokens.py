@@ -10,9 +10,7 @@ import altair as alt
 from icar_core.charts.token_ar import SHOWN_ABOVE, error_histograms, histogram_frame
 from icar_core.stats import Estimate
 from icar_core.token_ar import EXACT_RELATIVE, TokenARResult, WindowTest, token_ar_test
-
-#: One metric card: (label, value, grey line under it or None, tooltip).
-Card = tuple[str, str, str | None, str]
+from icar_core.views import Card
 
 
 @dataclass(frozen=True)
