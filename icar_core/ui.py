@@ -10,13 +10,16 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
+import hashlib
 import os
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import altair as alt
 import streamlit as st
+from streamlit import dataframe_util
 
 from icar_core.charts.export import to_png, to_svg
 from icar_core.checkpoints import (
@@ -152,7 +155,8 @@ def adopt_run(ckpt: Checkpoint) -> None:
 
 def selectable_chart(chart: alt.TopLevelMixin, key: str, on_select: Callable[[], None]) -> None:
     """Draw ``chart`` whose clicks call ``on_select`` (the selection is then in ``st.session_state[key]``)."""
-    st.altair_chart(alt.vconcat(chart), width="content", key=key, on_select=on_select, selection_mode=None)
+    st.vega_lite_chart(vega_lite_spec(alt.vconcat(chart)), width="content", key=key, on_select=on_select,
+                       selection_mode=None)
 
 
 def run_id(ckpt: Checkpoint) -> str:
@@ -308,13 +312,43 @@ _png = functools.lru_cache(maxsize=64)(to_png)
 _svg = functools.lru_cache(maxsize=64)(to_svg)
 
 
+# Charts are drawn from their Vega-Lite spec without Altair's JSON-schema validation, which cost a third of a warm
+# rerun of Model vs GD. Tests (and a developer, with ICAR_STRICT_CHARTS=1) validate every chart drawn.
+STRICT_CHARTS = os.environ.get("ICAR_STRICT_CHARTS") == "1"
+_ALTAIR_GLOBALS = threading.Lock()  # Altair's data transformer is process-global; sessions run in threads
+
+
+def _arrow_dataset(data: Any, datasets: dict[str, bytes]) -> dict[str, str]:
+    """An Altair data transformer: the chart's frame as Arrow bytes, referenced by a content-hash name, the form
+    Streamlit's own Altair path sends to the browser."""
+    payload = dataframe_util.convert_anything_to_arrow_bytes(data)
+    name = hashlib.sha256(payload).hexdigest()[:32]
+    datasets[name] = payload
+    return {"name": name}
+
+
+alt.data_transformers.register("icar_arrow", _arrow_dataset)
+
+
+def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
+    """``chart`` as a Vega-Lite dict with its data as Arrow datasets, validated only under ``STRICT_CHARTS``."""
+    datasets: dict[str, bytes] = {}
+    # Streamlit draws with its own theme, so Altair's default one (a fixed 300-pixel view) is left out, as
+    # st.altair_chart does.
+    theme = alt.theme.enable("none") if alt.theme.active == "default" else contextlib.nullcontext()
+    with _ALTAIR_GLOBALS, theme, alt.data_transformers.enable("icar_arrow", datasets=datasets):
+        spec = chart.to_dict(validate=STRICT_CHARTS)
+    spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    return spec
+
+
 def show_chart(chart: alt.TopLevelMixin, name: str, downloads: bool = True) -> None:
     """Draw ``chart`` with PNG and SVG download buttons (converted only when clicked; none without ``downloads``)."""
     if not isinstance(chart, (alt.VConcatChart, alt.HConcatChart, alt.ConcatChart)):
         # Streamlit's chart theme ignores the height of a single view or layer but keeps the sizes
         # of the panels of a concatenation.
         chart = alt.vconcat(chart)
-    st.altair_chart(chart, width="content")
+    st.vega_lite_chart(vega_lite_spec(chart), width="content")
     if not downloads:
         return
     with st.container(horizontal=True):  # side by side at their natural width, even in narrow columns

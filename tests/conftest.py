@@ -10,6 +10,10 @@ from pathlib import Path
 import pytest
 import torch
 
+# Every chart a test draws, in AppTest or in a test's server, is validated against the Vega-Lite schema (the
+# dashboard itself skips that: icar_core.ui.STRICT_CHARTS). Set before any test imports icar_core.ui.
+os.environ["ICAR_STRICT_CHARTS"] = "1"
+
 
 @pytest.fixture(scope="module")
 def single_thread():
