@@ -8,13 +8,14 @@ import streamlit as st
 import torch
 
 from icar_core import ui
-from icar_core.runtime import configure_allocator, release_free_memory
+from icar_core.runtime import configure_allocator, freeze_imported_objects, release_free_memory
 
 # The models are small: on a shared 2-core CPU, torch's worker threads cost more than they save.
 torch.set_num_threads(1)
 # Memory a visitor's analyses released goes back to the system, not to heaps that never shrink.
 configure_allocator()
 release_free_memory()
+freeze_imported_objects()
 st.set_page_config(page_title="icar", page_icon=":material/rotate_right:", layout="wide")
 ui.setup_sidebar()
 ui.navigation().run()

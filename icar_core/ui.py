@@ -22,6 +22,7 @@ import streamlit as st
 from streamlit import dataframe_util
 
 from icar_core.charts.export import to_png, to_svg
+from icar_core.charts.memo import content_memo
 from icar_core.checkpoints import (
     Checkpoint,
     CheckpointError,
@@ -330,8 +331,10 @@ def _arrow_dataset(data: Any, datasets: dict[str, bytes]) -> dict[str, str]:
 alt.data_transformers.register("icar_arrow", _arrow_dataset)
 
 
+@content_memo
 def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
-    """``chart`` as a Vega-Lite dict with its data as Arrow datasets, validated only under ``STRICT_CHARTS``."""
+    """``chart`` as a Vega-Lite dict with its data as Arrow datasets, validated only under ``STRICT_CHARTS``
+    (memoised: a fresh copy each call, as Streamlit edits the spec it is given)."""
     datasets: dict[str, bytes] = {}
     # Streamlit draws with its own theme, so Altair's default one (a fixed 300-pixel view) is left out, as
     # st.altair_chart does.

@@ -8,6 +8,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from icar_core.charts.memo import content_memo
+
 DIVERGING = "redblue"  # reversed below: blue for negative, red for positive, white at zero
 CATEGORY_COLORS = ["#3b5bdb", "#e8590c", "#2f9e44", "#862e9c", "#c2255c", "#1098ad", "#f08c00", "#495057"]
 
@@ -34,6 +36,7 @@ def matrix_frame(matrix: np.ndarray, row_labels: Sequence[str] | None = None,
     })
 
 
+@content_memo
 def heatmap(matrix: np.ndarray, title: str, *, row_labels: Sequence[str] | None = None,
             col_labels: Sequence[str] | None = None, domain_max: float | None = None,
             x_title: str = "", y_title: str = "", value_title: str = "value",
@@ -65,6 +68,7 @@ def heatmap(matrix: np.ndarray, title: str, *, row_labels: Sequence[str] | None 
     return alt.layer(*layers).properties(title=title, width=size, height=size)
 
 
+@content_memo
 def heatmap_row(panels: dict[str, np.ndarray], *, row_labels: Sequence[str] | None = None,
                 col_labels: Sequence[str] | None = None, value_title: str = "value",
                 x_title: str = "", y_title: str = "", size: int = 200, title: str = "") -> alt.HConcatChart:

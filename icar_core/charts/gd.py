@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from icar_core.charts.common import CATEGORY_COLORS
+from icar_core.charts.memo import content_memo
 
 #: Series colours shared with :func:`icar_core.charts.common.trajectory`: truth green, model orange, GD blue.
 SERIES_COLORS = {"model_loss": CATEGORY_COLORS[1], "gd_loss": CATEGORY_COLORS[0], "ls_loss": CATEGORY_COLORS[3],
@@ -31,6 +32,7 @@ def error_curve_frame(curve: pd.DataFrame, labels: Mapping[str, str]) -> pd.Data
     return pd.concat(parts, ignore_index=True)
 
 
+@content_memo
 def error_curve_chart(frame: pd.DataFrame, title: str | list[str], *, x_title: str, y_title: str,
                       colors: Mapping[str, str], current_n: int | None = None, current_label: str = "",
                       width: int = 300, height: int = 260, log_y: bool = False) -> alt.VConcatChart:
@@ -66,6 +68,7 @@ def error_curve_chart(frame: pd.DataFrame, title: str | list[str], *, x_title: s
                        padding={"left": 5, "top": 5, "bottom": 5, "right": 16})
 
 
+@content_memo
 def trajectory_chart(states: np.ndarray, points: Mapping[str, np.ndarray], labels: Mapping[str, str], title: str,
                      *, x_title: str, y_title: str, join: bool = True, size: int = 300) -> alt.LayerChart:
     """The first two coordinates of the context ``states`` (n, d) and labelled next-state markers.

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from icar_core.charts.common import DIVERGING, heatmap, matrix_frame, symmetric_max
+from icar_core.charts.memo import content_memo
 
 
 def _block_rules(labels: Sequence[str], starts: Sequence[str], channel: str) -> alt.Chart:
@@ -21,6 +22,7 @@ def _block_rules(labels: Sequence[str], starts: Sequence[str], channel: str) -> 
         **{channel: encoding(f"{field}:N", sort=list(labels), bandPosition=0)})
 
 
+@content_memo
 def matrix_panel(matrix: np.ndarray, title: str, *, row_labels: Sequence[str], col_labels: Sequence[str],
                  row_blocks: Sequence[str] = (), col_blocks: Sequence[str] = (), domain_max: float | None = None,
                  x_title: str = "", y_title: str = "", value_title: str = "value", size: int = 220,
@@ -57,6 +59,7 @@ def matrix_panel(matrix: np.ndarray, title: str, *, row_labels: Sequence[str], c
     return alt.layer(*layers).properties(title=title, width=round(cell * len(cols)), height=round(cell * len(rows)))
 
 
+@content_memo
 def small_multiples(panels: dict[str, np.ndarray], title: str, *, row_labels: Sequence[str],
                     col_labels: Sequence[str], row_blocks: Sequence[str] = (), col_blocks: Sequence[str] = (),
                     columns: int = 4, x_title: str = "", y_title: str = "", value_title: str = "value",
@@ -70,6 +73,7 @@ def small_multiples(panels: dict[str, np.ndarray], title: str, *, row_labels: Se
     return alt.concat(*charts, columns=columns, title=title).resolve_scale(color="shared")
 
 
+@content_memo
 def cosine_matrices(panels: dict[str, np.ndarray], title: str, *, head_labels: Sequence[str],
                     value_title: str, x_title: str = "", y_title: str = "", size: int = 240) -> alt.HConcatChart:
     """H×H cosine matrices side by side on the fixed scale [−1, 1] (1 = same direction, 0 = orthogonal)."""

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from icar_core.charts.common import CATEGORY_COLORS, heatmap_row
+from icar_core.charts.memo import content_memo
 
 #: Colour of reference lines (one GD step, the authors' final loss): grey, always drawn dashed.
 REFERENCE_GREY = "#5c636a"
@@ -32,6 +33,7 @@ def heatmap_size(n: int, minimum: int = 220, cell: int = 12) -> int:
     return max(minimum, cell * int(n))
 
 
+@content_memo
 def used_entries_row(panels: dict[str, np.ndarray], used: np.ndarray, *, title: str = "", x_title: str = "",
                      y_title: str = "", value_title: str = "value", size: int = 300,
                      row_labels: Sequence[str] | None = None,
@@ -72,6 +74,7 @@ def log_domain(values: np.ndarray | Sequence[float], factor: float = 1.6) -> lis
     return [float(v.min() / factor), float(v.max() * factor)]
 
 
+@content_memo
 def series_chart(frame: pd.DataFrame, title: str | list[str], *, order: Sequence[str],
                  colors: Mapping[str, str] | None = None, dashed: Sequence[str] = (), on_top: Sequence[str] = (),
                  x_title: str, y_title: str, log_y: bool = False, points: bool = False, width: int = 520,
@@ -111,6 +114,7 @@ def series_chart(frame: pd.DataFrame, title: str | list[str], *, order: Sequence
     return alt.layer(*layers).properties(title=title, width=width, height=height)
 
 
+@content_memo
 def curves(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, order: Sequence[str] | None = None,
            colors: Mapping[str, str] | None = None, dashed: Sequence[str] = (), log_y: bool = False,
            points: bool = False, width: int = 560, height: int = 300) -> alt.LayerChart:
@@ -121,6 +125,7 @@ def curves(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, order
                         log_y=log_y, points=points, width=width, height=height)
 
 
+@content_memo
 def profile_chart(frame: pd.DataFrame, title: str | list[str], *, learned: str, cosine: str, x_title: str,
                   y_title: str, width: int = 440, height: int = 300) -> alt.LayerChart:
     """A positional row (series ``learned``, blue, with points, drawn on top) and its best cosine (series

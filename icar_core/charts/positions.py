@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from icar_core.charts.common import CATEGORY_COLORS, DIVERGING, symmetric_max
+from icar_core.charts.memo import content_memo
 
 
 def positional_frame(encodings: np.ndarray, positions: np.ndarray, mask: np.ndarray) -> pd.DataFrame:
@@ -19,6 +20,7 @@ def positional_frame(encodings: np.ndarray, positions: np.ndarray, mask: np.ndar
                          "value": np.asarray(encodings, dtype=float).ravel()[keep]})
 
 
+@content_memo
 def positional_heatmap(encodings: np.ndarray, positions: np.ndarray, mask: np.ndarray, title: str | list[str], *,
                        x_title: str, y_title: str, value_title: str, cell: int = 14,
                        domain_max: float | None = None, one_based_columns: bool = False,
@@ -51,6 +53,7 @@ def positional_heatmap(encodings: np.ndarray, positions: np.ndarray, mask: np.nd
     ).properties(title=alt.TitleParams(title, anchor="start"), width=width, height=height)
 
 
+@content_memo
 def pca_path(coordinates: np.ndarray, positions: np.ndarray, title: str, *, x_title: str, y_title: str,
              position_title: str, size: int = 340) -> alt.LayerChart:
     """The positions in the plane of the first two principal components, joined in order, coloured by
@@ -66,6 +69,7 @@ def pca_path(coordinates: np.ndarray, positions: np.ndarray, title: str, *, x_ti
     return alt.layer(line, dots).properties(title=alt.TitleParams(title, anchor="start"), width=size, height=size)
 
 
+@content_memo
 def profiles(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, order: list[str] | None = None,
              dashed: list[str] = (), width: int = 560, height: int = 300) -> alt.Chart:
     """Lines ``value`` against ``t``, one per ``series`` (in ``order``); series named in ``dashed`` (fits,
@@ -97,6 +101,7 @@ def long_profiles(series: dict[str, np.ndarray], t: np.ndarray | None = None) ->
     return pd.concat(parts, ignore_index=True)
 
 
+@content_memo
 def mu_profiles(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, width: int = 560,
                 height: int = 340) -> alt.Chart:
     """Last rows of several runs: colour = ``series`` (one per μ, in frame order), line style = ``source``

@@ -11,6 +11,7 @@ import pandas as pd
 
 from icar_core.charts.common import CATEGORY_COLORS
 from icar_core.charts.gd import LABEL_LIMIT
+from icar_core.charts.memo import content_memo
 
 #: Eigenvalue series by language-independent key: the truth green, the model orange, one GD step blue (as on the
 #: Model-vs-GD page).
@@ -25,6 +26,7 @@ def _legend() -> alt.Legend:
     return alt.Legend(orient="bottom", direction="vertical", labelLimit=LABEL_LIMIT, symbolOpacity=1)
 
 
+@content_memo
 def ratio_chart(frame: pd.DataFrame, tolerance: float, title: str, *, x_title: str, y_title: str,
                 band_label: str, width: int = 300, height: int = 260) -> alt.VConcatChart:
     """Model error / GD error against context length (``frame``: ``n, ratio, ratio_low, ratio_high``) with its 95%
@@ -54,6 +56,7 @@ def spectrum_frame(panels: Mapping[str, Mapping[str, np.ndarray]], labels: Mappi
     return pd.DataFrame(rows)
 
 
+@content_memo
 def spectrum_chart(frame: pd.DataFrame, labels: Mapping[str, str], title: str, *, x_title: str, y_title: str,
                    size: int = 200) -> alt.HConcatChart:
     """Small multiples (one per panel, in ``frame`` order): the unit circle and the eigenvalues of every series
@@ -92,6 +95,7 @@ def path_frame(path: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
                      ignore_index=True)
 
 
+@content_memo
 def path_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, colors: Mapping[str, str],
                reference: tuple[float, str] | None = None, width: int = 300, height: int = 240) -> alt.LayerChart:
     """Values against α with 95% bands, one line per series (``colors``: label -> colour, legend order), and a

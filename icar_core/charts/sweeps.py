@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 
 from icar_core.charts.common import CATEGORY_COLORS
+from icar_core.charts.memo import content_memo
 
 PICK = "pick"
 SEQUENTIAL = "viridis"
@@ -20,6 +21,7 @@ def _pick() -> alt.Parameter:
     return alt.selection_point(name=PICK, fields=["run"], on="click", clear="dblclick")
 
 
+@content_memo
 def sweep_heatmap(cells: pd.DataFrame, *, title: str, x_title: str, y_title: str, value_title: str,
                   sd_title: str, seeds_title: str, run_title: str, size: int = 320) -> alt.LayerChart:
     """``cells`` (x, y, mean, sd, min, max, seeds, low, high, run) as coloured cells labelled ``mean ± sd``."""
@@ -57,6 +59,7 @@ def _axis(values: pd.Series, title: str) -> alt.X:
     return alt.X("x:Q", title=title, scale=scale, axis=alt.Axis(values=sorted(values.unique().tolist())))
 
 
+@content_memo
 def seed_bands(stats: pd.DataFrame, points: pd.DataFrame, *, title: str, x_title: str, y_title: str,
                group_title: str, run_title: str, width: int = 420, height: int = 280) -> alt.LayerChart:
     """``stats`` (x, group, mean, band_low, band_high, seeds) as a line per group with its mean ± sd band over the

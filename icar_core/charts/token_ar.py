@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from icar_core.charts.common import CATEGORY_COLORS
+from icar_core.charts.memo import content_memo
 from icar_core.token_ar import WindowTest
 
 # The authors' plot drops errors <= 1e-12 (the exactly fitted windows), and so does this one:
@@ -34,6 +35,7 @@ def histogram_frame(test: WindowTest, labels: Mapping[str, str], measure: str = 
     return pd.concat(parts, ignore_index=True)
 
 
+@content_memo
 def error_histograms(frame: pd.DataFrame, title: str | list[str], *, x_title: str, y_title: str,
                      order: list[str], width: int = 520, height: int = 260) -> alt.Chart:
     """Two overlaid histograms of ``log10_error`` (one per ``series``, in ``order``), as in the paper's Figure 4."""

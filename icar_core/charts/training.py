@@ -6,12 +6,14 @@ import altair as alt
 import pandas as pd
 
 from icar_core.charts.common import CATEGORY_COLORS
+from icar_core.charts.memo import content_memo
 from icar_core.charts.paper import log_domain
 
 #: Dash patterns of the loss curves, in the order given to :func:`loss_chart` (solid, dashed, dotted, ...).
 DASHES = [[1, 0], [7, 4], [2, 2], [10, 3, 2, 3]]
 
 
+@content_memo
 def loss_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, run_title: str,
                curve_title: str, curve_order: list[str] | None = None, width: int = 620,
                height: int = 320) -> alt.VConcatChart:
@@ -40,6 +42,7 @@ def loss_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, r
     ).properties(title=title, width=width, height=height))
 
 
+@content_memo
 def structure_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, metric_title: str,
                     width: int = 560, height: int = 120) -> alt.FacetChart:
     """Structure measures (long form ``step, metric, value`` and optional ``low, high``, a 95% band; ``metric``
