@@ -43,9 +43,9 @@ def _difference(a: Number | None, b: Number | None, tr: Callable[..., str]) -> s
 
 def difference_table(a: Numbers | None, b: Numbers | None, names: tuple[str, str],
                      tr: Callable[..., str]) -> pd.DataFrame:
-    """One row per number that matters (in the order of the run that has them): run A's, run B's, and B against A.
+    """One row per number that matters: run A's, run B's, and B against A.
     ``names``: the two columns' run titles; a run the page does not apply to (None) shows as absent."""
-    keys = list(a or b or {})
+    keys = list(dict.fromkeys([*(a or {}), *(b or {})]))  # A's order, then what only B has
     return pd.DataFrame({
         tr("compare.quantity"): [tr(k) for k in keys],
         tr("compare.run_a", run=names[0]): [_cell((a or {}).get(k), tr) for k in keys],
