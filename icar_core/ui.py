@@ -331,8 +331,10 @@ def show_chart(chart: alt.TopLevelMixin, name: str, downloads: bool = True) -> N
 def metric_grid(rows: list[list[tuple[str, str, str | None, str]]], columns: int = 4) -> None:
     """Metric cards ``(label, value, grey line under it, tooltip)``, row by row in ``columns`` columns."""
     for row in rows:
-        for column, (label, value, delta, help_text) in zip(st.columns(columns), row, strict=False):
-            column.metric(label, value, delta, delta_color="off", delta_arrow="off", help=help_text)
+        for start in range(0, len(row), columns):  # a row longer than ``columns`` wraps (e.g. in a narrow column)
+            for column, (label, value, delta, help_text) in zip(st.columns(columns), row[start:start + columns],
+                                                                 strict=False):
+                column.metric(label, value, delta, delta_color="off", delta_arrow="off", help=help_text)
 
 
 def number(x: float) -> str:
