@@ -81,6 +81,19 @@ def mean_abs_cosine(X: np.ndarray) -> float:
     return float((G.sum() - np.trace(G)) / (len(X) * (len(X) - 1)))
 
 
+def overlap(state) -> float:
+    """Mean |cosine| between diagonal heads, averaged over their A and B vectors."""
+    return (mean_abs_cosine(state["A"].double().numpy()) + mean_abs_cosine(state["B"].double().numpy())) / 2
+
+
+def at_snapshot(page: str, name: str):
+    """The run ``name`` and its page, the scrubber moved to :data:`SNAPSHOT`."""
+    at = open_page(page, run=name)
+    at.select_slider(key="snapshot").set_value(SNAPSHOT).run()
+    no_exception(at)
+    return load(name), at
+
+
 def test_model_vs_gd(monkeypatch, single_thread):
     run = load("augmented-commuting")
     at = open_page("app_pages/model_vs_gd.py", run=run.name)
@@ -127,10 +140,7 @@ def test_model_vs_gd(monkeypatch, single_thread):
 
 
 def test_heads(monkeypatch, single_thread):
-    run = load("multihead-diagonal-commuting")
-    at = open_page("app_pages/heads.py", run=run.name)
-    at.select_slider(key="snapshot").set_value(SNAPSHOT).run()
-    no_exception(at)
+    run, at = at_snapshot("app_pages/heads.py", "multihead-diagonal-commuting")
     expected = norms(run.snapshots[SNAPSHOT][1])
     assert metrics(at)[translate("heads.metric.norm", "en")] == f"{expected.max():.3f}"
     assert f"{expected.max():.3f}" != f"{norms(run.model.state_dict()).max():.3f}"
@@ -152,20 +162,15 @@ def test_heads(monkeypatch, single_thread):
 
 
 def test_orthogonality(monkeypatch, single_thread):
-    run = load("multihead-diagonal-commuting")
-    at = open_page("app_pages/orthogonality.py", run=run.name)
-    at.select_slider(key="snapshot").set_value(SNAPSHOT).run()
-    no_exception(at)
-    state = run.snapshots[SNAPSHOT][1]
-    expected = (mean_abs_cosine(state["A"].double().numpy()) + mean_abs_cosine(state["B"].double().numpy())) / 2
+    run, at = at_snapshot("app_pages/orthogonality.py", "multihead-diagonal-commuting")
+    expected = overlap(run.snapshots[SNAPSHOT][1])
     assert metrics(at)[translate("orth.metric.score", "en")] == f"{expected:.3f}"
     namespace = run_snippet(at, monkeypatch)
     assert f"{namespace['view'].score:.3f}" == f"{expected:.3f}"
 
     pin(at, "multihead-diagonal-rotation")
-    other = load("multihead-diagonal-rotation").model.state_dict()
     a, b, against = table(at)[translate("compare.orth.score", "en")]
-    b_expected = (mean_abs_cosine(other["A"].double().numpy()) + mean_abs_cosine(other["B"].double().numpy())) / 2
+    b_expected = overlap(load("multihead-diagonal-rotation").model.state_dict())
     assert (a, b) == (f"{expected:.4g}", f"{b_expected:.4g}")
     assert against == translate("compare.exact_difference", "en", difference=f"{b_expected - expected:+.3g}")
     pin(at, "augmented-commuting")
@@ -173,10 +178,7 @@ def test_orthogonality(monkeypatch, single_thread):
 
 
 def test_positional_encodings(monkeypatch, single_thread):
-    run = load("pe-only-mu200")
-    at = open_page("app_pages/positional_encodings.py", run=run.name)
-    at.select_slider(key="snapshot").set_value(SNAPSHOT).run()
-    no_exception(at)
+    run, at = at_snapshot("app_pages/positional_encodings.py", "pe-only-mu200")
     namespace = run_snippet(at, monkeypatch)
     view = namespace["view"]
     # The snippet's P is the snapshot's saved P, and the page's PCA cards are its numbers.
