@@ -429,14 +429,12 @@ def snapshot_slider(ckpt: Checkpoint) -> Checkpoint:
         state[SNAPSHOT_KEY] = final
     state["snapshot_run"] = run_id(ckpt)
     steps = ckpt.snapshot_steps
-
-    def label(i: int) -> str:
-        if i == final:
-            return t("snapshot.final", step=steps[i] if i < len(steps) else ckpt.train_state.get("step", "?"))
-        return t("snapshot.step", step=steps[i])
-
-    index = st.select_slider(t("snapshot.label"), positions, format_func=label, key=SNAPSHOT_KEY,
-                             help=t("snapshot.help", count=len(steps)))
+    if len(positions) > len(steps):  # the final weights, saved after the last snapshot
+        steps = [*steps, int(ckpt.train_state.get("step", steps[-1]))]
+    # Steps as bare numbers: a translated label would lose the choice when the language changes.
+    index = st.select_slider(t("snapshot.label"), positions, format_func=lambda i: f"{steps[i]:,}", key=SNAPSHOT_KEY,
+                             help=t("snapshot.help", count=len(ckpt.snapshots)))
+    st.caption(t("snapshot.showing_final" if index == final else "snapshot.showing", step=f"{steps[index]:,}"))
     return ckpt if index == final else at_snapshot(ckpt, index)
 
 

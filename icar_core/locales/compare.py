@@ -9,8 +9,14 @@ STRINGS: dict[str, dict[str, str]] = {
               "position is the final weights.",
         "ja": "学習中に保存された重み（{count} 個のスナップショット）から同じ表示を計算します。右端が最終的な重みです。",
     },
-    "snapshot.step": {"en": "step {step}", "ja": "ステップ {step}"},
-    "snapshot.final": {"en": "step {step} (final)", "ja": "ステップ {step}（最終）"},
+    "snapshot.showing": {
+        "en": "Showing the weights saved at training step {step}.",
+        "ja": "学習ステップ {step} で保存された重みを表示しています。",
+    },
+    "snapshot.showing_final": {
+        "en": "Showing the final weights (training step {step}).",
+        "ja": "最終的な重み（学習ステップ {step}）を表示しています。",
+    },
     "snapshot.none": {
         "en": "This run saved no training snapshots to step through: the view shows its final weights.",
         "ja": "このモデルには学習途中のスナップショットがないため、最終的な重みを表示しています。",

@@ -175,6 +175,14 @@ def test_orthogonality(monkeypatch, single_thread):
     assert against == translate("compare.exact_difference", "en", difference=f"{b_expected - expected:+.3g}")
     pin(at, "augmented-commuting")
     assert not_applicable_sentence("augmented-commuting", "orth.na.augmented") in infos(at)
+    at.session_state["lang"] = "ja"  # the same view in Japanese: the scrubber keeps its step, the sentence translates
+    at.run()
+    no_exception(at)
+    assert at.select_slider(key="snapshot").value == SNAPSHOT
+    ja = translate("compare.not_applicable", "ja", run="augmented-commuting",
+                   reason=translate("orth.na.augmented", "ja"))
+    assert ja in infos(at)
+    assert translate("snapshot.showing", "ja", step=run.snapshot_steps[SNAPSHOT]) in [c.value for c in at.caption]
 
 
 def test_positional_encodings(monkeypatch, single_thread):
