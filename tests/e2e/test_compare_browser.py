@@ -22,18 +22,17 @@ from browser import (
     VIEWPORT,
     Page,
     StreamlitServer,
-    arm,
     browser_missing,
     charts_drawn,
+    choose_option,
     full_screenshot,
     go_to,
     launch_chromium,
     main_text,
     open_app,
+    press_on_slider,
     sidebar_run,
-    signature,
     sync_playwright,
-    wait_rerun,
 )
 
 from icar_core.i18n import translate
@@ -74,18 +73,8 @@ def assert_ok(page: Page, where: str) -> None:
     assert errors.count() == 0, f"{where}: Streamlit shows an exception:\n" + "\n".join(errors.all_inner_texts())
 
 
-def choose(page: Page, select, option_text: str) -> None:
-    """Open the selectbox ``select`` and click the option whose text is ``option_text``; wait for the rerun."""
-    select.click()
-    option = page.locator('[role="option"]').filter(has_text=option_text).first
-    option.wait_for()
-    arm(page)
-    option.click()
-    wait_rerun(page, charts=True)
-
-
 def pin(page: Page, name: str) -> None:
-    choose(page, page.locator(f'{MAIN} [data-testid="stSelectbox"]').filter(
+    choose_option(page, page.locator(f'{MAIN} [data-testid="stSelectbox"]').filter(
         has_text=translate("compare.label", "en")), name)
 
 
@@ -94,18 +83,14 @@ def test_scrubber_and_comparison(tab, url, title, run, fits, unfit, reason):
     page = tab
     go_to(page, translate(title, "en"), url)
     if run not in sidebar_run(page):
-        choose(page, page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first, run)
+        choose_option(page, page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first, run)
     assert run in sidebar_run(page) and charts_drawn(page)
     assert translate("compare.differences", "en") not in main_text(page)  # nothing pinned yet
 
     # The scrubber: Home moves it to the first snapshot; the view is recomputed from those weights.
-    slider = page.locator(f'{MAIN} input[type="range"][aria-label="{translate("snapshot.label", "en")}"]')
-    assert slider.count() == 1, f"{url}: no snapshot scrubber"
-    before = signature(page)
-    slider.focus()
-    arm(page)
-    page.keyboard.press("Home")
-    seconds = wait_rerun(page, charts=True, changed_from=before, timeout=60)
+    label = translate("snapshot.label", "en")
+    assert page.locator(f'{MAIN} input[type="range"][aria-label="{label}"]').count() == 1, f"{url}: no scrubber"
+    seconds = press_on_slider(page, label, "Home")
     assert_ok(page, f"{url} at step 0")
     print(f"\n{url}: the scrubber's move to step 0 took {seconds:.2f} s (first visit of that snapshot, under load)")
     assert translate("snapshot.showing", "en", step=0) in main_text(page)
