@@ -85,7 +85,8 @@ def test_scrubber_and_comparison(tab, url, title, run, fits, unfit, reason):
     if run not in sidebar_run(page):
         choose_option(page, page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first, run)
     assert run in sidebar_run(page) and charts_drawn(page)
-    assert translate("compare.differences", "en") not in main_text(page)  # nothing pinned yet
+    # Each page starts on its own: final weights, nothing pinned (the previous page's choices are its own).
+    assert translate("compare.differences", "en") not in main_text(page)
 
     # The scrubber: Home moves it to the first snapshot; the view is recomputed from those weights.
     label = translate("snapshot.label", "en")
@@ -111,4 +112,3 @@ def test_scrubber_and_comparison(tab, url, title, run, fits, unfit, reason):
     sentence = translate("compare.not_applicable", "en", run=unfit, reason=translate(reason, "en"))
     assert " ".join(sentence.split()) in " ".join(main_text(page).split())
     assert charts_drawn(page)
-    pin(page, translate("compare.none", "en"))  # unpinned for the next page
