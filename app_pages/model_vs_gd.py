@@ -28,7 +28,7 @@ ui.compare_table(view.compare_numbers, shown, other)
 
 
 # A fragment: moving a control reruns only this part, not the sidebar, the verdict or the gauge view.
-@st.fragment
+@ui.column_fragment
 def interactive(run) -> None:
     T, run_key = run.process.T, ui.run_id(run)[:12]
     st.subheader(t("gd.controls"))

@@ -398,6 +398,23 @@ def widget_key(name: str) -> str:
     return name + _SLOT.get()
 
 
+def column_fragment(fn: Callable[..., None]) -> Callable[..., None]:
+    """``st.fragment`` for a part drawn inside :func:`side_by_side`: a fragment reruns on its own, outside the
+    page's column loop, so it keeps the column it was first drawn in (its widget keys) itself."""
+    @st.fragment
+    def in_column(slot: str, *args: Any) -> None:
+        token = _SLOT.set(slot)
+        try:
+            fn(*args)
+        finally:
+            _SLOT.reset(token)
+
+    @functools.wraps(fn)
+    def call(*args: Any) -> None:
+        in_column(_SLOT.get(), *args)
+    return call
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _shared_snapshot(source_id: str, _ckpt: Checkpoint, index: int) -> Checkpoint:
     return _ckpt.at_snapshot(index)

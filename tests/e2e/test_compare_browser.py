@@ -22,6 +22,7 @@ from browser import (
     VIEWPORT,
     Page,
     StreamlitServer,
+    arm,
     browser_missing,
     charts_drawn,
     choose_option,
@@ -32,7 +33,9 @@ from browser import (
     open_app,
     press_on_slider,
     sidebar_run,
+    signature,
     sync_playwright,
+    wait_rerun,
 )
 
 from icar_core.i18n import translate
@@ -103,8 +106,20 @@ def test_scrubber_and_comparison(tab, url, title, run, fits, unfit, reason):
     assert translate("compare.differences", "en") in text and fits in text
     assert page.locator(f'{MAIN} [data-testid="stDataFrame"]').count() >= 1
     assert page.locator(f'{MAIN} [data-testid="stColumn"] {CHART}').count() >= 2 and charts_drawn(page)
-    if url == "model-vs-gd":  # one picture of the mode for the record (each costs a second or two)
-        full_screenshot(page, SCREENSHOTS / "compare-model-vs-gd.png")
+    if url == "model-vs-gd":
+        # The second column's context length reruns only its own fragment, which keeps its own controls.
+        sliders = page.locator(f'{MAIN} input[type="range"][aria-label="{translate("gd.n", "en")}"]')
+        assert sliders.count() == 2
+        values = [sliders.nth(i).input_value() for i in range(2)]
+        before = signature(page)
+        sliders.nth(1).focus()
+        arm(page)
+        page.keyboard.press("ArrowLeft")
+        wait_rerun(page, charts=True, changed_from=before)
+        assert_ok(page, f"{url}: the second column's context length moved")
+        assert sliders.nth(0).input_value() == values[0]
+        assert int(sliders.nth(1).input_value()) == int(values[1]) - 1
+        full_screenshot(page, SCREENSHOTS / "compare-model-vs-gd.png")  # one picture of the mode for the record
 
     # One it does not apply to: the page's own sentence in its column, the first run's view still drawn.
     pin(page, unfit)
