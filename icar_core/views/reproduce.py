@@ -20,7 +20,7 @@ def run_file(ckpt: Checkpoint) -> str:
 
 def snippet(ckpt: Checkpoint, imports: list[str], body: list[str]) -> str:
     """``imports``, the lines that load the run (at its snapshot), then ``body`` (which reads ``run``)."""
-    load = [f"run = load_checkpoint({run_file(ckpt)!r})"]
+    load = [f"run = load_checkpoint({run_file(ckpt)!r})" + ("  # the file you opened" if ckpt.path is None else "")]
     if ckpt.snapshot is not None:
         load.append(f"run = run.at_snapshot({ckpt.snapshot})  # the weights at training step {ckpt.snapshot_steps[-1]}")
     lines = ["from icar_core.checkpoints import load_checkpoint", *imports, "", *load, *body]
