@@ -391,6 +391,7 @@ def explained_errors(ckpt: Checkpoint) -> Iterator[None]:
 SNAPSHOT_KEY = "snapshot"  # the scrubber's value: a snapshot index of the selected run
 COMPARE_KEY = "compare"  # the pinned second run's id ("" for none)
 _SLOT: contextvars.ContextVar[str] = contextvars.ContextVar("slot", default="")
+_COLUMN_CHARTS = '[data-testid="stColumn"] [data-testid="stVegaLiteChart"] { max-width: 100%; overflow-x: auto; }'
 
 
 def widget_key(name: str) -> str:
@@ -492,6 +493,8 @@ def side_by_side(draw: Callable[[Checkpoint], None], shown: Checkpoint, other: C
     if other is None:
         draw(shown)
         return
+    # A chart wider than its half of the page scrolls inside its column instead of drawing over the other one.
+    st.html(f"<style>{_COLUMN_CHARTS}</style>")
     for column, ckpt, slot in zip(st.columns(2), (shown, other), ("", "@compare"), strict=True):
         token = _SLOT.set(slot)
         try:
