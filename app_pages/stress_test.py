@@ -16,6 +16,7 @@ from icar_core.views.stress import (
     interpolation_of,
     make_shift,
     ratio_chart_of,
+    reproduce_code,
     shift_notes,
     spectrum_chart_of,
     spectrum_of,
@@ -80,6 +81,7 @@ view = ui.cached(spectrum_of, ckpt, shift, seed)
 ui.show_chart(spectrum_chart_of(view, t), "stress-spectrum")
 st.caption(t("spectrum.caption"))
 ui.show_verdict(view.verdict)
+ui.reproduce(reproduce_code(ckpt, shift, seed))
 
 # ---------------------------------------------------------------- interpolation
 st.subheader(t("interp.heading"))

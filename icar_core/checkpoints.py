@@ -18,7 +18,7 @@ import stat
 import tempfile
 import warnings
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -105,6 +105,7 @@ class Checkpoint:
     train_state: dict = field(repr=False)
     path: Path | None = None
     source_id: str = ""  # sha256 of the file's bytes: a cache key that changes when the file does
+    snapshot: int | None = None  # the snapshot index this run's model holds (None: the final weights)
 
     @property
     def process(self):
@@ -123,6 +124,30 @@ class Checkpoint:
         if not -len(self.snapshots) <= index < len(self.snapshots):
             raise IndexError(f"snapshot index must be in [0, {len(self.snapshots)}); got {index}")
         return _model_with(self.config, self.snapshots[index][1])
+
+    @property
+    def final_snapshot(self) -> int | None:
+        """The index of the snapshot that holds the final weights (the last one, when it equals them), else None."""
+        if not self.snapshots:
+            return None
+        state, final = self.snapshots[-1][1], self.model.state_dict()
+        same = state.keys() == final.keys() and all(torch.equal(state[k], final[k]) for k in final)
+        return len(self.snapshots) - 1 if same else None
+
+    def at_snapshot(self, index: int) -> Checkpoint:
+        """This run as it was at snapshot ``index``: its model holds that snapshot's weights, its history ends at
+        that step, and its ``source_id`` names the snapshot, so every cache and stored verdict keys on it.
+        The snapshot of the final weights is the run itself (it shares the final run's caches)."""
+        if not 0 <= index < len(self.snapshots):
+            raise IndexError(f"snapshot must be in [0, {len(self.snapshots) - 1}]; got {index}")
+        if self.snapshot is not None:
+            raise ValueError("at_snapshot takes the run as loaded, not one of its snapshots")
+        if index == self.final_snapshot:
+            return self
+        step = self.snapshots[index][0]
+        history = self.history[self.history["step"] <= step] if "step" in self.history else self.history
+        return replace(self, model=self.model_at(index), history=history.reset_index(drop=True),
+                       snapshots=self.snapshots[: index + 1], source_id=f"{self.source_id}@{index}", snapshot=index)
 
 
 def checkpoint_payload(config: TrainConfig, model: ICARModel, history: dict[str, list],

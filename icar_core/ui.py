@@ -8,6 +8,7 @@ Pages call :func:`current_run`, :func:`t`, :func:`cached`, :func:`page_header`, 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import copy
 import functools
 import hashlib
@@ -38,6 +39,7 @@ from icar_core.i18n import LANGUAGES, translate
 from icar_core.i18n import verdict_text as i18n_verdict_text
 from icar_core.models import KINDS
 from icar_core.plain_text import markdown_literal
+from icar_core.views.compare import difference_table
 from icar_core.views.report import build_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,7 +144,7 @@ def _keep_upload(ckpt: Checkpoint) -> None:
         oldest = next(iter(uploads))
         del uploads[oldest]
         results = _session_results()
-        for key in [k for k in results if k[1] == oldest]:
+        for key in [k for k in results if k[1].split("@")[0] == oldest]:  # its snapshots' too
             del results[key]
 
 
@@ -356,18 +358,20 @@ def show_chart(chart: alt.TopLevelMixin, name: str, downloads: bool = True) -> N
         return
     with st.container(horizontal=True):  # side by side at their natural width, even in narrow columns
         st.download_button("PNG", data=lambda: _png(chart.to_json(validate=False)), file_name=f"{name}.png",
-                           mime="image/png", key=f"png-{name}", on_click="ignore", icon=":material/download:",
-                           help=t("common.download_png"))
+                           mime="image/png", key=widget_key(f"png-{name}"), on_click="ignore",
+                           icon=":material/download:", help=t("common.download_png"))
         st.download_button("SVG", data=lambda: _svg(chart.to_json(validate=False)), file_name=f"{name}.svg",
-                           mime="image/svg+xml", key=f"svg-{name}", on_click="ignore", icon=":material/download:",
-                           help=t("common.download_svg"))
+                           mime="image/svg+xml", key=widget_key(f"svg-{name}"), on_click="ignore",
+                           icon=":material/download:", help=t("common.download_svg"))
 
 
 def metric_grid(rows: list[list[tuple[str, str, str | None, str]]], columns: int = 4) -> None:
     """Metric cards ``(label, value, grey line under it, tooltip)``, row by row in ``columns`` columns."""
     for row in rows:
-        for column, (label, value, delta, help_text) in zip(st.columns(columns), row, strict=False):
-            column.metric(label, value, delta, delta_color="off", delta_arrow="off", help=help_text)
+        for start in range(0, len(row), columns):  # a row longer than ``columns`` wraps (e.g. in a narrow column)
+            for column, (label, value, delta, help_text) in zip(st.columns(columns), row[start:start + columns],
+                                                                 strict=False):
+                column.metric(label, value, delta, delta_color="off", delta_arrow="off", help=help_text)
 
 
 def number(x: float) -> str:
@@ -414,3 +418,149 @@ def explained_errors(ckpt: Checkpoint) -> Iterator[None]:
         else:
             st.info(t("common.not_applicable_plain", run=plain(ckpt.name)))
             st.caption(reason)
+
+
+# ---------------------------------------------------------------- snapshots, comparison, reproduction
+# A page draws its view through side_by_side: once for the selected run (at the scrubber's snapshot), or in two
+# columns beside a pinned second run. Widget keys inside a column go through key(), so the second column's
+# controls are its own.
+
+SNAPSHOT_KEY = "snapshot"  # the scrubber's value: a snapshot index of the selected run
+COMPARE_KEY = "compare"  # the pinned second run's id ("" for none)
+_SLOT: contextvars.ContextVar[str] = contextvars.ContextVar("slot", default="")
+_COLUMN_CHARTS = '[data-testid="stColumn"] [data-testid="stVegaLiteChart"] { max-width: 100%; overflow-x: auto; }'
+
+
+def widget_key(name: str) -> str:
+    """A widget key in the column being drawn: ``name`` for the selected run, ``name`` + a suffix beside it."""
+    return name + _SLOT.get()
+
+
+def column_fragment(fn: Callable[..., None]) -> Callable[..., None]:
+    """``st.fragment`` for a part drawn inside :func:`side_by_side`: a fragment reruns on its own, outside the
+    page's column loop, so it keeps the column it was first drawn in (its widget keys) itself."""
+    @st.fragment
+    def in_column(slot: str, *args: Any) -> None:
+        token = _SLOT.set(slot)
+        try:
+            fn(*args)
+        finally:
+            _SLOT.reset(token)
+
+    @functools.wraps(fn)
+    def call(*args: Any) -> None:
+        in_column(_SLOT.get(), *args)
+    return call
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _shared_snapshot(source_id: str, _ckpt: Checkpoint, index: int) -> Checkpoint:
+    return _ckpt.at_snapshot(index)
+
+
+def at_snapshot(ckpt: Checkpoint, index: int) -> Checkpoint:
+    """``ckpt.at_snapshot(index)``, built once per server for shipped runs (an upload's is rebuilt: it is cheap,
+    and the shared cache would outlive the session)."""
+    return _shared_snapshot(run_id(ckpt), ckpt, index) if ckpt.path is not None else ckpt.at_snapshot(index)
+
+
+def snapshot_positions(ckpt: Checkpoint) -> tuple[list[int], int]:
+    """The scrubber's positions (snapshot indices; one more, past the last, when no snapshot holds the final
+    weights) and the one of the final weights."""
+    final = ckpt.final_snapshot
+    positions = list(range(len(ckpt.snapshots))) + ([len(ckpt.snapshots)] if final is None else [])
+    return positions, positions[-1] if final is None else final
+
+
+def snapshot_slider(ckpt: Checkpoint) -> Checkpoint:
+    """The snapshot scrubber: the selected run at a saved training step (default: the final weights). Another run
+    starts at its final weights; a value outside this run's snapshots falls back to them."""
+    positions, final = snapshot_positions(ckpt)
+    if len(positions) < 2:
+        st.caption(t("snapshot.none"))
+        return ckpt
+    state = st.session_state
+    if state.get("snapshot_run", run_id(ckpt)) != run_id(ckpt) or state.get(SNAPSHOT_KEY) not in positions:
+        state[SNAPSHOT_KEY] = final
+    state["snapshot_run"] = run_id(ckpt)
+    steps = ckpt.snapshot_steps
+    if len(positions) > len(steps):  # the final weights, saved after the last snapshot
+        steps = [*steps, int(ckpt.train_state.get("step", steps[-1]))]
+    # Steps as bare numbers: a translated label would lose the choice when the language changes.
+    index = st.select_slider(t("snapshot.label"), positions, format_func=lambda i: f"{steps[i]:,}", key=SNAPSHOT_KEY,
+                             help=t("snapshot.help", count=len(ckpt.snapshots)))
+    st.caption(t("snapshot.showing_final" if index == final else "snapshot.showing", step=f"{steps[index]:,}"))
+    return ckpt if index == final else at_snapshot(ckpt, index)
+
+
+def compare_picker() -> Checkpoint | None:
+    """The pinned second run (any run, the selected one included: a snapshot beside the final weights), or None."""
+    runs = {run_id(c): c for c in all_runs()}
+    ids = ["", *runs]
+    if st.session_state.get(COMPARE_KEY) not in ids:
+        st.session_state[COMPARE_KEY] = ""
+    labels = {"": t("compare.none")} | {i: run_label(c) for i, c in runs.items()}
+    chosen = st.selectbox(t("compare.label"), ids, format_func=labels.get, key=COMPARE_KEY, help=t("compare.help"))
+    return runs.get(chosen)
+
+
+def view_controls(ckpt: Checkpoint) -> tuple[Checkpoint, Checkpoint | None]:
+    """The scrubber and the comparison picker side by side: the run to draw and the pinned run (or None)."""
+    left, right = st.columns([3, 2])
+    with left:
+        shown = snapshot_slider(ckpt)
+    with right:
+        other = compare_picker()
+    return shown, other
+
+
+def run_title(ckpt: Checkpoint) -> str:
+    """The run's name, and the training step its weights are from when they are a snapshot's."""
+    if ckpt.snapshot is None:
+        return ckpt.name
+    return t("compare.column_step", run=ckpt.name, step=ckpt.snapshot_steps[-1])
+
+
+def side_by_side(draw: Callable[[Checkpoint], None], shown: Checkpoint, other: Checkpoint | None,
+                 reason: Callable[[Checkpoint], str | None], verdict: Callable[[Checkpoint], Verdict] | None = None
+                 ) -> None:
+    """``draw(shown)``; with a pinned run, ``draw`` for each in two columns (the second column's widgets keyed
+    apart), the pinned run's verdict atop its column — or, where ``reason(run)`` names one, the page's own
+    sentence of why it does not apply, instead of the view."""
+    if other is None:
+        draw(shown)
+        return
+    # A chart wider than its half of the page scrolls inside its column instead of drawing over the other one.
+    st.html(f"<style>{_COLUMN_CHARTS}</style>")
+    for column, ckpt, slot in zip(st.columns(2), (shown, other), ("", "@compare"), strict=True):
+        token = _SLOT.set(slot)
+        try:
+            with column:
+                st.markdown(f"**{plain(run_title(ckpt))}**")
+                why = reason(ckpt)
+                if why is not None:
+                    st.info(t("compare.not_applicable", run=plain(ckpt.name), reason=t(why)))
+                    continue
+                if verdict is not None and slot:
+                    show_verdict(verdict(ckpt))
+                draw(ckpt)
+        finally:
+            _SLOT.reset(token)
+
+
+def compare_table(numbers: Callable[[Checkpoint], Any], shown: Checkpoint, other: Checkpoint | None) -> None:
+    """With a pinned run: the page's numbers that matter (``numbers(run)``, None where the page does not apply)
+    for both runs, with their intervals and whether those separate."""
+    if other is None:
+        return
+    a, b = cached(numbers, shown), cached(numbers, other)
+    st.subheader(t("compare.differences"))
+    st.dataframe(difference_table(a, b, (run_title(shown), run_title(other)), t), hide_index=True)
+    st.caption(t("compare.differences_caption"))
+
+
+def reproduce(code: str) -> None:
+    """The few lines of ``icar_core`` calls that recompute what the column shows, ready to copy."""
+    with st.expander(t("reproduce.title")):
+        st.caption(t("reproduce.caption"))
+        st.code(code, language="python")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from icar_core.locales import (
     common,
+    compare,
     findings,
     gd,
     heads,
@@ -19,7 +20,7 @@ from icar_core.locales import (
     training,
 )
 
-_MODULES = (common, home, findings, gd, heads, orthogonality, positions, training, lab, paper, tokens, stress,
+_MODULES = (common, compare, home, findings, gd, heads, orthogonality, positions, training, lab, paper, tokens, stress,
             tour, sweeps)
 
 

@@ -22,7 +22,9 @@ from icar_core.checkpoints import Checkpoint
 from icar_core.data import commuting_W, rollout
 from icar_core.errors import NotApplicableError
 from icar_core.findings import FINDINGS
+from icar_core.stats import Estimate
 from icar_core.views import Card
+from icar_core.views.reproduce import snippet
 
 #: Contexts behind the error-against-context-length curve, and their seed (fixed: the curve is the run's).
 CURVE_CONTEXTS = 256
@@ -44,6 +46,12 @@ GAUGE_ANGLE_TOLERANCE = 0.05  # radians
 def require_augmented(ckpt: Checkpoint) -> None:
     """NotApplicableError unless Finding 1 applies (an exact update Γ, not a Jacobian)."""
     FINDINGS["gd"].require(ckpt)
+
+
+def reason(ckpt: Checkpoint) -> str | None:
+    """Why the page does not apply to ``ckpt`` (Finding 1's own sentence, a locale key), or None when it does."""
+    gd = FINDINGS["gd"]
+    return None if gd.applies(ckpt.model) else gd.not_applicable_key
 
 
 def is_commuting(ckpt: Checkpoint) -> bool:
@@ -277,3 +285,24 @@ def gauge_cards(view: GaugeView, tr: Callable[..., str], fmt: Callable[[float], 
     """The gauge view's two cards, one under the other: the step scale c and the product's distance to c·I."""
     return [[(tr("gd.gauge.c"), fmt(view.c), None, tr("gd.gauge.c_help"))],
             [(tr("gd.gauge.error"), fmt(view.rel_error), None, tr("gd.gauge.error_help"))]]
+
+
+def compare_numbers(ckpt: Checkpoint) -> dict[str, Estimate] | None:
+    """What two runs are compared by: Finding 1's loss ratio, prediction cosine and the two losses behind the
+    ratio, each with its interval and n (the verdict's own evidence); None when the finding does not apply."""
+    try:
+        e = FINDINGS["gd"].evidence(ckpt)
+    except NotApplicableError:  # not augmented, or one GD step is exact (no ratio means anything)
+        return None
+    return {"compare.gd.loss_ratio": e.loss_ratio, "compare.gd.prediction_cosine": e.prediction_cosine,
+            "compare.gd.model_loss": e.model_loss, "compare.gd.gd_loss": e.gd_loss}
+
+
+def reproduce_code(ckpt: Checkpoint, seed: int, n: int, angles: tuple[float, ...] | None) -> str:
+    """The lines that recompute the page's metric cards for this context and the verdict's loss ratio."""
+    return snippet(ckpt, ["from icar_core.findings import FINDINGS", "from icar_core.views import gd"], [
+        f"context = gd.gd_context(run, seed={seed}, n={n}, angles={angles!r})",
+        "print(context.metrics)  # the metric cards: this context's errors, cosines and step sizes",
+        'evidence = FINDINGS["gd"].evidence(run)',
+        "print(evidence.loss_ratio.text(), evidence.loss_ratio.n)  # the verdict's loss ratio, 95% interval, n",
+    ])

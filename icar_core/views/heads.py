@@ -32,8 +32,9 @@ from icar_core.structure import (
     token_block_labels,
 )
 from icar_core.theory import state_scale
-from icar_core.views import REFERENCE_DIR
+from icar_core.views import REFERENCE_DIR, Card
 from icar_core.views.paper import run_case
+from icar_core.views.reproduce import snippet
 from icar_core.views.training import closed_form_objective
 
 # Readable names of the augmented token blocks of structure.token_block_labels.
@@ -411,3 +412,62 @@ def circuit_meaning(fit: CircuitFit, score: float, paper_orthogonal: float | Non
     if paper_orthogonal is not None:
         text += " " + tr("orth.meaning.paper_rotation", paper=f"{paper_orthogonal:.2f}")
     return text
+
+
+# ------------------------------------------------------------------------------------------- comparison, reproduction
+
+
+def heads_cards(view: HeadsView, tr: Callable[..., str]) -> list[list[Card]]:
+    """The Heads page's cards: how many heads, the strongest circuit, its norm and its share of the norms."""
+    s = view.strongest
+    head = head_labels(view.n_heads, tr("heads.head_word"))[s.head]
+    return [[(tr("heads.metric.heads"), str(view.n_heads), None, None),
+             (tr("heads.metric.strongest"), head, tr("heads.delta.circuit", circuit=s.circuit),
+              tr("heads.metric.strongest_help")),
+             (tr("heads.metric.norm"), f"{s.norm:.3f}", None, tr("heads.metric.norm_help")),
+             (tr("heads.metric.share"), f"{100 * s.share:.0f}%", None, tr("heads.metric.share_help"))]]
+
+
+def heads_numbers(ckpt: Checkpoint) -> dict[str, float] | None:
+    """What two runs' heads are compared by (read off the weights: exact); None for a run without heads."""
+    if heads_reason(ckpt) is not None:
+        return None
+    view = heads_view(ckpt)
+    numbers = {"compare.heads.n_heads": float(view.n_heads), "compare.heads.norm": view.strongest.norm,
+               "compare.heads.share": view.strongest.share}
+    if view.preconditioner_fit:
+        numbers["compare.heads.preconditioner"] = view.preconditioner_fit[view.strongest.head][0]
+    return numbers
+
+
+def heads_reproduce(ckpt: Checkpoint) -> str:
+    """The lines that recompute the Heads page's numbers."""
+    return snippet(ckpt, ["from icar_core.views.heads import heads_view"], [
+        "view = heads_view(run)",
+        "print(view.n_heads, view.strongest)  # the cards: the strongest circuit (head from 0), its norm and share",
+        "print(view.preconditioner_fit)  # block runs: (c, relative error) of each head's nearest c·I",
+    ])
+
+
+def orthogonality_numbers(ckpt: Checkpoint) -> dict[str, float] | None:
+    """What two runs' heads are compared by on the orthogonality page: Finding 2's evidence (read off the
+    weights: exact); None where it does not apply."""
+    if orthogonality_reason(ckpt) is not None:
+        return None
+    e = FINDINGS["heads"].evidence(ckpt)
+    numbers = {"compare.orth.score": e.overlap, "compare.orth.random": e.random_level}
+    if e.circuit is not None:
+        numbers |= {"compare.orth.c": e.circuit.best_c, "compare.orth.error": e.circuit.best_rel_error}
+    return numbers
+
+
+def orthogonality_reproduce(ckpt: Checkpoint) -> str:
+    """The lines that recompute the Head-orthogonality page's numbers."""
+    return snippet(ckpt, ["from icar_core.views.heads import orthogonality_view"], [
+        "view = orthogonality_view(run)",
+        "print(view.score)  # the mean |cosine| between heads, over the circuits",
+        "for name, circuit in view.circuits.items():",
+        "    print(name, circuit.score, circuit.worst_pair)  # per circuit: its score, most similar pair (from 0)",
+        "if view.circuit is not None:  # diagonal heads: C = Bᵀ A against its best c·I or c·(I + S)",
+        "    print(view.circuit.best, view.circuit.structure.best_c, view.circuit.structure.best_rel_error)",
+    ])

@@ -36,6 +36,7 @@ from icar_core.structure import (
 )
 from icar_core.theory import pe_only_least_squares, pe_only_loss, pe_only_ridge_matching_loss
 from icar_core.views import REFERENCE_DIR, cosine, relative_error
+from icar_core.views.reproduce import snippet
 
 #: The authors' PE-only runs (``pe_eps_mu_{μ}.npy``): row 28, entries 0..28, is their last used row.
 PAPER_MUS = (50, 100, 200, 300)
@@ -489,3 +490,33 @@ def paper_chart(summary: ProfileSummary, tr: Callable[..., str]) -> alt.TopLevel
     mu = f"{summary.mu:g}"
     series = {tr("positions.series.ours", mu=mu): summary.profile, tr("positions.series.paper", mu=mu): summary.paper}
     return row_chart(series, tr("positions.paper.chart", mu=mu), tr)
+
+
+# ------------------------------------------------------------------------------------------- comparison, reproduction
+
+
+def positions_numbers(ckpt: Checkpoint) -> dict[str, float] | None:
+    """What two runs' positions are compared by (read off the weights: exact): the PCA's share and winding unless
+    the encodings are round-off, the last row's R² (and ω where the row is claimed a cosine); None where the page does
+    not apply."""
+    if positions_reason(ckpt) is not None:
+        return None
+    view = positional_view(ckpt)
+    numbers = {}
+    if not view.flat:
+        numbers |= {"compare.positions.pca_share": view.winding.share, "compare.positions.turns": view.winding.turns}
+    if view.fit is not None and not view.profile_flat:
+        numbers["compare.positions.r2"] = view.fit.r2
+        if view.shape_verdict.good:  # ω is a measurement only where the shape test claims a cosine
+            numbers["compare.positions.omega"] = view.fit.omega
+    return numbers
+
+
+def positions_reproduce(ckpt: Checkpoint) -> str:
+    """The lines that recompute the Positional-encodings page's numbers."""
+    return snippet(ckpt, ["from icar_core.views.positions import positional_view"], [
+        "view = positional_view(run)",
+        "print(view.verdict)  # the page's verdict: its text key and the numbers that fill it",
+        "print(view.pca.explained_variance_ratio, view.winding)  # the PCA cards and the winding of its path",
+        "print(view.fit)  # the last row's cosine fit (amplitude, omega, phase, R²), None without a matrix P",
+    ])

@@ -32,6 +32,7 @@ from icar_core.stress import (
     has_mu,
     stress_test,
 )
+from icar_core.views.reproduce import snippet
 
 #: Squared errors below this are drawn at it on the logarithmic axis (least squares on a noiseless task: ~1e-20).
 DISPLAY_FLOOR = 1e-10
@@ -138,3 +139,15 @@ def interpolation_charts(result: Interpolation, tr: Callable[..., str]) -> alt.T
     agree = path_chart(path_frame(result.path, agreements), tr("interp.agree_title"), x_title=x_title,
                        y_title=tr("interp.agree_y"), colors=colors)
     return alt.hconcat(loss, agree).resolve_scale(color="independent")
+
+
+def reproduce_code(ckpt: Checkpoint, shift: Shift, seed: int) -> str:
+    """The lines that recompute the page's stress verdict and curves under ``shift``, and the spectrum's verdict."""
+    imports = ["from icar_core.stress import Shift", "from icar_core.views.stress import spectrum_of, stress_of"]
+    return snippet(ckpt, imports, [
+        f"shift = {shift!r}",
+        "result = stress_of(run, shift)",
+        "print(result.verdict)  # the verdict: its text key and the numbers that fill it (intervals, n)",
+        f"spectrum = spectrum_of(run, shift, seed={seed})",
+        "print(spectrum.verdict)  # the spectrum's verdict",
+    ])

@@ -124,3 +124,17 @@ def test_a_bad_value_gets_a_sentence_and_nothing_is_computed(monkeypatch):
     assert "scale of s_0" in str(refused.value) and "50" in str(refused.value) and "<= 10" in str(refused.value)
     assert [e.value for e in at.error] == [translate("stress.bad_shift", "en", reason=markdown_literal(refused.value))]
     assert not at.get("vega_lite_chart")
+
+
+def test_reproduce_snippet_recomputes_the_verdicts_shown(multihead_page, monkeypatch):
+    """The page's "reproduce in Python" lines, executed in a fresh namespace, give the verdicts the page shows."""
+    from icar_core.i18n import verdict_text
+
+    code = multihead_page.code[0].value
+    assert "multihead-diagonal-rotation.pt" in code
+    monkeypatch.chdir(ROOT)
+    namespace: dict = {}
+    exec(compile(code, "<snippet>", "exec"), namespace)  # the page's own generated code
+    shown, lang = texts(multihead_page), multihead_page.session_state["lang"]  # an earlier test may switch it
+    for name in ("result", "spectrum"):
+        assert verdict_text(namespace[name].verdict, lang) in shown, name

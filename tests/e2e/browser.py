@@ -298,3 +298,25 @@ def sidebar_run(page: Page) -> str:
 
 def main_text(page: Page) -> str:
     return page.locator(MAIN).inner_text()
+
+
+def choose_option(page: Page, select, option_text: str, charts: bool = True) -> float:
+    """Open the selectbox ``select``, click the option whose text is ``option_text`` and wait for the rerun
+    (``charts``: until every chart is drawn); the seconds from the click."""
+    select.click()
+    option = page.locator('[role="option"]').filter(has_text=option_text).first
+    option.wait_for()
+    arm(page)
+    option.click()
+    return wait_rerun(page, charts=charts)
+
+
+def press_on_slider(page: Page, label: str, key: str, timeout: float = 60.0) -> float:
+    """Press ``key`` (e.g. "Home", "ArrowLeft") on the main area's slider labelled ``label`` and wait until the
+    app is idle with its charts changed and drawn; the seconds from the key press."""
+    slider = page.locator(f'{MAIN} input[type="range"][aria-label="{label}"]')
+    before = signature(page)
+    slider.focus()
+    arm(page)
+    page.keyboard.press(key)
+    return wait_rerun(page, charts=True, changed_from=before, timeout=timeout)

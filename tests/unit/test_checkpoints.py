@@ -462,3 +462,33 @@ def test_too_many_snapshots_or_no_history_are_refused(tmp_path):
     def repeated(p):
         p["history"]["step"] = [0, 0]
     _expect_error(_bad(tmp_path, "repeat.pt", repeated), "history steps must increase")
+
+
+# ---------------------------------------------------------------- snapshots
+
+
+def test_at_snapshot_holds_that_snapshots_weights(tmp_path):
+    path = _write(tmp_path / "run.pt", _payload(_config("multihead-diagonal-complex")))
+    run = load_checkpoint(path)
+    assert run.final_snapshot == 1  # the last snapshot is the final weights: that position is the run itself
+    assert run.at_snapshot(1) is run
+    early = run.at_snapshot(0)
+    saved = torch.load(path, weights_only=True)["snapshots"][0]["state"]
+    assert all(torch.equal(early.model.state_dict()[k], saved[k]) for k in saved)
+    assert not all(torch.equal(early.model.state_dict()[k], run.model.state_dict()[k]) for k in saved)
+    # A cache key of its own, the history up to its step, the run's own name and file.
+    assert early.source_id == f"{run.source_id}@0" and early.snapshot == 0 and run.snapshot is None
+    assert list(early.history["step"]) == [0] and early.snapshot_steps == [0]
+    assert (early.name, early.path) == (run.name, run.path)
+    with pytest.raises(IndexError, match=r"snapshot must be in \[0, 1\]; got 2"):
+        run.at_snapshot(2)
+    with pytest.raises(ValueError, match="not one of its snapshots"):
+        early.at_snapshot(0)
+
+
+def test_final_snapshot_is_none_when_no_snapshot_holds_the_final_weights(tmp_path):
+    payload = _payload(_config())
+    payload["snapshots"] = payload["snapshots"][:1]  # only the initial weights were saved
+    run = load_checkpoint(_write(tmp_path / "run.pt", payload))
+    assert run.final_snapshot is None
+    assert run.at_snapshot(0).snapshot == 0
