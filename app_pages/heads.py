@@ -9,16 +9,13 @@ from icar_core.charts.paper import heatmap_size
 from icar_core.views.heads import (
     block_step,
     head_labels,
-    heads_reason,
     heads_verdict,
     heads_view,
     paper_units,
     preconditioner_caption,
 )
 
-ckpt = ui.require_run(ui.t("heads.title"), ui.t("heads.lead"))
-ui.stop_if_not_applicable(ckpt, heads_reason(ckpt), "heads", ui.t("heads.title"), ui.t("heads.lead"),
-                          ui.t("heads.how"))
+ckpt = ui.page_run(ui.t("heads.title"), ui.t("heads.lead"), ui.t("heads.how"))
 
 view = ui.cached(heads_view, ckpt)
 verdict = ui.cached(heads_verdict, ckpt)

@@ -3,24 +3,15 @@
 import streamlit as st
 
 from icar_core import ui
-from icar_core.findings import run_for
 from icar_core.verdict_store import stored_verdict
 from icar_core.views import gd as view
 
 t, fmt = ui.t, ui.number
-selected = ui.require_run(t("gd.title"), t("gd.lead"))
-ckpt = run_for("gd", selected, ui.all_runs())
-if ckpt is None:
-    ui.page_header(t("gd.title"), t("gd.lead"))
-    st.info(t("gd.no_augmented"))
-    ui.how_to_read(t("gd.how"))
-    st.stop()
+ckpt = ui.page_run(t("gd.title"), t("gd.lead"), t("gd.how"))
 
 verdict = ui.cached(stored_verdict, ckpt, "gd")  # the same cache entry as the Home page's verdict
 text = ui.verdict_text(verdict)
 ui.page_header(t("gd.title"), t("gd.lead"), t("gd.verdict_for", run=ui.plain(ckpt.name), text=text), verdict.good)
-if ckpt is not selected:
-    st.info(t("gd.not_augmented", run=ui.plain(selected.name), shown=ui.plain(ckpt.name)))
 
 # ---------------------------------------------------------------- the interactive part
 # A fragment: moving a control reruns only this part, not the sidebar, the verdict or the gauge view.
@@ -28,7 +19,7 @@ T = ckpt.process.T
 structure = view.structure_of(ckpt)
 
 
-@st.fragment
+@ui.fragment
 def comparison() -> None:
     # ---------------------------------------------------------------- controls
     run_key = ui.run_id(ckpt)[:12]

@@ -13,15 +13,12 @@ from icar_core.views.heads import (
     circuit_cards,
     circuit_meaning,
     head_labels,
-    orthogonality_reason,
     orthogonality_view,
     paper_head_score,
     paper_units,
 )
 
-ckpt = ui.require_run(ui.t("orth.title"), ui.t("orth.lead"))
-ui.stop_if_not_applicable(ckpt, orthogonality_reason(ckpt), "heads", ui.t("orth.title"), ui.t("orth.lead"),
-                          ui.t("orth.how"))
+ckpt = ui.page_run(ui.t("orth.title"), ui.t("orth.lead"), ui.t("orth.how"))
 
 view = ui.cached(orthogonality_view, ckpt)
 verdict = ui.cached(stored_verdict, ckpt, "heads")

@@ -7,9 +7,7 @@ from icar_core import ui
 from icar_core.charts.positions import mu_profiles
 from icar_core.views import positions as pv
 
-ckpt = ui.require_run(ui.t("positions.title"), ui.t("positions.lead"))
-ui.stop_if_not_applicable(ckpt, pv.positions_reason(ckpt), "positions", ui.t("positions.title"),
-                          ui.t("positions.lead"), ui.t("positions.how"))
+ckpt = ui.page_run(ui.t("positions.title"), ui.t("positions.lead"), ui.t("positions.how"))
 
 view = ui.cached(pv.positional_view, ckpt)
 ui.page_header(ui.t("positions.title"), ui.t("positions.lead"), ui.verdict_text(view.verdict), view.verdict.good)
