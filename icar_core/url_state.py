@@ -2,7 +2,7 @@
 between an address and the session's widget values. No Streamlit here: ``icar_core.ui`` binds it.
 
 A :class:`Field` names a key of the address, the session-state key of the widget it restores (a template:
-``{run}`` is the shown run's key, other ``{name}`` the value of an earlier field, ``{k}`` the item of a list),
+``{run_key}`` is the shown run's key, other ``{name}`` the value of an earlier field, ``{k}`` the item of a list),
 its type, and what it allows, possibly depending on the run the page shows (:class:`Scope`). A field the
 address does not hold keeps the page's own default: the pages own their defaults, the address only their changes.
 :func:`read` turns an address into session values and :class:`Notice` s (one per key it ignores);
@@ -78,7 +78,7 @@ class Field:
 
     def keys(self, scope: Scope) -> list[str] | None:
         """The session keys this field's value lives in (None when a field its key names has no value)."""
-        names = {"run": scope.run_key, **scope.values}
+        names = {**scope.values, "run_key": scope.run_key}
         try:
             if self.kind == "floats":
                 return [self.key.format(**names, k=k) for k in range(self.count(scope))]
@@ -291,27 +291,27 @@ GLOBAL_FIELDS = (
 PAGE_FIELDS = (
     Field("snapshot", "snapshot", "int", limits=(0, SEED_LIMITS[1])),
     Field("seed", "gd-seed", "int", "model-vs-gd", SEED_LIMITS, default=lambda s: 0),
-    Field("n", "gd-n-{run}", "int", "model-vs-gd", lambda s: (1, s.run.process.T - 1)),
-    Field("angles", "gd-angle-{run}-{seed}-{k}", "floats", "model-vs-gd", (0.0, 360.0),
+    Field("n", "gd-n-{run_key}", "int", "model-vs-gd", lambda s: (1, s.run.process.T - 1)),
+    Field("angles", "gd-angle-{run_key}-{seed}-{k}", "floats", "model-vs-gd", (0.0, 360.0),
           count=lambda s: len(drawn_angles(s.run, 0)), applies=lambda s: is_commuting(s.run)),
     Field("matrix", "heads.matrix", "choice", "heads", choices=lambda s: list(heads_view(s.run).matrices),
           applies=_full_heads),
     Field("layout", "heads.layout", "choice", "heads", choices=("one", "all"),
           applies=_head_picker),
-    Field("head", "heads.head-{run}", "int", "heads", lambda s: (0, s.run.config.model.n_heads - 1),
+    Field("head", "heads.head-{run_key}", "int", "heads", lambda s: (0, s.run.config.model.n_heads - 1),
           applies=_head_picker, shift=1),
     Field("diagonal", "positions.diagonal", "bool", "positional-encodings"),
     Field("min_norm", "positions.min_norm", "bool", "positional-encodings"),
     Field("authors", "positions.mu_paper", "bool", "positional-encodings"),
-    Field("runs", "training-runs-{run}", "runs", "training"),
+    Field("runs", "training-runs-{run_key}", "runs", "training"),
     Field("train", "training-show-train", "bool", "training"),
     Field("preset", "lab-preset", "choice", "lab", choices=lambda s: lab_presets()),
-    Field("noise", "stress-noise-{run}", "float", "stress-test", CONTROL_BOUNDS["noise"]),
-    Field("mu", "stress-mu-{run}", "float", "stress-test", CONTROL_BOUNDS["mu"]),
-    Field("scale", "stress-scale-{run}", "float", "stress-test", CONTROL_BOUNDS["s0_scale"]),
-    Field("family", "stress-family-{run}", "choice", "stress-test", choices=FAMILIES),
-    Field("basis", "stress-basis-{run}", "int", "stress-test", (0, MAX_SEED)),
-    Field("spectrum_seed", "spectrum-seed-{run}", "int", "stress-test", SEED_LIMITS),
+    Field("noise", "stress-noise-{run_key}", "float", "stress-test", CONTROL_BOUNDS["noise"]),
+    Field("mu", "stress-mu-{run_key}", "float", "stress-test", CONTROL_BOUNDS["mu"]),
+    Field("scale", "stress-scale-{run_key}", "float", "stress-test", CONTROL_BOUNDS["s0_scale"]),
+    Field("family", "stress-family-{run_key}", "choice", "stress-test", choices=FAMILIES),
+    Field("basis", "stress-basis-{run_key}", "int", "stress-test", (0, MAX_SEED)),
+    Field("spectrum_seed", "spectrum-seed-{run_key}", "int", "stress-test", SEED_LIMITS),
     Field("step", "tour_step", "int", "tour", (0, len(STEPS) - 1), shift=1),
     Field("sweep", "sweeps-name", "choice", "sweeps", choices=lambda s: list_sweeps(), default=_first_sweep),
     Field("metric", "sweeps-metric", "choice", "sweeps", choices=lambda s: _sweep(s).metrics),

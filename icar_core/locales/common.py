@@ -58,9 +58,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "リンクのモデル「{value}」（{name}）はここにないため無視しました。",
     },
     "url.upload_absent": {
-        "en": "The link's run “{value}” was uploaded in another browser session; uploads stay in the session that "
+        "en": "The link's run “{value}” ({name}) was uploaded in another browser session; uploads stay in the session that "
               "made them. Upload the file again to see it.",
-        "ja": "リンクのモデル「{value}」は別のブラウザーのセッションでアップロードされたものです。アップロードはそのセッション"
+        "ja": "リンクのモデル「{value}」（{name}）は別のブラウザーのセッションでアップロードされたものです。アップロードはそのセッション"
               "にだけ残ります。見るにはもう一度アップロードしてください。",
     },
     "url.repeated": {
