@@ -10,8 +10,8 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
+import html
 import os
-import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -407,7 +407,7 @@ def page_run(title: str, lead: str, how: str) -> Checkpoint:
 # ---------------------------------------------------------------- the address of a view
 
 _PAGE, _PAGE_BEFORE, _GO_TO = "_page", "_page_before", "_go_to"  # the page shown, the one before, a way back
-_READ, _NOTICES, _LINK = "_address_read", "_address_notices", "_address_link"
+_READ, _NOTICES = "_address_read", "_address_notices"
 
 
 def address_id(ckpt: Checkpoint) -> str:
@@ -437,20 +437,46 @@ def _notice_text(notice: url_state.Notice) -> str:
 
 
 def _write_address(page: str) -> None:
-    """Put the view the session holds into the browser's address and the sidebar's link to it."""
+    """Put the view the session holds into the browser's address (which the sidebar's link box shows)."""
     fields = url_state.GLOBAL_FIELDS + url_state.page_fields(page)
     address = url_state.encode(st.session_state, fields, _scope(page))
     if _query() != {key: [value] for key, value in address.items()}:
         st.query_params.from_dict(address)
-    base = st.context.url or ""
-    link = base + ("?" + urllib.parse.urlencode(address) if address else "")
-    slot = st.session_state.get(_LINK)
-    if slot is not None:
-        slot.code(link, language=None, wrap_lines=True)
+
+
+# The link box reads the browser's own address, so it is the real one whatever reran last (a fragment's rerun
+# updates the address but cannot redraw the sidebar). Static code: only the translated labels are inserted.
+_LINK_BOX = """<div data-testid="icar-link">
+<input id="icar-link" readonly aria-label="{label}" style="width:100%;font-family:monospace;font-size:0.8em;
+ padding:0.3em;border:1px solid rgba(128,128,128,0.5);border-radius:0.3em;background:transparent;color:inherit">
+<button id="icar-copy" style="margin-top:0.3em;padding:0.2em 0.8em;border:1px solid rgba(128,128,128,0.5);
+ border-radius:0.3em;background:transparent;color:inherit;cursor:pointer">{copy}</button></div>
+<script>
+(() => {{
+  const box = document.getElementById("icar-link"), copy = document.getElementById("icar-copy");
+  const show = () => {{ if (box.value !== window.location.href) box.value = window.location.href; }};
+  show();
+  clearInterval(window.__icarLinkTimer);
+  window.__icarLinkTimer = setInterval(show, 300);
+  copy.onclick = () => {{
+    show(); box.select();
+    const done = () => {{ copy.textContent = "{copied}"; setTimeout(() => copy.textContent = "{copy}", 1500); }};
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(box.value).then(done);
+    else {{ document.execCommand("copy"); done(); }}
+  }};
+}})();
+</script>"""
+
+
+def link_box() -> None:
+    """"Copy link to this view": the page's full address in a box, with a button that copies it."""
+    st.caption(t("url.link"), help=t("url.link_help"))
+    labels = {key: html.escape(t(f"url.{key}"), quote=True) for key in ("copy", "copied")}
+    st.html(_LINK_BOX.format(label=html.escape(t("url.link"), quote=True), **labels), unsafe_allow_javascript=True)
 
 
 def fragment(fn: Callable[[], None]) -> Callable[[], None]:
-    """``st.fragment`` whose reruns also keep the address (and the link to it) up to date."""
+    """``st.fragment`` whose reruns also keep the address up to date."""
     @st.fragment
     @functools.wraps(fn)
     def run() -> None:
@@ -489,8 +515,7 @@ def run_app() -> None:
         st.session_state[_READ] = True
         st.session_state[_NOTICES] = (url, notices)
     with st.sidebar:
-        st.caption(t("url.link"), help=t("url.link_help"))
-        st.session_state[_LINK] = st.empty()
+        link_box()
     _write_address(url)
     shown_for, shown = st.session_state.get(_NOTICES, (None, []))
     if shown_for == url:

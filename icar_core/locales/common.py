@@ -45,10 +45,12 @@ STRINGS: dict[str, dict[str, str]] = {
     # The address of a view (icar_core.url_state): the link, and one notice per key of an address that is ignored.
     "url.link": {"en": "Link to this view", "ja": "この表示へのリンク"},
     "url.link_help": {
-        "en": "Page, run, language and the page's controls; opening the link shows the same view (the copy button "
-              "is at the right of the box).",
-        "ja": "ページ・モデル・言語・ページの操作がすべて含まれ、このリンクを開くと同じ表示になります（コピーボタンは枠の右側）。",
+        "en": "Page, run, language and the page's controls: opening the link, here or on another computer running "
+              "icar, shows the same view.",
+        "ja": "ページ・モデル・言語・ページの操作がすべて含まれ、このリンクを開くと（icar を動かす別のコンピューターでも）同じ表示になります。",
     },
+    "url.copy": {"en": "Copy link", "ja": "リンクをコピー"},
+    "url.copied": {"en": "Copied", "ja": "コピーしました"},
     "url.bad_value": {
         "en": "The link's “{name}={value}” was ignored: {allowed}. The page's default is shown instead.",
         "ja": "リンクの「{name}={value}」は無視しました（{allowed}）。代わりにページの既定値を表示しています。",

@@ -32,12 +32,14 @@ from browser import (
     arm,
     browser_missing,
     charts_drawn,
+    choose_language,
     full_screenshot,
     go_to,
     launch_chromium,
     main_text,
     nav_titles,
     open_app,
+    pick_run,
     sidebar_run,
     signature,
     sync_playwright,
@@ -214,26 +216,6 @@ def test_japanese(page, ui_text):
         heading = page.locator("h1").first.inner_text()
         assert CJK.search(heading), f"{url} (ja): title not Japanese: {heading!r}"
         full_screenshot(page, SCREENSHOTS / f"ja-{url}.png")
-
-
-def pick_run(page: Page, name: str) -> None:
-    """Choose the run ``name`` in the sidebar's run picker and wait for the rerun."""
-    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
-    option = page.locator('[role="option"]').filter(has_text=name).first
-    option.wait_for()
-    arm(page)
-    option.click()
-    wait_rerun(page)
-
-
-def choose_language(page: Page, label: str) -> None:
-    """Click ``label`` ("English" / "日本語") in the sidebar's language switch (no-op if already chosen)."""
-    radio = page.locator('[data-testid="stSidebar"] [data-testid="stRadio"] label').filter(has_text=label)
-    if radio.locator("input").is_checked():
-        return
-    arm(page)
-    radio.click()
-    wait_rerun(page)
 
 
 def test_run_choice_survives_language_switch(page, ui_text):
