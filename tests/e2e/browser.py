@@ -232,12 +232,14 @@ def signature(page: Page) -> str:
 
 
 # What the charts draw, comparable across sessions: every mark's shape, position, colour and text, without the
-# ids Vega numbers per chart instance (clip paths, gradients), which differ from one session to the next.
-_DRAWN_MARKS = """() => [...document.querySelectorAll(
+# ids Vega numbers per chart instance (gradients, in url(page address#id)), which differ between sessions.
+_DRAWN_MARKS = """() => { const noId = v => (v || '').replace(/url\\([^)]*\\)/g, 'url');
+  return [...document.querySelectorAll(
   '[data-testid="stMain"] [data-testid="stVegaLiteChart"] svg.marks')]
   .map(svg => [...svg.querySelectorAll('path, rect, line, text, circle')].map(e =>
-    [e.tagName, e.getAttribute('d'), e.getAttribute('transform'), e.getAttribute('fill'), e.getAttribute('stroke'),
-     e.tagName === 'text' ? e.textContent : ''].join('|')).join('\\n'))"""
+    [e.tagName, e.getAttribute('d'), e.getAttribute('transform'), noId(e.getAttribute('fill')),
+     noId(e.getAttribute('stroke')),
+     e.tagName === 'text' ? e.textContent : ''].join('|')).join('\\n')); }"""
 
 
 def drawn_marks(page: Page) -> list[str]:

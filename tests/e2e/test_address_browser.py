@@ -89,6 +89,17 @@ def view(tab: Page) -> dict:
                 "e => e.closest('label').textContent")}
 
 
+def difference(a: dict, b: dict) -> str:
+    """The first lines where two views differ, for a failure message."""
+    lines = []
+    for key in a:
+        if a[key] != b[key]:
+            left, right = (str(v).split("\n") for v in (a[key], b[key]))
+            first = next((i for i, (x, y) in enumerate(zip(left, right, strict=False)) if x != y), len(left))
+            lines.append(f"{key}: {left[first - 1:first + 2]} != {right[first - 1:first + 2]}")
+    return "; ".join(lines)
+
+
 def act(tab: Page, action: Callable[[], None], charts: bool = True) -> None:
     arm(tab)
     action()
@@ -165,8 +176,7 @@ def test_every_view_reopens_from_its_address_on_a_fresh_server(browser, servers)
         settle(tab, url)
         assert tab.locator(NOTICE).count() == 0, f"{address}: {tab.locator(NOTICE).all_inner_texts()}"
         reopened = view(tab)
-        assert reopened == seen, (f"{url}: the address {address} opened another view: "
-                                  f"{ {k: (seen[k], v) for k, v in reopened.items() if seen[k] != v} }"[:3000])
+        assert reopened == seen, f"{url}: the address {address} opened another view: {difference(seen, reopened)}"
 
     # Reload keeps the view, in Japanese and, after a switch, in English.
     address, seen = made["model-vs-gd"]
