@@ -1,8 +1,10 @@
 """The only module that imports Streamlit: shared sidebar, run selection, caching, text and charts.
 
-``app.py`` calls :func:`setup_sidebar` and :func:`navigation` on every run, so the language switch
-and the run picker are drawn once for all pages and keep their state across page switches.
-Pages call :func:`current_run`, :func:`t`, :func:`cached`, :func:`page_header`, :func:`show_chart`.
+``app.py`` calls :func:`run_app` on every run: it reads the view's address on a session's first run
+(:mod:`icar_core.url_state`), draws the language switch, the run picker and the link to the view once for all
+pages (so they keep their state across page switches), writes the view back into the address and runs the page.
+Pages call :func:`current_run` or :func:`page_run` (the one run policy), :func:`t`, :func:`cached`,
+:func:`page_header`, :func:`show_chart`; a page's fragment is :func:`fragment`, which keeps the address.
 """
 
 from __future__ import annotations
@@ -469,7 +471,7 @@ _LINK_BOX = """<div data-testid="icar-link">
 
 
 def link_box() -> None:
-    """"Copy link to this view": the page's full address in a box, with a button that copies it."""
+    """The "copy link to this view" control: the page's full address in a box, with a button that copies it."""
     st.caption(t("url.link"), help=t("url.link_help"))
     labels = {key: html.escape(t(f"url.{key}"), quote=True) for key in ("copy", "copied")}
     st.html(_LINK_BOX.format(label=html.escape(t("url.link"), quote=True), **labels), unsafe_allow_javascript=True)
