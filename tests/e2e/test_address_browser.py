@@ -162,6 +162,8 @@ def test_every_view_reopens_from_its_address_on_a_fresh_server(browser, servers)
             CONTROLS[url](tab)
             assert tab.url != before, f"{url}: setting its controls did not change the address"
         assert tab.locator(EXCEPTION).count() == 0, f"{url}: {main_text(tab)[:500]}"
+        # The sidebar's link is the real address, a fragment's rerun (Model vs GD's sliders) included.
+        tab.wait_for_function("() => document.getElementById('icar-link').value === location.href")
         made[url] = (tab.url.replace(first.url, ""), view(tab))
     context.close()
     first.stop()
