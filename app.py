@@ -1,7 +1,7 @@
 """icar dashboard: ``streamlit run app.py``.
 
-The entry point draws the shared sidebar (language, run picker, failed files, upload) and then
-the chosen page; the pages live in ``app_pages/``.
+The entry point draws the shared sidebar (language, run picker, failed files, upload, the link to the view)
+and then the chosen page (``ui.run_app``); the pages live in ``app_pages/``.
 """
 
 import streamlit as st
@@ -17,5 +17,4 @@ configure_allocator()
 release_free_memory()
 freeze_imported_objects()
 st.set_page_config(page_title="icar", page_icon=":material/rotate_right:", layout="wide")
-ui.setup_sidebar()
-ui.navigation().run()
+ui.run_app()

@@ -9,8 +9,7 @@ from icar_core.charts.paper import heatmap_size
 from icar_core.views import heads as hv
 
 t, key = ui.t, ui.widget_key
-ckpt = ui.require_run(t("heads.title"), t("heads.lead"))
-ui.stop_if_not_applicable(ckpt, hv.heads_reason(ckpt), "heads", t("heads.title"), t("heads.lead"), t("heads.how"))
+ckpt = ui.page_run(t("heads.title"), t("heads.lead"), t("heads.how"))
 
 header = st.container()
 shown, other = ui.view_controls(ckpt)  # the scrubber's snapshot of the run, and a pinned second run

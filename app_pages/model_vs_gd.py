@@ -3,18 +3,11 @@
 import streamlit as st
 
 from icar_core import ui
-from icar_core.findings import run_for
 from icar_core.verdict_store import stored_verdict
 from icar_core.views import gd as view
 
 t, fmt, key = ui.t, ui.number, ui.widget_key
-selected = ui.require_run(t("gd.title"), t("gd.lead"))
-ckpt = run_for("gd", selected, ui.all_runs())
-if ckpt is None:
-    ui.page_header(t("gd.title"), t("gd.lead"))
-    st.info(t("gd.no_augmented"))
-    ui.how_to_read(t("gd.how"))
-    st.stop()
+ckpt = ui.page_run(t("gd.title"), t("gd.lead"), t("gd.how"))
 
 header = st.container()
 shown, other = ui.view_controls(ckpt)  # the scrubber's snapshot of the run, and a pinned second run
@@ -22,8 +15,6 @@ verdict = ui.cached(stored_verdict, shown, "gd")  # the same cache entry as the 
 with header:
     ui.page_header(t("gd.title"), t("gd.lead"), t("gd.verdict_for", run=ui.plain(ui.run_title(shown)),
                                                   text=ui.verdict_text(verdict)), verdict.good)
-    if ckpt is not selected:
-        st.info(t("gd.not_augmented", run=ui.plain(selected.name), shown=ui.plain(ckpt.name)))
 ui.compare_table(view.compare_numbers, shown, other)
 
 

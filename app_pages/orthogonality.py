@@ -11,9 +11,7 @@ from icar_core.verdict_store import stored_verdict
 from icar_core.views import heads as hv
 
 t = ui.t
-ckpt = ui.require_run(t("orth.title"), t("orth.lead"))
-ui.stop_if_not_applicable(ckpt, hv.orthogonality_reason(ckpt), "heads", t("orth.title"), t("orth.lead"),
-                          t("orth.how"))
+ckpt = ui.page_run(t("orth.title"), t("orth.lead"), t("orth.how"))
 
 header = st.container()
 shown, other = ui.view_controls(ckpt)  # the scrubber's snapshot of the run, and a pinned second run

@@ -8,9 +8,7 @@ from icar_core.charts.positions import mu_profiles
 from icar_core.views import positions as pv
 
 t, key = ui.t, ui.widget_key
-ckpt = ui.require_run(t("positions.title"), t("positions.lead"))
-ui.stop_if_not_applicable(ckpt, pv.positions_reason(ckpt), "positions", t("positions.title"), t("positions.lead"),
-                          t("positions.how"))
+ckpt = ui.page_run(t("positions.title"), t("positions.lead"), t("positions.how"))
 
 header = st.container()
 shown, other = ui.view_controls(ckpt)  # the scrubber's snapshot of the run, and a pinned second run

@@ -80,10 +80,10 @@ def close(server, context) -> None:
 
 
 def page_sweep(page, visit: str) -> list[dict]:
-    """Every page but Home, then Home, through the sidebar; the nearest-run button where a page offers it."""
+    """Every page but Home, then Home, through the sidebar (a page that does not apply to the selected run
+    shows its finding's run at once)."""
     rows = []
     order = [p for p in PAGES if p[0] != "home"] + [p for p in PAGES if p[0] == "home"]
-    button_prefix = translate("heads.open_nearest", "en", run="\0").split("\0")[0]
     for url, _, key, _ in order:
         seconds = tb.go_to(page, translate(key, "en"), "" if url == "home" else url)
         drawn = tb.charts_drawn(page)
@@ -91,15 +91,6 @@ def page_sweep(page, visit: str) -> list[dict]:
         row = {"page": url, "visit": visit, "seconds": seconds, "charts": page.locator(f"{tb.MAIN} {tb.CHART}").count(),
                "drawn": drawn, "exceptions": errors}
         rows.append(row)
-        button = page.locator(f"{tb.MAIN} button").filter(has_text=button_prefix)
-        if not drawn and button.count() == 1:
-            label = button.inner_text().split("\n")[-1]
-            tb.arm(page)
-            button.click()
-            rows.append({"page": f"{url} → nearest run", "visit": visit, "label": label,
-                         "seconds": tb.wait_rerun(page, charts=True, timeout=120),
-                         "charts": page.locator(f"{tb.MAIN} {tb.CHART}").count(), "drawn": tb.charts_drawn(page),
-                         "exceptions": page.locator(tb.EXCEPTION).count()})
     return rows
 
 

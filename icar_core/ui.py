@@ -1,8 +1,10 @@
 """The only module that imports Streamlit: shared sidebar, run selection, caching, text and charts.
 
-``app.py`` calls :func:`setup_sidebar` and :func:`navigation` on every run, so the language switch
-and the run picker are drawn once for all pages and keep their state across page switches.
-Pages call :func:`current_run`, :func:`t`, :func:`cached`, :func:`page_header`, :func:`show_chart`.
+``app.py`` calls :func:`run_app` on every run: it reads the view's address on a session's first run
+(:mod:`icar_core.url_state`), draws the language switch, the run picker and the link to the view once for all
+pages (so they keep their state across page switches), writes the view back into the address and runs the page.
+Pages call :func:`current_run` or :func:`page_run` (the one run policy), :func:`t`, :func:`cached`,
+:func:`page_header`, :func:`show_chart`; a page's fragment is :func:`column_fragment`, which keeps the address.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import contextvars
 import copy
 import functools
 import hashlib
+import html
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -21,7 +24,9 @@ from typing import Any
 import altair as alt
 import streamlit as st
 from streamlit import dataframe_util
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from icar_core import url_state
 from icar_core.charts.export import to_png, to_svg
 from icar_core.charts.memo import content_memo
 from icar_core.checkpoints import (
@@ -34,12 +39,14 @@ from icar_core.checkpoints import (
     user_run_dir,
 )
 from icar_core.errors import NotApplicableError
-from icar_core.findings import Verdict, run_for
+from icar_core.findings import FINDINGS, Verdict, run_for
 from icar_core.i18n import LANGUAGES, translate
 from icar_core.i18n import verdict_text as i18n_verdict_text
 from icar_core.models import KINDS
 from icar_core.plain_text import markdown_literal
 from icar_core.views.compare import difference_table
+from icar_core.views.heads import heads_reason, orthogonality_reason
+from icar_core.views.positions import positions_reason
 from icar_core.views.report import build_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,6 +72,21 @@ PAGES = (
     ("tour", "app_pages/tour.py", "nav.tour", ":material/slideshow:"),
     ("sweeps", "app_pages/sweeps.py", "nav.sweeps", ":material/grid_on:"),
 )
+
+
+def _gd_reason(ckpt: Checkpoint) -> str | None:
+    gd = FINDINGS["gd"]
+    return None if gd.applies(ckpt.model) else gd.not_applicable_key
+
+
+# The one run policy: a page here that does not apply to the selected run shows its finding's run instead
+# (url path -> (finding, why a run does not fit the page: a locale key, or None when it fits)).
+RUN_POLICY: dict[str, tuple[str, Callable[[Checkpoint], str | None]]] = {
+    "model-vs-gd": ("gd", _gd_reason),
+    "heads": ("heads", heads_reason),
+    "orthogonality": ("heads", orthogonality_reason),
+    "positional-encodings": ("positions", positions_reason),
+}
 
 
 def lang() -> str:
@@ -388,20 +410,156 @@ def require_run(title: str, lead: str) -> Checkpoint:
     return ckpt
 
 
-def stop_if_not_applicable(ckpt: Checkpoint, reason_key: str | None, finding: str, title: str, lead: str,
-                           how: str) -> None:
-    """If ``reason_key`` is set, the page does not apply to ``ckpt``: say why in a sentence, offer the
-    nearest run that shows ``finding`` (see ``views.findings``), explain the page, and stop."""
-    if reason_key is None:
-        return
-    page_header(title, lead)
-    st.info(t("common.not_applicable", run=plain(ckpt.name), reason=t(reason_key)))
-    nearest = run_for(finding, ckpt, all_runs())
-    if nearest is not None:
-        st.button(t("heads.open_nearest", run=plain(nearest.name)), on_click=st.session_state.update,
-                  kwargs={"run_id": run_id(nearest)}, icon=":material/arrow_forward:")
-    how_to_read(how)
-    st.stop()
+def shown_run(page: str, selected: Checkpoint | None) -> Checkpoint | None:
+    """The run page ``page`` shows under the one run policy (:data:`RUN_POLICY`): the selected run where it
+    fits, else its finding's own run (the first run that fits if that one does not), None when none fits."""
+    if page not in RUN_POLICY or selected is None:
+        return selected
+    finding, reason = RUN_POLICY[page]
+    if reason(selected) is None:
+        return selected
+    runs = all_runs()
+    preferred = run_for(finding, selected, runs)
+    candidates = ([preferred] if preferred is not None else []) + runs
+    return next((run for run in candidates if reason(run) is None), None)
+
+
+def page_run(title: str, lead: str, how: str) -> Checkpoint:
+    """The run this page shows (:func:`shown_run`). Where that is not the selected run, one line says why and
+    names the run shown, with a button back to the page before; with no run that fits, the page explains
+    itself and stops."""
+    selected = require_run(title, lead)
+    page = st.session_state.get(_PAGE, "")
+    ckpt = shown_run(page, selected)
+    if ckpt is None:
+        page_header(title, lead)
+        st.info(t("common.not_applicable", run=plain(selected.name), reason=t(RUN_POLICY[page][1](selected))))
+        how_to_read(how)
+        st.stop()
+    if ckpt is not selected:
+        finding = FINDINGS[RUN_POLICY[page][0]]
+        with st.container(horizontal=True, vertical_alignment="center"):
+            st.info(t("common.shows_finding_run", run=plain(selected.name), reason=t(RUN_POLICY[page][1](selected)),
+                      shown=plain(ckpt.name), number=finding.number), width="stretch")
+            back = st.session_state.get(_PAGE_BEFORE) or "home"
+            st.button(t("common.way_back", run=plain(selected.name)), icon=":material/arrow_back:", key="way-back",
+                      on_click=st.session_state.update, kwargs={_GO_TO: back})
+    return ckpt
+
+
+# ---------------------------------------------------------------- the address of a view
+
+_PAGE, _PAGE_BEFORE, _GO_TO = "_page", "_page_before", "_go_to"  # the page shown, the one before, a way back
+_READ, _NOTICES = "_address_read", "_address_notices"
+
+
+def address_id(ckpt: Checkpoint) -> str:
+    """A run's id in an address: its name for a run on disk (shipped or the Lab's), the content hash for an
+    upload (only the session that uploaded it has it)."""
+    return ckpt.name if ckpt.path is not None else run_id(ckpt)
+
+
+def _scope(page: str | None) -> url_state.Scope:
+    runs: dict[str, str] = {}
+    for ckpt in all_runs():
+        runs.setdefault(address_id(ckpt), run_id(ckpt))
+    run = None if page is None else shown_run(page, current_run())
+    return url_state.Scope(run, "" if run is None else run_id(run)[:12], runs)
+
+
+def _query() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def _notice_text(notice: url_state.Notice) -> str:
+    values = {key: plain(value) for key, value in notice.values.items()}
+    if notice.allowed is not None:
+        key, allowed = notice.allowed
+        values["allowed"] = t(key, **allowed)
+    return t(notice.key, **values)
+
+
+def _write_address(page: str) -> None:
+    """Put the view the session holds into the browser's address (which the sidebar's link box shows)."""
+    fields = url_state.GLOBAL_FIELDS + url_state.page_fields(page)
+    address = url_state.encode(st.session_state, fields, _scope(page))
+    if _query() != {key: [value] for key, value in address.items()}:
+        st.query_params.from_dict(address)
+
+
+# The link box reads the browser's own address, so it is the real one whatever reran last (a fragment's rerun
+# updates the address but cannot redraw the sidebar). Static code: only the translated labels are inserted.
+_LINK_BOX = """<div data-testid="icar-link">
+<input id="icar-link" readonly aria-label="{label}" style="width:100%;font-family:monospace;font-size:0.8em;
+ padding:0.3em;border:1px solid rgba(128,128,128,0.5);border-radius:0.3em;background:transparent;color:inherit">
+<button id="icar-copy" style="margin-top:0.3em;padding:0.2em 0.8em;border:1px solid rgba(128,128,128,0.5);
+ border-radius:0.3em;background:transparent;color:inherit;cursor:pointer">{copy}</button></div>
+<script>
+(() => {{
+  const box = document.getElementById("icar-link"), copy = document.getElementById("icar-copy");
+  const show = () => {{ if (box.value !== window.location.href) box.value = window.location.href; }};
+  show();
+  clearInterval(window.__icarLinkTimer);
+  window.__icarLinkTimer = setInterval(show, 300);
+  copy.onclick = () => {{
+    show(); box.select();
+    const done = () => {{ copy.textContent = "{copied}"; setTimeout(() => copy.textContent = "{copy}", 1500); }};
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(box.value).then(done);
+    else {{ document.execCommand("copy"); done(); }}
+  }};
+}})();
+</script>"""
+
+
+def link_box() -> None:
+    """The "copy link to this view" control: the page's full address in a box, with a button that copies it."""
+    st.caption(t("url.link"), help=t("url.link_help"))
+    labels = {key: html.escape(t(f"url.{key}"), quote=True) for key in ("copy", "copied")}
+    st.html(_LINK_BOX.format(label=html.escape(t("url.link"), quote=True), **labels), unsafe_allow_javascript=True)
+
+
+def _keep_address_on_fragment_rerun() -> None:
+    """A fragment's rerun alone runs no page code, so it writes the changed view into the address itself."""
+    ctx = get_script_run_ctx()
+    if ctx is not None and ctx.fragment_ids_this_run:
+        _write_address(st.session_state.get(_PAGE, ""))
+
+
+def _restore(fields: tuple[url_state.Field, ...], scope: url_state.Scope) -> list[url_state.Notice]:
+    values, notices = url_state.read(_query(), fields, scope)
+    st.session_state.update(values)
+    return notices
+
+
+def run_app() -> None:
+    """Draw the dashboard: on a session's first run the view in the address (language and run first, then the
+    page's controls, once the run it shows is known), the sidebar, and the page, whose view is written back
+    into the address before it is drawn (nothing can be written after a page stops)."""
+    first = not st.session_state.get(_READ)
+    notices = _restore(url_state.GLOBAL_FIELDS, _scope(None)) if first else []
+    go_to = st.session_state.pop(_GO_TO, None)
+    page = navigation()
+    url = page.url_path or "home"
+    if go_to is not None:  # the way back from a page that showed another run
+        st.switch_page(str(ROOT / dict((u, f) for u, f, _, _ in PAGES)[go_to]))
+    if st.session_state.get(_PAGE) != url:
+        st.session_state[_PAGE_BEFORE] = st.session_state.get(_PAGE)
+        st.session_state[_PAGE] = url
+    setup_sidebar()
+    if first:
+        fields = url_state.page_fields(url)
+        notices += _restore(fields, _scope(url))
+        notices += url_state.unknown(_query(), url_state.GLOBAL_FIELDS + fields)
+        st.session_state[_READ] = True
+        st.session_state[_NOTICES] = (url, notices)
+    with st.sidebar:
+        link_box()
+    _write_address(url)
+    shown_for, shown = st.session_state.get(_NOTICES, (None, []))
+    if shown_for == url:
+        for notice in shown:
+            st.warning(_notice_text(notice), icon=":material/link_off:")
+    page.run()
 
 
 @contextlib.contextmanager
@@ -438,9 +596,11 @@ def widget_key(name: str) -> str:
 
 def column_fragment(fn: Callable[..., None]) -> Callable[..., None]:
     """``st.fragment`` for a part drawn inside :func:`side_by_side`: a fragment reruns on its own, outside the
-    page's column loop, so it keeps the column it was first drawn in (its widget keys) itself."""
+    page's column loop, so it keeps the column it was first drawn in (its widget keys) itself, and the address of
+    the view up to date."""
     @st.fragment
     def in_column(slot: str, *args: Any) -> None:
+        _keep_address_on_fragment_rerun()
         token = _SLOT.set(slot)
         try:
             fn(*args)

@@ -10,8 +10,10 @@ import pandas as pd
 
 from icar_core.charts.memo import content_memo
 
-DIVERGING = "redblue"  # reversed below: blue for negative, red for positive, white at zero
-CATEGORY_COLORS = ["#3b5bdb", "#e8590c", "#2f9e44", "#862e9c", "#c2255c", "#1098ad", "#f08c00", "#495057"]
+# ColorBrewer RdBu, safe for the common colour-vision deficiencies; reversed below: blue for negative, red for
+# positive, white at zero (cells carry their own background, so it reads on light and dark pages alike).
+DIVERGING = "redblue"
+CATEGORY_COLORS = ["#3b5bdb", "#e8590c", "#2f9e44", "#862e9c", "#c2255c", "#1098ad", "#f08c00", "#868e96"]
 
 
 def symmetric_max(*matrices: np.ndarray) -> float:

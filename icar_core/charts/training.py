@@ -35,7 +35,7 @@ def loss_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, r
         strokeDash=alt.StrokeDash("curve:N", title=curve_title,
                                   sort=order, scale=alt.Scale(domain=order, range=DASHES[: len(order)]),
                                   legend=alt.Legend(orient="bottom", direction="vertical", symbolType="stroke",
-                                                    symbolSize=600, symbolStrokeColor="#495057", labelLimit=400)),
+                                                    symbolSize=600, symbolStrokeColor="#868e96", labelLimit=400)),
         detail="curve:N",
         tooltip=[alt.Tooltip("run:N", title=run_title), alt.Tooltip("curve:N", title=curve_title),
                  alt.Tooltip("step:Q", title=x_title), alt.Tooltip("loss:Q", title=y_title, format=".4g")],

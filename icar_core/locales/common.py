@@ -35,6 +35,58 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "This view does not apply to the run “{run}”: {reason}. Pick another run in the sidebar.",
         "ja": "この表示はモデル「{run}」には当てはまりません（{reason}）。サイドバーで別のモデルを選んでください。",
     },
+    "common.shows_finding_run": {
+        "en": "This page does not apply to the selected run “{run}” ({reason}), so it shows “{shown}”, the run of "
+              "finding {number}.",
+        "ja": "このページは選択中のモデル「{run}」には当てはまらないため（{reason}）、所見 {number} のモデル「{shown}」を"
+              "表示しています。",
+    },
+    "common.way_back": {"en": "Back, with “{run}”", "ja": "「{run}」のまま戻る"},
+    # The address of a view (icar_core.url_state): the link, and one notice per key of an address that is ignored.
+    "url.link": {"en": "Link to this view", "ja": "この表示へのリンク"},
+    "url.link_help": {
+        "en": "Page, run, language and the page's controls: opening the link, here or on another computer running "
+              "icar, shows the same view.",
+        "ja": "ページ・モデル・言語・ページの操作がすべて含まれ、このリンクを開くと（icar を動かす別のコンピューターでも）同じ表示になります。",
+    },
+    "url.copy": {"en": "Copy link", "ja": "リンクをコピー"},
+    "url.copied": {"en": "Copied", "ja": "コピーしました"},
+    "url.bad_value": {
+        "en": "The link's “{name}={value}” was ignored: {allowed}. The page's default is shown instead.",
+        "ja": "リンクの「{name}={value}」は無視しました（{allowed}）。代わりにページの既定値を表示しています。",
+    },
+    "url.unknown_run": {
+        "en": "The link's run “{value}” ({name}) is not among the runs here, so it was ignored.",
+        "ja": "リンクのモデル「{value}」（{name}）はここにないため無視しました。",
+    },
+    "url.upload_absent": {
+        "en": "The link's run “{value}” ({name}) was uploaded in another browser session; uploads stay in the session that "
+              "made them. Upload the file again to see it.",
+        "ja": "リンクのモデル「{value}」（{name}）は別のブラウザーのセッションでアップロードされたものです。アップロードはそのセッション"
+              "にだけ残ります。見るにはもう一度アップロードしてください。",
+    },
+    "url.repeated": {
+        "en": "The link gives “{name}” {count} times, so it was ignored and the page's default is shown.",
+        "ja": "リンクに「{name}」が {count} 回あるため無視し、ページの既定値を表示しています。",
+    },
+    "url.not_for_run": {
+        "en": "The link's “{name}={value}” was ignored: the run shown here has no such control.",
+        "ja": "リンクの「{name}={value}」は無視しました。ここで表示しているモデルにはその操作がありません。",
+    },
+    "url.unknown_key": {
+        "en": "The link's “{name}” is not a setting of this page and was ignored.",
+        "ja": "リンクの「{name}」はこのページの設定ではないため無視しました。",
+    },
+    "url.allowed.int": {"en": "a whole number from {low} to {high}", "ja": "{low} から {high} までの整数"},
+    "url.allowed.float": {"en": "a number from {low} to {high}", "ja": "{low} から {high} までの数"},
+    "url.allowed.floats": {
+        "en": "{count} numbers from {low} to {high}, separated by commas",
+        "ja": "{low} から {high} までの数を {count} 個、カンマ区切りで",
+    },
+    "url.allowed.bool": {"en": "1 (on) or 0 (off)", "ja": "1（オン）か 0（オフ）"},
+    "url.allowed.choice": {"en": "one of {choices}", "ja": "{choices} のいずれか"},
+    "url.allowed.run": {"en": "a run listed in the sidebar", "ja": "サイドバーにあるモデル"},
+    "url.allowed.runs": {"en": "each run once", "ja": "各モデルは 1 回ずつ"},
     "common.not_applicable_plain": {
         "en": "This view does not apply to the run “{run}”. Pick another run in the sidebar.",
         "ja": "この表示はモデル「{run}」には当てはまりません。サイドバーで別のモデルを選んでください。",

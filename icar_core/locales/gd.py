@@ -9,20 +9,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "同じ一つの文脈について、モデルによる規則 W の推定を、その文脈で勾配降下法を 1 ステップ行った結果、および本当の W と並べて比べます。",
     },
     "gd.verdict_for": {"en": "Run “{run}”: {text}", "ja": "モデル「{run}」：{text}"},
-    "gd.not_augmented": {
-        "en": "The run “{run}” reads plain states, so its prediction is not linear in the current state: its "
-              "“update” would only be a local linearisation (a Jacobian), not an estimate of W to set beside one "
-              "gradient step. This page therefore shows the augmented-token run “{shown}”, where the update is exact.",
-        "ja": "モデル「{run}」は通常の状態ベクトルを読むため、予測は現在の状態について線形ではありません。その「更新」は局所的な線形近似"
-              "（ヤコビ行列）にすぎず、勾配降下法 1 ステップと並べられる W の推定ではありません。そのため、このページでは更新が厳密に求まる"
-              "拡張トークンのモデル「{shown}」を表示します。",
-    },
-    "gd.no_augmented": {
-        "en": "No run with augmented tokens is loaded, so there is nothing to compare with gradient descent. Train one "
-              "with `python -m icar_core.train --preset augmented-commuting`.",
-        "ja": "拡張トークンのモデルが読み込まれていないため、勾配降下法と比べる対象がありません。"
-              "`python -m icar_core.train --preset augmented-commuting` で学習してください。",
-    },
     # Controls
     "gd.controls": {"en": "Choose the context", "ja": "文脈を選ぶ"},
     "gd.seed": {"en": "Random draw (seed)", "ja": "乱数による抽選（シード）"},

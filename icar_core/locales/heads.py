@@ -1,4 +1,4 @@
-"""UI strings of the heads area (the Heads page; ``heads.open_nearest`` is shared by the head and position pages)."""
+"""UI strings of the heads area (the Heads page)."""
 
 STRINGS: dict[str, dict[str, str]] = {
     "heads.title": {"en": "Heads: what each attention head has learned", "ja": "ヘッド：各アテンションヘッドが学んだもの"},
@@ -14,7 +14,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "ja": "位置エンコーディングのみのモデルで、学習されたヘッドはなく位置の重み P だけを持ち、"
               "P は「位置エンコーディング」のページで見られます",
     },
-    "heads.open_nearest": {"en": "Show the run “{run}” instead", "ja": "代わりにモデル「{run}」を表示"},
     "heads.head_word": {"en": "head", "ja": "ヘッド"},
     "heads.value": {"en": "weight", "ja": "重み"},
     # Verdicts of runs that Finding 2 does not cover (diagonal multi-head runs use verdict.heads.*).

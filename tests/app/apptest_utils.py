@@ -48,5 +48,23 @@ def chart_data(at: AppTest) -> list[list[pd.DataFrame]]:
     return frames
 
 
+def shown_instead(selected: str, reason_key: str, shown: str, finding: str, lang: str = "en") -> str:
+    """The one line a page says when it shows its finding's run ``shown`` instead of the ``selected`` one."""
+    from icar_core.findings import FINDINGS
+    from icar_core.i18n import translate
+    return translate("common.shows_finding_run", lang, run=selected, reason=translate(reason_key, lang), shown=shown,
+                     number=FINDINGS[finding].number)
+
+
+def assert_way_back(at: AppTest, selected: str, lang: str = "en") -> None:
+    """The page's way back: a button that returns to the page before (Home here), the selected run kept."""
+    from icar_core.i18n import translate
+    button = next(b for b in at.button if b.label == translate("common.way_back", lang, run=selected))
+    chosen = at.session_state["run_id"]
+    button.click().run()
+    no_exception(at)
+    assert at.session_state["_page"] == "home" and at.session_state["run_id"] == chosen
+
+
 def no_exception(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]

@@ -27,7 +27,7 @@ from icar_core.views.gd import (
     radians,
     slider_degrees,
 )
-from tests.app.apptest_utils import ROOT, chart_data, no_exception, open_page, run_id
+from tests.app.apptest_utils import ROOT, chart_data, no_exception, open_page, run_id, shown_instead
 
 PAGE = "app_pages/model_vs_gd.py"
 
@@ -206,7 +206,7 @@ def test_full_run_shows_the_previous_block_and_says_why():
 def test_plain_token_run_points_to_an_augmented_run():
     at = open_page(PAGE, run="multihead-diagonal-commuting")
     no_exception(at)
-    assert translate("gd.not_augmented", run="multihead-diagonal-commuting", shown="augmented-commuting") in [
+    assert shown_instead("multihead-diagonal-commuting", "finding.na.gd", "augmented-commuting", "gd") in [
         i.value for i in at.info]
     block = load("augmented-commuting")
     assert_context_metrics(at, gd_context(block, 0, block.process.T - 1, radians(slider_degrees(block, 0))))

@@ -33,7 +33,15 @@ from icar_core.views.heads import (
     paper_units,
     preconditioner_caption,
 )
-from tests.app.apptest_utils import ROOT, chart_data, no_exception, open_page, run_id
+from tests.app.apptest_utils import (
+    ROOT,
+    assert_way_back,
+    chart_data,
+    no_exception,
+    open_page,
+    run_id,
+    shown_instead,
+)
 
 HEADS = "app_pages/heads.py"
 ORTH = "app_pages/orthogonality.py"
@@ -200,16 +208,16 @@ def test_heads_diagonal_run_shows_A_B_and_C():
     assert_short_labels(at)
 
 
-def test_heads_pe_only_run_says_why_and_offers_a_run_with_heads():
+def test_heads_pe_only_run_shows_a_run_with_heads_and_the_way_back():
     at = open_page(HEADS, run="pe-only-mu50")
     no_exception(at)
-    assert not at.get("vega_lite_chart") and not at.metric
-    assert translate("heads.na.pe_only") in verdict_text(at)
-    assert at.button[0].label == translate("heads.open_nearest", run="multihead-diagonal-commuting")
-    at.button[0].click().run()
-    no_exception(at)
-    assert at.session_state["run_id"] == run_id("multihead-diagonal-commuting")
-    assert at.get("vega_lite_chart")
+    assert at.get("vega_lite_chart") and at.metric  # the finding's own run, at once
+    assert shown_instead("pe-only-mu50", "heads.na.pe_only", "multihead-diagonal-commuting", "heads") in [
+        i.value for i in at.info]
+    expected = verdict(load_checkpoint(ROOT / "checkpoints" / "multihead-diagonal-commuting.pt"), "heads")
+    assert translate(expected.key, **expected.values) in verdict_text(at)
+    assert at.session_state["run_id"] == run_id("pe-only-mu50")  # the selection is the visitor's
+    assert_way_back(at, "pe-only-mu50")
 
 
 def test_heads_page_in_japanese():
@@ -300,11 +308,8 @@ def test_orthogonality_single_head_run_says_why_in_japanese():
     at = open_page(ORTH, run="augmented-commuting", lang="ja")
     no_exception(at)
     assert at.title[0].value == translate("orth.title", "ja") != translate("orth.title", "en")
-    assert not at.get("vega_lite_chart")
-    assert translate("orth.na.augmented", "ja") in verdict_text(at)
-    assert at.button[0].label == translate("heads.open_nearest", "ja", run="multihead-diagonal-commuting")
-    at.button[0].click().run()
-    no_exception(at)
+    assert shown_instead("augmented-commuting", "orth.na.augmented", "multihead-diagonal-commuting", "heads",
+                         "ja") in [i.value for i in at.info]
     assert translate("orth.metric.score", "ja") in metrics(at)
     assert len(at.get("vega_lite_chart")) == 2
     assert_short_labels(at)

@@ -27,7 +27,7 @@ from icar_core.views.positions import (
     positional_view,
     positions_verdict,
 )
-from tests.app.apptest_utils import ROOT, chart_data, no_exception, open_page
+from tests.app.apptest_utils import ROOT, assert_way_back, chart_data, no_exception, open_page, shown_instead
 
 PAGE = "app_pages/positional_encodings.py"
 PE_RUN = "pe-only-mu100"
@@ -216,19 +216,17 @@ def test_embedding_run_verdict_comes_from_the_pca():
     assert f"({share}%" in boxes(at) or f"（分散の {share}%" in boxes(at)
 
 
-def test_augmented_run_says_why_and_offers_a_run_with_positions_in_japanese():
+def test_augmented_run_shows_a_run_with_positions_in_japanese():
     at = open_page(PAGE, run="augmented-commuting", lang="ja")
     no_exception(at)
     assert at.title[0].value == translate("positions.title", "ja") != translate("positions.title", "en")
-    assert not at.get("vega_lite_chart")
-    assert translate("positions.na.augmented", "ja") in boxes(at)
     runs = list_checkpoints(ROOT / "checkpoints").runs
     nearest = run_for("positions", load("augmented-commuting"), runs)
-    assert at.button[0].label == translate("heads.open_nearest", "ja", run=nearest.name)
-    at.button[0].click().run()
-    no_exception(at)
+    assert shown_instead("augmented-commuting", "positions.na.augmented", nearest.name, "positions", "ja") in [
+        i.value for i in at.info]
     assert at.get("vega_lite_chart")
     assert translate("positions.metric.r2", "ja") in metrics(at)
+    assert_way_back(at, "augmented-commuting", "ja")
 
 
 # ------------------------------------------------------------------------------------------- branches and flat rows

@@ -231,6 +231,22 @@ def signature(page: Page) -> str:
     return page.evaluate(_SIGNATURE)
 
 
+# What the charts draw, comparable across sessions: every mark's shape, position, colour and text, without the
+# ids Vega numbers per chart instance (gradients, in url(page address#id)), which differ between sessions.
+_DRAWN_MARKS = """() => { const noId = v => (v || '').replace(/url\\([^)]*\\)/g, 'url');
+  return [...document.querySelectorAll(
+  '[data-testid="stMain"] [data-testid="stVegaLiteChart"] svg.marks')]
+  .map(svg => [...svg.querySelectorAll('path, rect, line, text, circle')].map(e =>
+    [e.tagName, e.getAttribute('d'), e.getAttribute('transform'), noId(e.getAttribute('fill')),
+     noId(e.getAttribute('stroke')),
+     e.tagName === 'text' ? e.textContent : ''].join('|')).join('\\n')); }"""
+
+
+def drawn_marks(page: Page) -> list[str]:
+    """Each chart's marks as text (see :data:`_DRAWN_MARKS`): equal for the same view in two sessions."""
+    return page.evaluate(_DRAWN_MARKS)
+
+
 def charts_drawn(page: Page) -> bool:
     return page.evaluate(_CHARTS_DRAWN)
 
@@ -270,6 +286,16 @@ def go_to(page: Page, title: str, path: str, timeout: float = 60.0) -> float:
     return seconds
 
 
+def wait_opened(page: Page, charts: bool = True, timeout: float = 120.0) -> None:
+    """After ``page.goto`` or a reload: wait until the page ran, drew its charts (``charts``) and is quiet."""
+    page.wait_for_selector(f"{MAIN} h1", timeout=timeout * 1000)
+    page.wait_for_selector(IDLE, timeout=timeout * 1000)
+    if charts:
+        page.wait_for_function(_CHARTS_DRAWN, polling="raf", timeout=timeout * 1000)
+    page.wait_for_function(_WATCH)
+    wait_rerun_settled(page, quiet_ms=400, timeout=timeout)
+
+
 def wait_rerun_settled(page: Page, quiet_ms: int = 200, timeout: float = 30.0) -> float:
     page.wait_for_function(f"() => {{ const w = window.__icar; return performance.now() - {_QUIET} >= {quiet_ms}; }}",
                            polling="raf", timeout=timeout * 1000)
@@ -288,6 +314,26 @@ def full_screenshot(page: Page, path: Path) -> None:
         page.screenshot(path=str(path), full_page=True)
     finally:
         page.set_viewport_size(VIEWPORT)
+
+
+def pick_run(page: Page, name: str) -> None:
+    """Choose the run ``name`` in the sidebar's run picker and wait for the rerun."""
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    option = page.locator('[role="option"]').filter(has_text=name).first
+    option.wait_for()
+    arm(page)
+    option.click()
+    wait_rerun(page)
+
+
+def choose_language(page: Page, label: str) -> None:
+    """Click ``label`` ("English" / "日本語") in the sidebar's language switch (no-op if already chosen)."""
+    radio = page.locator('[data-testid="stSidebar"] [data-testid="stRadio"] label').filter(has_text=label)
+    if radio.locator("input").is_checked():
+        return
+    arm(page)
+    radio.click()
+    wait_rerun(page)
 
 
 def sidebar_run(page: Page) -> str:

@@ -32,12 +32,14 @@ from browser import (
     arm,
     browser_missing,
     charts_drawn,
+    choose_language,
     full_screenshot,
     go_to,
     launch_chromium,
     main_text,
     nav_titles,
     open_app,
+    pick_run,
     sidebar_run,
     signature,
     sync_playwright,
@@ -97,11 +99,6 @@ def assert_page_ok(page: Page, where: str) -> None:
     assert page.locator(DIALOG).count() == 0, f"{where}: a dialog is open: {page.locator(DIALOG).all_inner_texts()}"
 
 
-def nearest_run_button(page: Page, translate):
-    prefix = translate("heads.open_nearest", "en", run="\0").split("\0")[0]
-    return page.locator(f"{MAIN} button").filter(has_text=prefix)
-
-
 # ---------------------------------------------------------------- tests
 
 PAGE_IDS = ["home", "model-vs-gd", "heads", "orthogonality", "positional-encodings", "training", "lab",
@@ -119,8 +116,7 @@ def test_page_list_is_the_one_tested(ui_text):
 def test_page_through_sidebar(page, ui_text, url):
     """Each page, reached by its sidebar link, runs without exception and draws its charts.
 
-    A page that does not apply to the selected run offers a button to the nearest run that fits; the
-    test follows it (as a presenter would) and then expects the charts.
+    A page that does not apply to the selected run shows its finding's run at once (the one run policy).
     """
     pages, translate = ui_text
     title = translate(next(key for u, _, key, _ in pages if u == url), "en")
@@ -131,15 +127,7 @@ def test_page_through_sidebar(page, ui_text, url):
     if url in NO_CHART_YET:
         full_screenshot(page, SCREENSHOTS / f"en-{url}.png")
         return
-    if not charts_drawn(page):
-        button = nearest_run_button(page, translate)
-        assert button.count() == 1, f"{url}: no chart drawn and no nearest-run button:\n{main_text(page)[:800]}"
-        print(f"\n{url}: no chart for the selected run; following {button.inner_text()!r}")
-        arm(page)
-        button.click()
-        wait_rerun(page, charts=True)
-        assert_page_ok(page, f"{url} (nearest run)")
-    assert charts_drawn(page), f"{url}: charts not drawn"
+    assert charts_drawn(page), f"{url}: charts not drawn:\n{main_text(page)[:800]}"
     full_screenshot(page, SCREENSHOTS / f"en-{url}.png")
 
 
@@ -148,7 +136,7 @@ def test_stress_test_shift_redraws_the_charts(page, ui_text):
     curves, the ratio, the spectrum and the interpolation, and the verdict turns to "breaks"."""
     _, translate = ui_text
     go_to(page, translate("nav.stress", "en"), "stress-test")
-    if "augmented-commuting" not in sidebar_run(page):  # an earlier page may have moved to its nearest run
+    if "augmented-commuting" not in sidebar_run(page):  # an earlier test may have picked another run
         pick_run(page, "augmented-commuting")
         page.wait_for_function("() => document.querySelectorAll('[data-testid=stMain] svg.marks').length >= 4")
     main = page.locator(MAIN)
@@ -228,26 +216,6 @@ def test_japanese(page, ui_text):
         heading = page.locator("h1").first.inner_text()
         assert CJK.search(heading), f"{url} (ja): title not Japanese: {heading!r}"
         full_screenshot(page, SCREENSHOTS / f"ja-{url}.png")
-
-
-def pick_run(page: Page, name: str) -> None:
-    """Choose the run ``name`` in the sidebar's run picker and wait for the rerun."""
-    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
-    option = page.locator('[role="option"]').filter(has_text=name).first
-    option.wait_for()
-    arm(page)
-    option.click()
-    wait_rerun(page)
-
-
-def choose_language(page: Page, label: str) -> None:
-    """Click ``label`` ("English" / "日本語") in the sidebar's language switch (no-op if already chosen)."""
-    radio = page.locator('[data-testid="stSidebar"] [data-testid="stRadio"] label').filter(has_text=label)
-    if radio.locator("input").is_checked():
-        return
-    arm(page)
-    radio.click()
-    wait_rerun(page)
 
 
 def test_run_choice_survives_language_switch(page, ui_text):
