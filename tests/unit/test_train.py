@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 import torch
 
+from icar_core import config as config_module
 from icar_core import train as train_module
 from icar_core.checkpoints import load_checkpoint
 from icar_core.config import Plateau, TrainConfig, data_seed
@@ -181,6 +182,60 @@ def test_interrupted_run_resumes_to_the_same_result(tmp_path, monkeypatch, make_
     assert resumed.history[columns].equals(straight.history[columns])
     opt_a, opt_b = resumed.train_state["optimizer"]["state"], straight.train_state["optimizer"]["state"]
     assert all(_same_state(opt_a[i], opt_b[i]) for i in opt_b)
+
+
+def _same_payload(a: object, b: object) -> bool:
+    """Equal files, tensor for tensor, but for the wall-clock fields."""
+    if isinstance(a, dict):
+        keys = a.keys() - {"seconds"}
+        return keys == b.keys() - {"seconds"} and all(_same_payload(a[k], b[k]) for k in keys)
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(_same_payload(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, torch.Tensor):
+        return isinstance(b, torch.Tensor) and a.dtype == b.dtype and torch.equal(a, b)
+    return a == b
+
+
+@pytest.mark.parametrize("make_config", [
+    _augmented, _multihead, _pe_only_gd,
+    lambda: _augmented(train_set_size=80, batch_size=24, steps=12),  # minibatches of a fixed set, reshuffled
+])
+def test_the_same_seed_gives_a_bit_identical_checkpoint(tmp_path, monkeypatch, make_config):
+    monkeypatch.setattr(config_module, "MAX_CHUNK_STEPS", 8)  # fresh contexts from several chunks
+    config = make_config()
+    first = train(config, tmp_path / "0.pt", progress=False)
+    train(config, tmp_path / "1.pt", progress=False)
+    files = [torch.load(tmp_path / f"{i}.pt", weights_only=True) for i in range(2)]
+    assert _same_payload(*files)
+    other = train(replace(config, seed=1), tmp_path / "other.pt", progress=False)
+    assert not _same_state(first.model.state_dict(), other.model.state_dict())
+
+
+def test_fresh_contexts_are_new_every_step_and_resume_across_chunks(tmp_path, monkeypatch):
+    monkeypatch.setattr(config_module, "MAX_CHUNK_STEPS", 8)
+    config = _augmented()
+    assert config.chunk_steps == 8
+    seen: list[torch.Tensor] = []
+    real = train_module.prediction_loss
+
+    def spy(model, states):
+        if torch.is_grad_enabled():
+            seen.append(states.clone())
+        return real(model, states)
+
+    monkeypatch.setattr(train_module, "prediction_loss", spy)
+    straight = train(config, tmp_path / "straight.pt", progress=False)
+    monkeypatch.setattr(train_module, "prediction_loss", real)
+    assert len(seen) == config.steps + 1 and all(s.shape == (config.batch_size, 9, 3) for s in seen)
+    assert len({s.sum().item() for s in seen}) == len(seen)  # no batch is used twice
+    out = tmp_path / "interrupted.pt"
+    _interrupt_at(monkeypatch, 13, "keyboard", out, {})  # in the second chunk, not on its boundary
+    with pytest.raises(KeyboardInterrupt):
+        train(config, out, progress=False, save_every_s=0)
+    monkeypatch.undo()
+    monkeypatch.setattr(config_module, "MAX_CHUNK_STEPS", 8)
+    resumed = train(config, out, resume=True, progress=False)
+    assert _same_state(resumed.model.state_dict(), straight.model.state_dict())
 
 
 def test_interrupted_float64_run_resumes_to_the_same_result(tmp_path, monkeypatch):
