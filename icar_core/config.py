@@ -28,11 +28,11 @@ MAX_TRAINING_ELEMENTS = 50_000_000
 PLATEAU_PATIENCE = 6
 PLATEAU_TOL = 0.01
 MAX_PLATEAU_TOL = 0.5
-# Fresh training contexts are drawn many steps at a time (TrainConfig.fresh_contexts): a draw's cost is mostly
-# per-call overhead (T rollout steps, a batched QR), as much as a training step for 512 contexts, paid once per
-# chunk instead. A chunk holds at most this many steps and about this many numbers (states and W).
-MAX_CHUNK_STEPS = 64
-CHUNK_ELEMENTS = 2**22
+# Fresh training contexts are drawn several steps at a time (TrainConfig.fresh_contexts): much of a draw's cost is
+# per-call overhead (T rollout steps, a batched QR), paid once per chunk instead of every step. Larger draws fall out
+# of the CPU caches and cost more per context, so a chunk holds at most this many steps and about this many numbers.
+MAX_CHUNK_STEPS = 16
+CHUNK_ELEMENTS = 2**20
 # Data seeds (data_seed's step argument) of the chunks of fresh contexts and the epochs of a fixed training set,
 # far from the per-step seeds (steps < MAX_STEPS) and from each other.
 FRESH_CHUNK_SEEDS = 2 * 10**9
