@@ -49,6 +49,7 @@ from icar_core.validation import clip
 
 CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
 GD_FIT_SIZE = 8192
+EVAL_CHUNK_CONTEXTS = 256
 #: Kinds whose history logs the loss of one GD step with the best step size (fitted on GD_FIT_SIZE contexts).
 GD_REFERENCE_KINDS = ("augmented", "authors_augmented")
 DEVICE_NAME = re.compile(r"cpu|auto|mps|cuda(:\d{1,3})?")
@@ -241,8 +242,9 @@ def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: boo
     stop_reason = ""
 
     def record(train_loss: float) -> None:
-        with torch.no_grad():
-            eval_loss = prediction_loss(model, eval_states).item()
+        with torch.no_grad():  # in pieces: a large evaluation set's attention patterns stay in the caches
+            eval_loss = sum(prediction_loss(model, part) * len(part)
+                            for part in eval_states.split(EVAL_CHUNK_CONTEXTS)).item() / len(eval_states)
         history["step"].append(step)
         history["train_loss"].append(train_loss)
         history["eval_loss"].append(eval_loss)
