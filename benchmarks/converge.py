@@ -17,6 +17,7 @@ the learning-rate schedule do not depend on it), so a run with the rule follows 
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import platform
@@ -33,7 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from icar_core.checkpoints import load_checkpoint  # noqa: E402
-from icar_core.config import Plateau  # noqa: E402
+from icar_core.config import Plateau, data_seed  # noqa: E402
+from icar_core.models import prediction_loss  # noqa: E402
 from icar_core.train import CHECKPOINT_DIR, PRESETS, train  # noqa: E402
 
 TARGET_RATIO = 1.02
@@ -59,14 +61,27 @@ def replay(preset: str) -> dict:
     return row
 
 
+def float64_loss(ckpt) -> float:
+    """The held-out loss of the run's weights computed in float64 on its evaluation set rolled out in float64. Near
+    float32's round-off (the diagonal presets' ~1e-12) the float32 loss measures mostly round-off: reordering the
+    same sums moves it by a few percent, so only this one tells two such runs apart."""
+    config = ckpt.config
+    states = config.process.sample(config.eval_size, data_seed(config.seed, -1), torch.float64)[0]
+    model = copy.deepcopy(ckpt.model).double()
+    with torch.no_grad():
+        return sum(prediction_loss(model, part) * len(part) for part in states.split(256)).item() / len(states)
+
+
 def compare(preset: str, ckpt, wall: float, cpu: float | None = None) -> dict:
     """A trained run's row: its steps, why it stopped, its wall time and its final loss against the shipped run's."""
     shipped = load_checkpoint(CHECKPOINT_DIR / f"{preset}.pt")
     final, reference = float(ckpt.history["eval_loss"].iloc[-1]), float(shipped.history["eval_loss"].iloc[-1])
     targeted = preset in MEASURED
+    exact, exact_shipped = float64_loss(ckpt), float64_loss(shipped)
     return {"preset": preset, "steps": int(ckpt.train_state["step"]), "stop_reason": ckpt.train_state["stop_reason"],
             "wall_s": wall, "cpu_s": cpu, "final_loss": final, "shipped_steps": int(shipped.train_state["step"]),
-            "shipped_loss": reference, "ratio": final / reference, "targeted": targeted,
+            "shipped_loss": reference, "ratio": final / reference, "float64_loss": exact,
+            "shipped_float64_loss": exact_shipped, "float64_ratio": exact / exact_shipped, "targeted": targeted,
             "within_target": final <= TARGET_RATIO * reference and wall <= TARGET_WALL_S if targeted else None}
 
 
@@ -125,11 +140,13 @@ def main() -> None:
             rows, total, cpu = measure_all_presets(Path(tmp), args.threads)
     after = os.getloadavg()[0]
     print(f"load average before: {load:.2f}, after: {after:.2f}; torch threads {args.threads}")
-    print(f"{'preset':30s} {'steps':>6s} {'stop':>9s} {'wall s':>7s} {'final':>11s} {'shipped':>11s} {'ratio':>7s}")
+    print(f"{'preset':30s} {'steps':>6s} {'stop':>9s} {'wall s':>7s} {'final':>11s} {'shipped':>11s} {'ratio':>7s} "
+          f"{'f64 final':>11s} {'f64 shipped':>11s} {'f64 ratio':>9s}")
     for r in rows:
         verdict = "" if r["within_target"] is None else "  ok" if r["within_target"] else "  (misses target)"
         print(f"{r['preset']:30s} {r['steps']:6d} {r['stop_reason']:>9s} {r['wall_s']:7.1f} {r['final_loss']:11.4e} "
-              f"{r['shipped_loss']:11.4e} {r['ratio']:7.4f}{verdict}")
+              f"{r['shipped_loss']:11.4e} {r['ratio']:7.4f} {r['float64_loss']:11.4e} "
+              f"{r['shipped_float64_loss']:11.4e} {r['float64_ratio']:9.4f}{verdict}")
     print(f"total {total:.1f} s wall, {cpu:.1f} s CPU (target < {TARGET_TOTAL_S:.0f} s wall)")
     report = {"machine": platform.processor() or platform.machine(), "torch": torch.__version__,
               "threads": args.threads, "load_average_before": load, "load_average_after": after,
