@@ -28,21 +28,11 @@ MAX_TRAINING_ELEMENTS = 50_000_000
 PLATEAU_PATIENCE = 6
 PLATEAU_TOL = 0.01
 MAX_PLATEAU_TOL = 0.5
-# Fresh training contexts are drawn several steps at a time (TrainConfig.fresh_contexts): much of a draw's cost is
-# per-call overhead (T rollout steps, a batched QR), paid once per chunk instead of every step. Larger draws fall out
-# of the CPU caches and cost more per context, so a chunk holds at most this many steps and about this many numbers.
-MAX_CHUNK_STEPS = 16
-CHUNK_ELEMENTS = 2**20
-# Data seeds (data_seed's step argument) of the chunks of fresh contexts and the epochs of a fixed training set,
-# far from the per-step seeds (steps < MAX_STEPS) and from each other.
-FRESH_CHUNK_SEEDS = 2 * 10**9
-EPOCH_SEEDS = 10**9
 
 
 def data_seed(seed: int, step: int) -> int:
-    """Data seed of draw ``step`` of a run seeded ``seed``: −1 is the evaluation set, −2 the GD step-size fit,
-    0 a fixed batch or training set, ``EPOCH_SEEDS + e`` the shuffle of epoch e, ``FRESH_CHUNK_SEEDS + c`` the fresh
-    contexts of chunk c. Seeding by position in the run lets a resumed run see the data it would have seen."""
+    """Data seed of training step ``step`` of a run seeded ``seed``; step −1 is the evaluation set and
+    −2 the GD step-size fit. Seeding by step lets a resumed run see the data it would have seen."""
     return (seed * 1_000_003 + step + 1) % (2**62)
 
 
@@ -116,28 +106,13 @@ class TrainConfig:
         """The fixed training set of a ``train_set_size`` run (train_set_size, T+1, d), drawn once."""
         return self.process.sample(self.train_set_size, data_seed(self.seed, 0), self.torch_dtype)[0]
 
-    @property
-    def chunk_steps(self) -> int:
-        """Steps whose fresh contexts :meth:`fresh_contexts` draws at once."""
-        d = self.process.d
-        per_step = self.batch_size * d * (self.process.T + 1 + d)  # states and W of one step's contexts
-        return max(1, min(MAX_CHUNK_STEPS, CHUNK_ELEMENTS // per_step))
-
-    def fresh_contexts(self, chunk: int) -> torch.Tensor:
-        """The fresh contexts of steps ``chunk·chunk_steps`` … ``(chunk+1)·chunk_steps − 1``, ``batch_size`` a step in
-        order ((chunk_steps·batch_size, T+1, d), the run's dtype), from one draw seeded by the chunk: a resumed run
-        sees the data it would have seen. Every context is an independent draw of the process, as when each step
-        drew its own."""
-        count = self.chunk_steps * self.batch_size
-        return self.process.sample(count, data_seed(self.seed, FRESH_CHUNK_SEEDS + chunk), self.torch_dtype)[0]
-
     def minibatch_indices(self, step: int) -> torch.Tensor:
         """Rows of :meth:`training_set` that step ``step`` trains on: epoch ``e`` visits a permutation
         seeded by ``e`` in consecutive slices of ``batch_size`` (the last one may be shorter), so a
         resumed run sees exactly the batches it would have seen."""
         per_epoch = -(-self.train_set_size // self.batch_size)
         epoch, slot = divmod(step, per_epoch)
-        generator = torch.Generator().manual_seed(data_seed(self.seed, EPOCH_SEEDS + epoch))
+        generator = torch.Generator().manual_seed(data_seed(self.seed, 10**9 + epoch))
         order = torch.randperm(self.train_set_size, generator=generator)
         return order[slot * self.batch_size : (slot + 1) * self.batch_size]
 

@@ -17,7 +17,6 @@ import numpy as np
 import pytest
 import torch
 
-from icar_core import config as config_module
 from icar_core import train as train_module
 from icar_core.checkpoints import load_checkpoint
 from icar_core.config import Plateau, TrainConfig, data_seed
@@ -200,8 +199,7 @@ def _same_payload(a: object, b: object) -> bool:
     _augmented, _multihead, _pe_only_gd,
     lambda: _augmented(train_set_size=80, batch_size=24, steps=12),  # minibatches of a fixed set, reshuffled
 ])
-def test_the_same_seed_gives_a_bit_identical_checkpoint(tmp_path, monkeypatch, make_config):
-    monkeypatch.setattr(config_module, "MAX_CHUNK_STEPS", 8)  # fresh contexts from several chunks
+def test_the_same_seed_gives_a_bit_identical_checkpoint(tmp_path, make_config):
     config = make_config()
     first = train(config, tmp_path / "0.pt", progress=False)
     train(config, tmp_path / "1.pt", progress=False)
@@ -211,10 +209,8 @@ def test_the_same_seed_gives_a_bit_identical_checkpoint(tmp_path, monkeypatch, m
     assert not _same_state(first.model.state_dict(), other.model.state_dict())
 
 
-def test_fresh_contexts_are_new_every_step_and_resume_across_chunks(tmp_path, monkeypatch):
-    monkeypatch.setattr(config_module, "MAX_CHUNK_STEPS", 8)
+def test_fresh_contexts_are_new_every_step(tmp_path, monkeypatch):
     config = _augmented()
-    assert config.chunk_steps == 8
     seen: list[torch.Tensor] = []
     real = train_module.prediction_loss
 
@@ -224,18 +220,11 @@ def test_fresh_contexts_are_new_every_step_and_resume_across_chunks(tmp_path, mo
         return real(model, states)
 
     monkeypatch.setattr(train_module, "prediction_loss", spy)
-    straight = train(config, tmp_path / "straight.pt", progress=False)
-    monkeypatch.setattr(train_module, "prediction_loss", real)
+    train(config, tmp_path / "run.pt", progress=False)
     assert len(seen) == config.steps + 1 and all(s.shape == (config.batch_size, 9, 3) for s in seen)
     assert len({s.sum().item() for s in seen}) == len(seen)  # no batch is used twice
-    out = tmp_path / "interrupted.pt"
-    _interrupt_at(monkeypatch, 13, "keyboard", out, {})  # in the second chunk, not on its boundary
-    with pytest.raises(KeyboardInterrupt):
-        train(config, out, progress=False, save_every_s=0)
-    monkeypatch.undo()
-    monkeypatch.setattr(config_module, "MAX_CHUNK_STEPS", 8)
-    resumed = train(config, out, resume=True, progress=False)
-    assert _same_state(resumed.model.state_dict(), straight.model.state_dict())
+    # step k's contexts are the draw seeded by k, so a resumed run sees the data it would have seen
+    assert torch.equal(seen[17], config.process.sample(config.batch_size, data_seed(config.seed, 17))[0])
 
 
 def test_interrupted_float64_run_resumes_to_the_same_result(tmp_path, monkeypatch):
