@@ -1,13 +1,14 @@
-"""Stop at convergence: each augmented and diagonal preset, trained with its plateau rule, against the
-held-out loss of the shipped 4,000 / 3,000-step checkpoint. Target: within 2% of it, ≤ 15 s wall each.
-CPU seconds are printed beside wall seconds: on a loaded machine they estimate the quiet wall time of a
-one-thread run (``--threads 1``).
+"""Stop at convergence: ``python -m icar_core.train --all-presets`` as a user runs it (a fresh process, into an
+empty folder), every preset against the held-out loss of its shipped checkpoint. Targets (issue 10): each
+augmented and diagonal preset within 2% of its shipped loss in ≤ 15 s wall; the whole command under 3 minutes.
 
-Prints a table (preset, steps run, why it stopped, wall s, final loss, shipped loss, ratio) and writes
-``benchmarks/results/converge.json``. Wall time is the whole ``train`` call (set-up, evaluation, saves).
+Prints a table (preset, steps run, why it stopped, wall s, final loss, shipped loss, ratio) and the total, and
+writes ``benchmarks/results/converge.json``. A preset's wall time is the time between the final saves of its
+run and the one before (the first: from the start of the command), so it includes set-up, evaluation and saves.
 
-    python benchmarks/converge.py [--preset NAME ...] [--threads N]
-    python benchmarks/converge.py --replay   # no training: where the rule stops on each shipped history
+    python benchmarks/converge.py [--threads 1]      # the whole --all-presets command
+    python benchmarks/converge.py --preset NAME ...  # only these presets, each trained in this process
+    python benchmarks/converge.py --replay           # no training: where the rule stops on each shipped history
 
 The replay is exact up to round-off: the rule does not change a run before it stops it (the data, the seed and
 the learning-rate schedule do not depend on it), so a run with the rule follows its shipped history to there.
@@ -16,9 +17,12 @@ the learning-rate schedule do not depend on it), so a run with the rule follows 
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import platform
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,11 +34,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from icar_core.checkpoints import load_checkpoint  # noqa: E402
-from icar_core.config import Plateau  # noqa: E402
+from icar_core.config import Plateau, data_seed  # noqa: E402
+from icar_core.models import prediction_loss  # noqa: E402
 from icar_core.train import CHECKPOINT_DIR, PRESETS, train  # noqa: E402
 
 TARGET_RATIO = 1.02
 TARGET_WALL_S = 15.0
+TARGET_TOTAL_S = 180.0
+# The presets the 2% and 15 s targets are for; the others (the authors' architectures, PE-only) count in the total.
 MEASURED = ("augmented-commuting", "augmented-orthogonal", "multihead-diagonal-commuting",
             "multihead-diagonal-rotation")
 RESULTS = ROOT / "benchmarks" / "results" / "converge.json"
@@ -54,22 +61,63 @@ def replay(preset: str) -> dict:
     return row
 
 
-def measure(preset: str, folder: Path) -> dict:
+def float64_loss(ckpt) -> float:
+    """The held-out loss of the run's weights computed in float64 on its evaluation set rolled out in float64. Near
+    float32's round-off (the diagonal presets' ~1e-12) the float32 loss measures mostly round-off: reordering the
+    same sums moves it by a few percent, so only this one tells two such runs apart."""
+    config = ckpt.config
+    states = config.process.sample(config.eval_size, data_seed(config.seed, -1), torch.float64)[0]
+    model = copy.deepcopy(ckpt.model).double()
+    with torch.no_grad():
+        return sum(prediction_loss(model, part) * len(part) for part in states.split(256)).item() / len(states)
+
+
+def compare(preset: str, ckpt, wall: float, cpu: float | None = None) -> dict:
+    """A trained run's row: its steps, why it stopped, its wall time and its final loss against the shipped run's."""
     shipped = load_checkpoint(CHECKPOINT_DIR / f"{preset}.pt")
-    started, cpu_started = time.perf_counter(), time.process_time()
-    ckpt = train(PRESETS[preset], folder / f"{preset}.pt", progress=False, force=True)
-    wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     final, reference = float(ckpt.history["eval_loss"].iloc[-1]), float(shipped.history["eval_loss"].iloc[-1])
+    targeted = preset in MEASURED
+    exact, exact_shipped = float64_loss(ckpt), float64_loss(shipped)
     return {"preset": preset, "steps": int(ckpt.train_state["step"]), "stop_reason": ckpt.train_state["stop_reason"],
             "wall_s": wall, "cpu_s": cpu, "final_loss": final, "shipped_steps": int(shipped.train_state["step"]),
-            "shipped_loss": reference, "ratio": final / reference,
-            "within_target": final <= TARGET_RATIO * reference and wall <= TARGET_WALL_S}
+            "shipped_loss": reference, "ratio": final / reference, "float64_loss": exact,
+            "shipped_float64_loss": exact_shipped, "float64_ratio": exact / exact_shipped, "targeted": targeted,
+            "within_target": final <= TARGET_RATIO * reference and wall <= TARGET_WALL_S if targeted else None}
+
+
+def measure(preset: str, folder: Path) -> dict:
+    started, cpu_started = time.perf_counter(), time.process_time()
+    ckpt = train(PRESETS[preset], folder / f"{preset}.pt", progress=False, force=True)
+    return compare(preset, ckpt, time.perf_counter() - started, time.process_time() - cpu_started)
+
+
+def _children_cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure_all_presets(folder: Path, threads: int) -> tuple[list[dict], float, float]:
+    """Run the command in a fresh process; each preset's wall time from the final saves' modification times, and
+    the command's CPU seconds (on a loaded machine, an estimate of its quiet wall time with one thread)."""
+    env = os.environ | {"OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads)}
+    started, cpu_started = time.time(), _children_cpu_s()
+    subprocess.run([sys.executable, "-m", "icar_core.train", "--all-presets", "--out-dir", str(folder), "--quiet"],
+                   cwd=ROOT, env=env, check=True, timeout=3600)
+    total, cpu = time.time() - started, _children_cpu_s() - cpu_started
+    rows, previous = [], started
+    for preset in PRESETS:  # trained in this order
+        path = folder / f"{preset}.pt"
+        saved = path.stat().st_mtime
+        rows.append(compare(preset, load_checkpoint(path), saved - previous))
+        previous = saved
+    return rows, total, cpu
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--preset", action="append", choices=sorted(PRESETS), help="default: the four measured")
-    parser.add_argument("--threads", type=int, default=torch.get_num_threads(), help="torch threads (default: torch's)")
+    parser.add_argument("--preset", action="append", choices=sorted(PRESETS),
+                        help="train only these, in this process (default: the whole --all-presets command)")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
     parser.add_argument("--replay", action="store_true", help="replay the rule on the shipped histories instead")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
@@ -85,18 +133,26 @@ def main() -> None:
         return
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
-        rows = [measure(name, Path(tmp)) for name in (args.preset or MEASURED)]
+        if args.preset:
+            rows = [measure(name, Path(tmp)) for name in args.preset]
+            total, cpu = sum(r["wall_s"] for r in rows), sum(r["cpu_s"] for r in rows)
+        else:
+            rows, total, cpu = measure_all_presets(Path(tmp), args.threads)
     after = os.getloadavg()[0]
-    print(f"load average before: {load:.2f}, after: {after:.2f}; torch threads {torch.get_num_threads()}")
-    print(f"{'preset':30s} {'steps':>6s} {'stop':>8s} {'wall s':>7s} {'cpu s':>6s} {'final':>11s} {'shipped':>11s} "
-          f"{'ratio':>7s}")
+    print(f"load average before: {load:.2f}, after: {after:.2f}; torch threads {args.threads}")
+    print(f"{'preset':30s} {'steps':>6s} {'stop':>9s} {'wall s':>7s} {'final':>11s} {'shipped':>11s} {'ratio':>7s} "
+          f"{'f64 final':>11s} {'f64 shipped':>11s} {'f64 ratio':>9s}")
     for r in rows:
-        print(f"{r['preset']:30s} {r['steps']:6d} {r['stop_reason']:>8s} {r['wall_s']:7.1f} {r['cpu_s']:6.1f} "
-              f"{r['final_loss']:11.4e} {r['shipped_loss']:11.4e} {r['ratio']:7.4f}"
-              f"{'' if r['within_target'] else '  (misses target)'}")
+        verdict = "" if r["within_target"] is None else "  ok" if r["within_target"] else "  (misses target)"
+        print(f"{r['preset']:30s} {r['steps']:6d} {r['stop_reason']:>9s} {r['wall_s']:7.1f} {r['final_loss']:11.4e} "
+              f"{r['shipped_loss']:11.4e} {r['ratio']:7.4f} {r['float64_loss']:11.4e} "
+              f"{r['shipped_float64_loss']:11.4e} {r['float64_ratio']:9.4f}{verdict}")
+    print(f"total {total:.1f} s wall, {cpu:.1f} s CPU (target < {TARGET_TOTAL_S:.0f} s wall)")
     report = {"machine": platform.processor() or platform.machine(), "torch": torch.__version__,
-              "threads": torch.get_num_threads(), "load_average_before": load, "load_average_after": after,
-              "target_ratio": TARGET_RATIO, "target_wall_s": TARGET_WALL_S, "presets": rows}
+              "threads": args.threads, "load_average_before": load, "load_average_after": after,
+              "command": "all presets" if not args.preset else "presets in this process",
+              "target_ratio": TARGET_RATIO, "target_wall_s": TARGET_WALL_S, "target_total_s": TARGET_TOTAL_S,
+              "total_wall_s": total, "total_cpu_s": cpu, "presets": rows}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2))
     print(f"wrote {RESULTS.relative_to(ROOT)}")

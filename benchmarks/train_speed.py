@@ -1,74 +1,156 @@
-"""Training speed: steps per second and wall time until the eval loss is within 2% of one GD step.
+"""Training speed: the fixed cost before the first step, steps per second, the forward-backward floor, and the time
+until the held-out loss is within 2% of the run's own converged loss.
 
-For the ``augmented-commuting`` and ``augmented-orthogonal`` presets, three seeds each, on the CPU.
-Prints a table and writes ``benchmarks/results/train_speed.json``. Times count the training steps
-only (sampling, forward, backward, update), not the periodic evaluation.
+Each repetition trains every preset once, in a fresh process per run (so imports count), and the repetitions are
+interleaved (A B A B …); with ``--baseline PATH`` every run is repeated in another checkout of icar (e.g. the
+main branch before a change), interleaved with this one, so the two are compared under the same load.
 
-    python benchmarks/train_speed.py [--steps N] [--repeats 3]
+- fixed cost: wall time from starting the process to the first logged row (step 0: imports, the model, the
+  evaluation set, the GD-reference fit, the first forward pass and its evaluation);
+- loop: the run's recorded training seconds per step (data, forward, backward, update, the periodic evaluation);
+- floor: one forward and backward pass of the same model on a fixed batch (median of ``FLOOR_PASSES``), in the
+  same process after training; the loop's ratio to it is what the loop adds;
+- to 2%: wall time from the start of the process until the held-out loss is first within ``TARGET`` of the
+  run's final one.
+
+Prints a table of medians and writes ``benchmarks/results/train_speed.json``.
+
+    python benchmarks/train_speed.py [--preset NAME ...] [--repeats 3] [--baseline /path/to/other/checkout]
+                                     [--threads 1] [--device cpu]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
-from dataclasses import replace
+import time
 from pathlib import Path
 
-import torch
-
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from icar_core.train import PRESETS, train  # noqa: E402
-
-TARGET = 1.02  # eval loss / best-η GD loss
 RESULTS = ROOT / "benchmarks" / "results" / "train_speed.json"
+TARGET = 1.02  # held-out loss / the run's final held-out loss
+FLOOR_PASSES = 20
+DEFAULT_PRESETS = ("augmented-commuting", "augmented-orthogonal")
+CHILD_TIMEOUT_S = 1200
 
 
-def measure(preset: str, seed: int, steps: int | None, folder: Path) -> dict:
-    config = replace(PRESETS[preset], seed=seed, log_every=5, **({"steps": steps} if steps else {}))
-    ckpt = train(config, folder / f"{preset}-{seed}.pt", progress=False, save_every_s=1e9)
+def child(preset: str, tree: str, threads: int, device: str, out: str) -> None:
+    """Train ``preset`` with the icar of ``tree`` and print one JSON line (runs in its own process)."""
+    sys.path.insert(0, tree)
+    import torch
+
+    torch.set_num_threads(threads)
+    from icar_core.models import build_model, prediction_loss
+    from icar_core.train import PRESETS, resolve_device, train
+
+    first_row: list[float] = []
+
+    def hook(step: int, model, history) -> None:
+        if not first_row:
+            first_row.append(time.time())
+
+    config = PRESETS[preset]
+    ckpt = train(config, out, device=device, progress=False, on_record=hook, save_every_s=1e9, force=True)
+    finished = time.time()
+    dev = resolve_device(device)
+    torch.manual_seed(config.seed)
+    model = build_model(config.model, config.process.d, config.process.T).to(dev, config.torch_dtype)
+    batch = config.process.sample(config.batch_size, 12345, config.torch_dtype)[0].to(dev)
+    passes = []
+    for i in range(FLOOR_PASSES + 3):  # three warm-up passes
+        started = time.perf_counter()
+        model.zero_grad(set_to_none=True)
+        prediction_loss(model, batch).backward()
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
+        if i >= 3:
+            passes.append(time.perf_counter() - started)
     history = ckpt.history
-    reached = history[history["eval_loss"] <= TARGET * history["gd_loss"]]
-    return {
-        "seed": seed,
-        "steps": int(ckpt.train_state["step"]),
-        "seconds": float(ckpt.train_state["seconds"]),
-        "steps_per_second": ckpt.train_state["step"] / ckpt.train_state["seconds"],
-        "seconds_to_target": float(reached["seconds"].iloc[0]) if len(reached) else None,
-        "step_at_target": int(reached["step"].iloc[0]) if len(reached) else None,
-        "final_ratio_to_gd": float(history["eval_loss"].iloc[-1] / history["gd_loss"].iloc[-1]),
-    }
+    final = float(history["eval_loss"].iloc[-1])
+    reached = history[history["eval_loss"] <= TARGET * final]
+    print(json.dumps({
+        "first_row_at": first_row[0], "finished_at": finished, "steps": int(ckpt.train_state["step"]),
+        "stop_reason": ckpt.train_state.get("stop_reason", ""), "loop_s": float(ckpt.train_state["seconds"]),
+        "floor_s": statistics.median(passes), "final_loss": final,
+        "loop_s_to_target": float(reached["seconds"].iloc[0]), "step_at_target": int(reached["step"].iloc[0]),
+    }))
+
+
+def measure(preset: str, tree: Path, args: argparse.Namespace, folder: Path) -> dict:
+    out = folder / f"{preset}.pt"
+    launched = time.time()
+    done = subprocess.run([sys.executable, __file__, "--child", preset, "--tree", str(tree), "--out", str(out),
+                           "--threads", str(args.threads), "--device", args.device],
+                          capture_output=True, text=True, timeout=CHILD_TIMEOUT_S, check=False)
+    if done.returncode:
+        raise RuntimeError(f"{preset} in {tree} failed:\n{done.stderr[-2000:]}")
+    r = json.loads(done.stdout.strip().splitlines()[-1])
+    fixed = r["first_row_at"] - launched
+    loop_step = r["loop_s"] / max(r["steps"], 1)
+    return {"steps": r["steps"], "stop_reason": r["stop_reason"], "fixed_cost_s": fixed,
+            "steps_per_s": r["steps"] / r["loop_s"], "loop_ms_per_step": 1e3 * loop_step,
+            "floor_ms_per_step": 1e3 * r["floor_s"], "loop_over_floor": loop_step / r["floor_s"],
+            "wall_s_to_target": fixed + r["loop_s_to_target"], "step_at_target": r["step_at_target"],
+            "wall_s": r["finished_at"] - launched, "final_loss": r["final_loss"]}
+
+
+SUMMARISED = ("fixed_cost_s", "steps_per_s", "loop_ms_per_step", "floor_ms_per_step", "loop_over_floor",
+              "wall_s_to_target", "wall_s", "steps", "final_loss")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, help="override the presets' step counts")
+    parser.add_argument("--preset", action="append", help=f"default: {', '.join(DEFAULT_PRESETS)}")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--baseline", type=Path, help="another icar checkout, measured interleaved with this one")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads of each run (default 1)")
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--tree", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    report = {"machine": platform.processor() or platform.machine(), "torch": torch.__version__,
-              "threads": torch.get_num_threads(), "target_ratio": TARGET, "presets": {}}
+    if args.child:
+        child(args.child, args.tree, args.threads, args.device, args.out)
+        return
+    trees = {"this": ROOT} | ({"baseline": args.baseline.resolve()} if args.baseline else {})
+    presets = args.preset or list(DEFAULT_PRESETS)
+    load_before = os.getloadavg()[0]
+    runs: dict[str, dict[str, list[dict]]] = {label: {p: [] for p in presets} for label in trees}
     with tempfile.TemporaryDirectory() as tmp:
-        for preset in ("augmented-commuting", "augmented-orthogonal"):
-            runs = [measure(preset, seed, args.steps, Path(tmp)) for seed in range(args.repeats)]
-            to_target = [r["seconds_to_target"] for r in runs if r["seconds_to_target"] is not None]
-            summary = {
-                "median_steps_per_second": statistics.median(r["steps_per_second"] for r in runs),
-                "median_seconds_total": statistics.median(r["seconds"] for r in runs),
-                "median_seconds_to_target": statistics.median(to_target) if to_target else None,
-                "runs_reaching_target": f"{len(to_target)}/{len(runs)}",
-                "median_final_ratio_to_gd": statistics.median(r["final_ratio_to_gd"] for r in runs),
-                "runs": runs,
-            }
-            report["presets"][preset] = summary
-            print(f"{preset:22s} {summary['median_steps_per_second']:7.1f} steps/s  "
-                  f"total {summary['median_seconds_total']:6.1f} s  "
-                  f"to {TARGET}x GD: {summary['median_seconds_to_target']} s ({summary['runs_reaching_target']})  "
-                  f"final ratio {summary['median_final_ratio_to_gd']:.4f}")
+        for rep in range(args.repeats):  # interleaved: every preset and tree once per repetition
+            for preset in presets:
+                for label, tree in trees.items():
+                    runs[label][preset].append(measure(preset, tree, args, Path(tmp)))
+                    print(f"  rep {rep + 1} {label:8s} {preset}: {runs[label][preset][-1]['wall_s']:.1f} s wall",
+                          flush=True)
+    load_after = os.getloadavg()[0]
+    summary = {label: {p: {k: statistics.median(r[k] for r in rs) for k in SUMMARISED}
+                       for p, rs in by_preset.items()} for label, by_preset in runs.items()}
+    print(f"load average before {load_before:.2f}, after {load_after:.2f}; {args.threads} torch thread(s), "
+          f"{args.device}; medians of {args.repeats}")
+    print(f"{'tree':8s} {'preset':30s} {'fixed s':>7s} {'steps/s':>8s} {'loop ms':>8s} {'floor ms':>8s} "
+          f"{'ratio':>6s} {'to 2% s':>7s} {'wall s':>7s} {'steps':>6s}")
+    for label, by_preset in summary.items():
+        for p, m in by_preset.items():
+            print(f"{label:8s} {p:30s} {m['fixed_cost_s']:7.2f} {m['steps_per_s']:8.1f} {m['loop_ms_per_step']:8.2f} "
+                  f"{m['floor_ms_per_step']:8.2f} {m['loop_over_floor']:6.2f} {m['wall_s_to_target']:7.2f} "
+                  f"{m['wall_s']:7.2f} {m['steps']:6.0f}")
+    if args.baseline:
+        for p in presets:
+            a, b = summary["this"][p], summary["baseline"][p]
+            print(f"{p}: fixed cost {b['fixed_cost_s'] / a['fixed_cost_s']:.2f}x lower, "
+                  f"{a['steps_per_s'] / b['steps_per_s']:.2f}x the steps/s, "
+                  f"time to 2% {b['wall_s_to_target'] / a['wall_s_to_target']:.2f}x shorter")
+    report = {"machine": platform.processor() or platform.machine(), "cpus": os.cpu_count(), "threads": args.threads,
+              "device": args.device, "repeats": args.repeats, "load_average_before": load_before,
+              "load_average_after": load_after, "target_ratio": TARGET,
+              "trees": {label: str(tree) for label, tree in trees.items()}, "median": summary, "runs": runs}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2))
     print(f"wrote {RESULTS.relative_to(ROOT)}")

@@ -20,9 +20,8 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-import pandas as pd
 import torch
 
 from icar_core.config import (
@@ -35,6 +34,9 @@ from icar_core.config import (
 )
 from icar_core.models import ICARModel, build_model, parameter_count
 from icar_core.validation import QUOTE_CHARS, clip, is_finite_number, quote
+
+if TYPE_CHECKING:  # pandas is imported on the first load (~0.4 s): training needs it only at its end
+    import pandas as pd
 
 #: The folder of the runs trained in the Lab (git-ignored), listed beside the shipped ones; the environment
 #: variable points it elsewhere (tests, a shared disk).
@@ -568,6 +570,8 @@ def _check_history(history: object, label: str) -> pd.DataFrame:
                                   "values")
     if not all(0 <= x <= MAX_STEPS and float(x).is_integer() for x in history["step"]):
         raise CheckpointError(f"{label}: history steps must be whole numbers in [0, {MAX_STEPS:,}]")
+    import pandas as pd
+
     frame = pd.DataFrame({k: pd.Series(v, dtype="float64") for k, v in history.items()})
     frame["step"] = frame["step"].astype("int64")
     if not frame["step"].is_monotonic_increasing or frame["step"].duplicated().any():

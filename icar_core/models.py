@@ -461,6 +461,8 @@ class MultiheadLinearAttention(ICARModel):
             pattern = torch.einsum("bhni,bhti->bhnt", q, k) * weights
             return torch.einsum("bhnt,bhti->bni", pattern, v)
         A, B = self.diagonal_vectors()
+        if weights.shape[0] == 1 and self.width**2 <= A.shape[0] * n:
+            return self._summed_heads(states, query, weights[0], B.T @ A)
         if self.complex:
             s, q = as_complex(states), as_complex(query, conjugate=True)
             A, B = A.to(s.dtype), B.to(s.dtype)
@@ -469,6 +471,23 @@ class MultiheadLinearAttention(ICARModel):
         pattern = torch.einsum("hj,bnj,btj->bhnt", A, q, s) * weights
         out = torch.einsum("bhnt,btj,hj->bnj", pattern, s, B)
         return as_real(out) if self.complex else out
+
+    def _summed_heads(self, states: torch.Tensor, query: torch.Tensor, weights: torch.Tensor,
+                      C: torch.Tensor) -> torch.Tensor:
+        """Diagonal heads sharing one positional weight ``w (n, n)``, summed before the batch is touched:
+        ``ŝ_{n+1, j} = Σ_k C[j, k] q_{n,k} Σ_t w[n, t] s_{t,j} s_{t,k}`` with ``C = Σ_h b_h a_hᵀ`` (m, m) is the
+        same sum as the per-head pattern in another order, batch·n·m² numbers instead of batch·H·n²."""
+        s, q = states.transpose(0, 1), query.transpose(0, 1)  # positions first: the sum over t is one matmul
+        if self.complex:
+            s, q = as_complex(s), as_complex(q, conjugate=True)
+            C = C.to(s.dtype)
+        n, batch, m = s.shape
+        moments = s[..., :, None] * s[..., None, :]  # s_{t,j} s_{t,k} (t, batch, m, m)
+        flat = torch.view_as_real(moments) if self.complex else moments  # a real matmul with the real w
+        summed = (weights @ flat.reshape(n, -1)).view(flat.shape)
+        summed = torch.view_as_complex(summed) if self.complex else summed
+        out = ((summed * C).view(-1, m, m) @ q.reshape(-1, m, 1)).view(n, batch, m)
+        return (as_real(out) if self.complex else out).transpose(0, 1)
 
     @property
     def head_type(self) -> str:

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch._dynamo  # the optimizers import it on first use (~2 s); imported here, it delays no save
 from tqdm import tqdm
 
 from icar_core import cli
@@ -44,11 +43,13 @@ from icar_core.config import (
 )
 from icar_core.data import ARProcess
 from icar_core.models import ModelConfig, build_model, prediction_loss
+from icar_core.optim import Adam, GradientDescent
 from icar_core.theory import gd_reference_loss
 from icar_core.validation import clip
 
 CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
 GD_FIT_SIZE = 8192
+EVAL_CHUNK_CONTEXTS = 256
 #: Kinds whose history logs the loss of one GD step with the best step size (fitted on GD_FIT_SIZE contexts).
 GD_REFERENCE_KINDS = ("augmented", "authors_augmented")
 DEVICE_NAME = re.compile(r"cpu|auto|mps|cuda(:\d{1,3})?")
@@ -217,8 +218,7 @@ def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: boo
     dtype = config.torch_dtype
     torch.manual_seed(config.seed)
     model = build_model(config.model, config.process.d, config.process.T).to(dev, dtype)
-    optimizer = (torch.optim.Adam(model.parameters(), lr=config.lr) if config.optimizer == "adam"
-                 else torch.optim.SGD(model.parameters(), lr=config.lr))
+    optimizer = (Adam if config.optimizer == "adam" else GradientDescent)(model.parameters(), lr=config.lr)
     history: dict[str, list[float]] = {"step": [], "train_loss": [], "eval_loss": [], "seconds": []}
     snapshots: list[tuple[int, dict[str, torch.Tensor]]] = []
     step, seconds = 0, 0.0
@@ -234,8 +234,7 @@ def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: boo
         gd_loss = gd_reference_loss(eval_states, fit_states)
     if gd_loss is not None:
         history.setdefault("gd_loss", [])
-    fixed = config.training_batch().to(dev) if config.fixed_batch else None
-    train_set = config.training_set().to(dev) if config.train_set_size else None
+    batch_at = _batch_source(config, dev)
     snap_at = snapshot_steps(config.steps, config.n_snapshots)
     plateau = Plateau(config.plateau_patience, config.plateau_tol)
     for loss in history["eval_loss"]:  # a resumed run's plateau state, from the rows it already logged
@@ -243,14 +242,22 @@ def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: boo
     stop_reason = ""
 
     def record(train_loss: float) -> None:
-        with torch.no_grad():
-            eval_loss = prediction_loss(model, eval_states).item()
+        with torch.no_grad():  # in pieces: a large evaluation set's attention patterns stay in the caches
+            eval_loss = sum(prediction_loss(model, part) * len(part)
+                            for part in eval_states.split(EVAL_CHUNK_CONTEXTS)).item() / len(eval_states)
         history["step"].append(step)
         history["train_loss"].append(train_loss)
         history["eval_loss"].append(eval_loss)
         history["seconds"].append(seconds)
         if gd_loss is not None:
             history["gd_loss"].append(gd_loss)
+
+    def check_finite() -> None:
+        nonlocal diverged
+        if not finite.item():
+            diverged = True
+            raise FloatingPointError(f"training diverged by step {step} (loss {loss.item()}); "
+                                     f"try a smaller --lr than {config.lr}")
 
     def save(complete: bool) -> None:
         state = {"step": step, "complete": complete, "seconds": seconds,
@@ -260,27 +267,24 @@ def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: boo
     bar = tqdm(total=config.steps, initial=step, desc=config.name, disable=not progress, leave=False)
     last_save = time.monotonic()
     done = diverged = False
+    finite, train_loss = torch.tensor(True, device=dev), math.inf
     # The final save happens while Ctrl-C is still only a request: a second Ctrl-C cannot cut it short.
     with _StopRequests() as stop:
         try:
             while True:
                 started = time.perf_counter()
-                if train_set is not None:
-                    states = train_set[config.minibatch_indices(step).to(dev)]
-                else:
-                    states = fixed if fixed is not None else \
-                        config.process.sample(config.batch_size, data_seed(config.seed, step), dtype)[0].to(dev)
+                states = batch_at(step)
                 if step in snap_at and not (snapshots and snapshots[-1][0] == step):
                     snapshots.append((step, _cpu_state(model)))
                 loss = prediction_loss(model, states)
-                train_loss = loss.item()
-                if not math.isfinite(train_loss):
-                    diverged = True
-                    raise FloatingPointError(f"training diverged at step {step} (loss {train_loss}); "
-                                             f"try a smaller --lr than {config.lr}")
+                finite = finite & torch.isfinite(loss)  # on the device: read at the next row or save
+                logs = step % config.log_every == 0 or step >= config.steps
+                if logs or config.stop_loss > 0:  # the only steps that read the loss on the host
+                    train_loss = loss.item()
+                    check_finite()
                 stop_reason = ("steps" if step >= config.steps else
                                "stop_loss" if train_loss < config.stop_loss else "")
-                if step % config.log_every == 0 or stop_reason:
+                if logs or stop_reason:
                     record(train_loss)  # every row describes the parameters after `step` updates
                     if plateau.update(history["eval_loss"][-1]) and not stop_reason:
                         stop_reason = "plateau"
@@ -294,6 +298,7 @@ def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: boo
                     done = True
                     break
                 if stop.requested:  # before the update: the saved state is exactly that of `step`
+                    check_finite()
                     break
                 if step == FIRST_SAVE_STEP and not resume:  # something to --resume from within a second
                     save(complete=False)
@@ -307,6 +312,7 @@ def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: boo
                 step += 1
                 bar.update(1)
                 if time.monotonic() - last_save > save_every_s:
+                    check_finite()  # the last good save stays
                     save(complete=False)
                     last_save = time.monotonic()
             if done and snapshots[-1][0] != step:
@@ -315,12 +321,28 @@ def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: boo
             pass  # raised inside a step (not through the handlers): nothing of this step was applied yet
         finally:
             bar.close()
+            diverged = diverged or not finite.item()  # a loss not yet read: the last good save stays
             if not diverged:
                 save(complete=done)
     if not done:
         print(f"\ninterrupted at step {step}; progress saved to {out} (continue with --resume)", file=sys.stderr)
         raise KeyboardInterrupt
     return load_checkpoint(out)
+
+
+def _batch_source(config: TrainConfig, dev: torch.device) -> Callable[[int], torch.Tensor]:
+    """The training contexts of each step: the fixed batch, a minibatch of the fixed training set, or fresh
+    contexts seeded by the step. (Drawing many steps' contexts at once costs less per context, but it is another
+    random stream: multihead-diagonal-rotation's final loss varies ~10x with the stream, so the shipped runs'
+    per-step draws are kept and --all-presets rebuilds them.)"""
+    if config.fixed_batch:
+        fixed = config.training_batch().to(dev)
+        return lambda step: fixed
+    if config.train_set_size:
+        train_set = config.training_set().to(dev)
+        return lambda step: train_set[config.minibatch_indices(step).to(dev)]
+    return lambda step: config.process.sample(config.batch_size, data_seed(config.seed, step),
+                                              config.torch_dtype)[0].to(dev)
 
 
 def _cpu_state(model: torch.nn.Module) -> dict[str, torch.Tensor]:

@@ -488,3 +488,40 @@ def test_same_seed_same_initialisation():
 def test_parameter_count_matches_the_built_model(config):
     model = build_model(config, 4, 7)
     assert parameter_count(config, 4, 7) == sum(p.numel() for p in model.parameters())
+
+
+def _diagonal_heads_by_loops(model: MultiheadLinearAttention, states: torch.Tensor) -> torch.Tensor:
+    """``ŝ_{n+1} = Σ_h Σ_{t<=n} w_h[n, t] (Σ_j a_hj conj(q_nj) s_tj) · b_h ⊙ s_t``, one head, context and position
+    at a time, in complex numbers when the field is complex."""
+    A, B = model.diagonal_vectors()
+    n = states.shape[1]
+    w = model.positional_weights(n)
+    query = torch.nn.functional.pad(states[:, :-1], (0, 0, 1, 0))
+    pair = (lambda x: torch.complex(x[..., 0::2], x[..., 1::2])) if model.complex else (lambda x: x)
+    s, q = pair(states), pair(query).conj()
+    out = torch.zeros(s.shape, dtype=s.dtype)
+    for b in range(s.shape[0]):
+        for i in range(n):
+            for h in range(A.shape[0]):
+                for t in range(i + 1):
+                    score = (A[h] * q[b, i] * s[b, t]).sum()
+                    out[b, i] = out[b, i] + w[min(h, w.shape[0] - 1), i, t] * score * B[h] * s[b, t]
+    return torch.stack([out.real, out.imag], -1).flatten(-2) if model.complex else out
+
+
+@pytest.mark.parametrize(("field", "d", "heads", "positional"), [
+    ("complex", 4, 3, "matrix"),  # m² ≤ H·n: the heads are summed first (C = Σ_h b_h a_hᵀ)
+    ("real", 3, 2, "none"),
+    ("real", 6, 1, "matrix"),  # m² > H·n: one pattern per head
+    ("complex", 4, 2, "embedding"),  # a positional weight per head
+])
+def test_diagonal_heads_match_a_loop_in_value_and_gradient(field, d, heads, positional):
+    model = _model(ModelConfig(kind="multihead", heads="diagonal", field=field, n_heads=heads, positional=positional,
+                               pos_dim=3), d, 5)
+    states = torch.randn(2, 5, d, dtype=F64)
+    fast, slow = model(states), _diagonal_heads_by_loops(model, states)
+    torch.testing.assert_close(fast, slow, rtol=1e-12, atol=1e-12)
+    params = list(model.parameters())
+    for a, b in zip(torch.autograd.grad(fast.pow(2).sum(), params), torch.autograd.grad(slow.pow(2).sum(), params),
+                    strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-10, atol=1e-12)

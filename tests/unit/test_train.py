@@ -183,6 +183,50 @@ def test_interrupted_run_resumes_to_the_same_result(tmp_path, monkeypatch, make_
     assert all(_same_state(opt_a[i], opt_b[i]) for i in opt_b)
 
 
+def _same_payload(a: object, b: object) -> bool:
+    """Equal files, tensor for tensor, but for the wall-clock fields."""
+    if isinstance(a, dict):
+        keys = a.keys() - {"seconds"}
+        return keys == b.keys() - {"seconds"} and all(_same_payload(a[k], b[k]) for k in keys)
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(_same_payload(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, torch.Tensor):
+        return isinstance(b, torch.Tensor) and a.dtype == b.dtype and torch.equal(a, b)
+    return a == b
+
+
+@pytest.mark.parametrize("make_config", [
+    _augmented, _multihead, _pe_only_gd,
+    lambda: _augmented(train_set_size=80, batch_size=24, steps=12),  # minibatches of a fixed set, reshuffled
+])
+def test_the_same_seed_gives_a_bit_identical_checkpoint(tmp_path, make_config):
+    config = make_config()
+    first = train(config, tmp_path / "0.pt", progress=False)
+    train(config, tmp_path / "1.pt", progress=False)
+    files = [torch.load(tmp_path / f"{i}.pt", weights_only=True) for i in range(2)]
+    assert _same_payload(*files)
+    other = train(replace(config, seed=1), tmp_path / "other.pt", progress=False)
+    assert not _same_state(first.model.state_dict(), other.model.state_dict())
+
+
+def test_fresh_contexts_are_new_every_step(tmp_path, monkeypatch):
+    config = _augmented()
+    seen: list[torch.Tensor] = []
+    real = train_module.prediction_loss
+
+    def spy(model, states):
+        if torch.is_grad_enabled():
+            seen.append(states.clone())
+        return real(model, states)
+
+    monkeypatch.setattr(train_module, "prediction_loss", spy)
+    train(config, tmp_path / "run.pt", progress=False)
+    assert len(seen) == config.steps + 1 and all(s.shape == (config.batch_size, 9, 3) for s in seen)
+    assert len({s.sum().item() for s in seen}) == len(seen)  # no batch is used twice
+    # step k's contexts are the draw seeded by k, so a resumed run sees the data it would have seen
+    assert torch.equal(seen[17], config.process.sample(config.batch_size, data_seed(config.seed, 17))[0])
+
+
 def test_interrupted_float64_run_resumes_to_the_same_result(tmp_path, monkeypatch):
     config = _multihead(dtype="float64", lr_decay="none")
     straight = train(config, tmp_path / "straight.pt", progress=False)
