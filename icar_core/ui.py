@@ -653,13 +653,18 @@ def snapshot_slider(ckpt: Checkpoint) -> Checkpoint:
     return ckpt if index == final else at_snapshot(ckpt, index)
 
 
+# The picker's "no second run" option: a label, like every option label, that does not depend on the language
+# (see run_label).
+NO_SECOND_RUN = "—"
+
+
 def compare_picker() -> Checkpoint | None:
     """The pinned second run (any run, the selected one included: a snapshot beside the final weights), or None."""
     runs = {run_id(c): c for c in all_runs()}
     ids = ["", *runs]
     if st.session_state.get(COMPARE_KEY) not in ids:
         st.session_state[COMPARE_KEY] = ""
-    labels = {"": t("compare.none")} | {i: run_label(c) for i, c in runs.items()}
+    labels = {"": NO_SECOND_RUN} | {i: run_label(c) for i, c in runs.items()}
     chosen = st.selectbox(t("compare.label"), ids, format_func=labels.get, key=COMPARE_KEY, help=t("compare.help"))
     return runs.get(chosen)
 

@@ -25,12 +25,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "compare.label": {"en": "Compare with", "ja": "比較するモデル"},
     "compare.help": {
         "en": "Pin a second run to see this page for both side by side (the second at its final weights), with "
-              "the numbers that matter set against each other. The same run pins its final weights beside the "
-              "chosen snapshot.",
+              "the numbers that matter set against each other (— : no second run). The same run pins its final "
+              "weights beside the chosen snapshot.",
         "ja": "2 つ目のモデルを固定すると、このページを両方について並べて表示し（2 つ目は最終的な重み）、重要な数値を比べます。"
-              "同じモデルを選ぶと、選んだスナップショットの横に最終的な重みを並べます。",
+              "（— は比較なし）。同じモデルを選ぶと、選んだスナップショットの横に最終的な重みを並べます。",
     },
-    "compare.none": {"en": "— none —", "ja": "— なし —"},
     "compare.column_step": {"en": "{run} · step {step}", "ja": "{run} · ステップ {step}"},
     "compare.not_applicable": {
         "en": "This view does not apply to the run “{run}”: {reason}.",
