@@ -17,6 +17,7 @@ query a single linear layer cannot represent the rotation rule.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import ClassVar
 
@@ -123,16 +124,18 @@ def prediction_loss(model: nn.Module, states: torch.Tensor) -> torch.Tensor:
 
 @dataclass(frozen=True)
 class ModelUpdate:
-    """The model's sensitivity to the newest tokens at every position.
+    """The model's sensitivity to the newest tokens, and its prediction, at every position (or the last one).
 
     current: ``∂ŝ_{n+1}/∂s_n`` (batch, n, d, d) — for augmented models ``Gamma_model``;
-    previous: ``∂ŝ_{n+1}/∂s_{n-1}`` (batch, n, d, d); exact: closed form (True) or a local
-    linearisation by autograd (False: the prediction is not linear in the current state). The model returns
-    tensors; ``icar_core.analysis.model_update`` hands them on as float64 numpy arrays.
+    previous: ``∂ŝ_{n+1}/∂s_{n-1}`` (batch, n, d, d); prediction: ``ŝ_{n+1}`` (batch, n, d), from the same pass;
+    exact: closed form (True) or a local linearisation by autograd (False: the prediction is not linear in the
+    current state). With ``last_only`` the position axis holds the last position alone (length 1). The model
+    returns tensors; ``icar_core.analysis.model_update`` hands them on as float64 numpy arrays.
     """
 
     current: torch.Tensor | np.ndarray
     previous: torch.Tensor | np.ndarray
+    prediction: torch.Tensor | np.ndarray
     exact: bool
 
 
@@ -216,31 +219,36 @@ class ICARModel(nn.Module):
 
         Here the local linearisation: the Jacobians of the prediction with respect to the current and the
         previous state, other states fixed. ``last_only`` computes the last position only (T times cheaper
-        when only the last prediction is compared; the other entries stay zero). The contexts are repeated
-        once per position and copy k only reads the prediction at position k, so d backward passes give
-        every position's Jacobian (a plain sum over positions would mix them, because a state influences
-        every later prediction); the copies go in groups so the attention patterns stay within memory.
+        when only the last prediction is compared). The contexts are repeated once per position and copy k
+        only reads the prediction at position k, so d backward passes give every position's Jacobian (a plain
+        sum over positions would mix them, because a state influences every later prediction); copy k is cut
+        to the k+1 states its prediction reads (the model is causal), and the copies go in groups of equal
+        length so the attention patterns stay within memory.
         """
         batch, n, d = states.shape
         wanted = [n - 1] if last_only else list(range(n))
-        pattern_size = batch * n * n * self.n_heads  # elements of one copy's attention pattern
-        group = max(1, int(JACOBIAN_ELEMENTS // pattern_size))
-        current = states.new_zeros(n, batch, d, d)
-        previous = states.new_zeros(n, batch, d, d)
-        for start in range(0, len(wanted), group):
-            positions = wanted[start : start + group]
-            x = states.detach().repeat(len(positions), 1, 1).requires_grad_(True)
+        current = states.new_zeros(len(wanted), batch, d, d)
+        previous = torch.zeros_like(current)
+        prediction = states.new_zeros(len(wanted), batch, d)
+        group = max(1, int(JACOBIAN_ELEMENTS // (batch * n * n * self.n_heads)))
+        # Longest prefixes first, so each group's copies share (nearly) one length.
+        for start in range(len(wanted) - 1, -1, -group):
+            index = list(range(max(0, start - group + 1), start + 1))
+            positions = [wanted[i] for i in index]
+            length = max(positions) + 1
+            x = states[:, :length].detach().repeat(len(positions), 1, 1).requires_grad_(True)
             with torch.enable_grad():
                 y = self(x)
                 rows = torch.arange(len(positions) * batch)
                 position = torch.tensor(positions).repeat_interleave(batch)
                 has_previous = (position > 0).to(x.dtype)[:, None]
+                prediction[index] = y[rows, position].detach().reshape(len(positions), batch, d)
                 for i in range(d):
                     (grad,) = torch.autograd.grad(y[rows, position, i].sum(), x, retain_graph=i < d - 1)
-                    current[positions, :, i] = grad[rows, position].reshape(len(positions), batch, d)
-                    previous[positions, :, i] = (grad[rows, (position - 1).clamp(min=0)] * has_previous).reshape(
+                    current[index, :, i] = grad[rows, position].reshape(len(positions), batch, d)
+                    previous[index, :, i] = (grad[rows, (position - 1).clamp(min=0)] * has_previous).reshape(
                         len(positions), batch, d)
-        return ModelUpdate(current.transpose(0, 1), previous.transpose(0, 1), exact=False)
+        return ModelUpdate(current.transpose(0, 1), previous.transpose(0, 1), prediction.transpose(0, 1), exact=False)
 
 
 def _init(shape: tuple[int, ...], scale: float) -> nn.Parameter:
@@ -384,11 +392,37 @@ class AugmentedLinearAttention(ICARModel):
         return circuits
 
     def in_context_update(self, states: torch.Tensor, last_only: bool = False) -> ModelUpdate:
-        """Exact: the blocks of ``M_n`` acting on ``s_n`` (``Gamma_model``) and on ``s_{n-1}``."""
-        with torch.no_grad():
-            M = self.context_matrices(states)
+        """Exact: the blocks of ``M_n`` acting on ``s_n`` (``Gamma_model``) and on ``s_{n-1}``, and the prediction
+        ``M_n e_n``. The first d coordinates of every token are zero, so only the second moment of
+        ``(s_t, s_{t-1})`` and the columns of ``M_n`` acting on it are formed (4/9 of the work), at the last
+        position alone with ``last_only``."""
+        self._check_states(states, None)
         d = self.d
-        return ModelUpdate(M[..., d : 2 * d], M[..., 2 * d :], exact=True)
+        with torch.no_grad():
+            W_Q, W_K, W_V = self.weights()
+            e = augment(states)[..., d:]  # (s_t, s_{t-1})
+            c = self._normaliser(e.shape[1], e)
+            if last_only:
+                second_moment = (e.transpose(1, 2) @ e)[:, None] * c[-1]
+                e = e[:, -1:]
+            else:
+                second_moment = torch.cumsum(e[..., :, None] * e[..., None, :], dim=1) * c[:, None, None]
+            KtQ = (W_K.transpose(-1, -2) @ W_Q)[:, d:, d:]
+            heads_summed = torch.einsum("hij,hkl->jkil", W_V[:, :d, d:], KtQ)  # as in context_matrices
+            M = torch.einsum("bnjk,jkil->bnil", second_moment, heads_summed)
+            prediction = torch.einsum("bnil,bnl->bni", M, e)
+        return ModelUpdate(M[..., :d], M[..., d:], prediction, exact=True)
+
+
+def _jacobian(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """``∂f(x)[b, k, i] / ∂x[b, k, j]`` (batch, m, d_out, d) and ``f(x)`` (detached), for an ``f`` whose output
+    row k reads input row k only: one backward pass per output coordinate (a sum over rows does not mix them)."""
+    x = x.detach().requires_grad_(True)
+    with torch.enable_grad():
+        y = f(x)
+        rows = [torch.autograd.grad(y[..., i].sum(), x, retain_graph=i < y.shape[-1] - 1)[0]
+                for i in range(y.shape[-1])]
+    return torch.stack(rows, dim=-2), y.detach()
 
 
 class MultiheadLinearAttention(ICARModel):
@@ -451,24 +485,67 @@ class MultiheadLinearAttention(ICARModel):
 
     def forward(self, states: torch.Tensor) -> torch.Tensor:
         self._check_states(states, self.T)
-        n = states.shape[1]
         query = previous_states(states) if self.config.query == "previous" else states
-        weights = self.positional_weights(n).to(states.dtype)
+        return self.attend(query, states, self.positional_weights(states.shape[1]).to(states.dtype))
+
+    def attend(self, query: torch.Tensor, tokens: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+        """``Σ_h Σ_t weights[h, m, t] · score_h(query_m, tokens_t) · value_h(tokens_t)`` (batch, m, d) for queries
+        (batch, m, d), tokens (batch, t, d) and weights broadcastable to (batch, H, m, t). ``forward`` passes the
+        shifted (or current) states, the states and the positional weights; :meth:`in_context_update` separates
+        the query from the tokens to differentiate each on its own."""
         if self.config.heads == "full":
             q = torch.einsum("hij,bnj->bhni", self.W_Q, query)
-            k = torch.einsum("hij,btj->bhti", self.W_K, states)
-            v = torch.einsum("hij,btj->bhti", self.W_V, states)
+            k = torch.einsum("hij,btj->bhti", self.W_K, tokens)
+            v = torch.einsum("hij,btj->bhti", self.W_V, tokens)
             pattern = torch.einsum("bhni,bhti->bhnt", q, k) * weights
             return torch.einsum("bhnt,bhti->bni", pattern, v)
         A, B = self.diagonal_vectors()
         if self.complex:
-            s, q = as_complex(states), as_complex(query, conjugate=True)
+            s, q = as_complex(tokens), as_complex(query, conjugate=True)
             A, B = A.to(s.dtype), B.to(s.dtype)
         else:
-            s, q = states, query
+            s, q = tokens, query
         pattern = torch.einsum("hj,bnj,btj->bhnt", A, q, s) * weights
         out = torch.einsum("bhnt,btj,hj->bnj", pattern, s, B)
         return as_real(out) if self.complex else out
+
+    def in_context_update(self, states: torch.Tensor, last_only: bool = False) -> ModelUpdate:
+        """The local linearisation by autograd, in three passes instead of one per position.
+
+        The positional weights do not depend on the states, so ``ŝ_{n+1}`` reads a state in two roles only: as
+        the query ``q_n`` (``s_{n-1}``, or ``s_n``) and as the tokens at t = n and t = n−1. Each prediction reads
+        its own query alone, so one pass with the query as its own input gives every position's query Jacobian;
+        the tokens' parts are single-token attentions (the weight ``w[h, n, t]`` times one token), one pass for
+        t = n and one for t = n−1. d backward passes each, whatever T.
+        """
+        batch, n, d = states.shape
+        first = n - 1 if last_only else 0  # the first query position computed
+        m = n - first
+        states = states.detach()
+        query = (previous_states(states) if self.config.query == "previous" else states)[:, first:]
+        weights = self.positional_weights(n).detach().to(states.dtype)  # (H or 1, n, n)
+        heads = weights.shape[0]
+
+        def single_token(offset: int) -> torch.Tensor:
+            """``∂ŝ_{n+1}/∂s_{n-offset}`` through the token at t = n − offset (zero where that is before s_0)."""
+            rows = torch.arange(first, n)
+            valid = rows >= offset
+            tokens = states[:, (rows - offset).clamp(min=0)]
+            w = weights[:, rows, (rows - offset).clamp(min=0)] * valid.to(states.dtype)  # (H or 1, m)
+            w = w.T.expand(batch, m, heads).reshape(batch * m, heads, 1, 1)
+            jac, _ = _jacobian(lambda x: self.attend(query.reshape(batch * m, 1, d), x, w),
+                               tokens.reshape(batch * m, 1, d))
+            return jac.reshape(batch, m, d, d)
+
+        query_part, prediction = _jacobian(lambda q: self.attend(q, states, weights[:, first:]), query)
+        current, previous = single_token(0), single_token(1)
+        if self.config.query == "previous":
+            previous = previous + query_part
+            if first == 0:
+                previous[:, 0] = 0  # the query s_{-1} is a constant zero, not a state
+        else:
+            current = current + query_part
+        return ModelUpdate(current, previous, prediction, exact=False)
 
     @property
     def head_type(self) -> str:
