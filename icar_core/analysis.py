@@ -62,24 +62,19 @@ def best_gd_eta(process: ARProcess, n_contexts: int = GD_FIT_CONTEXTS, seed: int
 
 
 # Position-wise helpers: arrays are (batch, positions, ...), reduced over the trailing axes to (batch, positions).
-def _flat(a: np.ndarray) -> np.ndarray:
-    return a.reshape(*a.shape[:2], -1)
+def _sq(a: np.ndarray) -> np.ndarray:
+    """Squared norm over the trailing axes."""
+    return _dot(a, a)
 
 
-def _cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Cosine over the trailing axes of two equally shaped arrays."""
-    a, b = _flat(a), _flat(b)
-    den = np.linalg.norm(a, axis=-1) * np.linalg.norm(b, axis=-1)
-    return np.where(den > 0, (a * b).sum(-1) / np.where(den > 0, den, 1), 0.0)
+def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    a, b = a.reshape(*a.shape[:2], -1), b.reshape(*b.shape[:2], -1)
+    return np.einsum("bnk,bnk->bn", a, b)
 
 
-def _norm(a: np.ndarray) -> np.ndarray:
-    return np.linalg.norm(_flat(a), axis=-1)
-
-
-def _rel(a: np.ndarray, ref: np.ndarray) -> np.ndarray:
-    den = _norm(ref)
-    return np.where(den > 0, _norm(a - ref) / np.where(den > 0, den, 1), np.nan)
+def _ratio(num: np.ndarray, den: np.ndarray, undefined: float) -> np.ndarray:
+    """``num / den``, and ``undefined`` where ``den`` is 0."""
+    return np.where(den > 0, num / np.where(den > 0, den, 1), undefined)
 
 
 def _apply(M: np.ndarray, s: np.ndarray) -> np.ndarray:
@@ -131,13 +126,10 @@ class _Prepared:
         return least_squares_maps(self.G, self.H)
 
 
-def _prepare(model: ICARModel, states: torch.Tensor, eta: np.ndarray | float | None, process: ARProcess | None,
-             last_only: bool = False) -> _Prepared:
-    """States ``s_0 … s_n`` split into the model's inputs (s_0 … s_{n-1}) and targets (s_1 … s_n), and
-    everything both comparisons need at every position 1 … n−1, or at the last alone (``last_only``)."""
-    states = _as_input(model, states)
-    inputs, targets = states[:, :-1], states[:, 1:]
-    n = inputs.shape[1]
+def _step_sizes(states: torch.Tensor, eta: np.ndarray | float | None, process: ARProcess | None) -> np.ndarray:
+    """η_n for the contexts ``states`` (batch, n+1, d): as given, else the task's best (from ``process``), else
+    fitted on ``states``."""
+    n = states.shape[1] - 1
     if eta is None:
         eta = best_gd_eta(process) if process is not None else fit_gd_eta(states.double()).numpy()
     eta = np.asarray(eta, dtype=np.float64)
@@ -145,6 +137,14 @@ def _prepare(model: ICARModel, states: torch.Tensor, eta: np.ndarray | float | N
         eta = np.full(n, float(eta))
     if len(eta) < n:
         raise ValueError(f"eta has {len(eta)} entries but the contexts have {n} positions")
+    return eta
+
+
+def _prepare(model: ICARModel, states: torch.Tensor, eta: np.ndarray, last_only: bool = False) -> _Prepared:
+    """Validated states ``s_0 … s_n`` split into the model's inputs (s_0 … s_{n-1}) and targets (s_1 … s_n),
+    and everything both comparisons need at every position 1 … n−1, or at the last alone (``last_only``)."""
+    inputs, targets = states[:, :-1], states[:, 1:]
+    n = inputs.shape[1]
     update = model_update(model, inputs, last_only)
     positions = np.array([n - 1]) if last_only else np.arange(1, n)
     if not last_only:  # position 0 has seen no transition: nothing to compare
@@ -161,31 +161,32 @@ def _position_metrics(prep: _Prepared, W: np.ndarray | None) -> dict[str, np.nda
     gamma, gamma_prev, model_prediction = prep.update.current, prep.update.previous, prep.update.prediction
     W_GD, W_LS, s_n, targets = prep.W_GD, prep.W_LS, prep.states, prep.targets
     gd_prediction = _apply(W_GD, s_n)
-    sens_model = np.concatenate([gamma, gamma_prev], axis=-1)
-    sens_gd = np.concatenate([W_GD, np.zeros_like(W_GD)], axis=-1)
-    G = _flat(prep.G)
-    model_eta = (G * _flat(gamma)).sum(-1) / np.maximum((G**2).sum(-1), 1e-300)
+    # Squared norms and inner products formed once; the sensitivity to the whole query token (gamma,
+    # gamma_prev) against (W_GD, 0) is made of the same pieces, so neither pair is concatenated.
+    gamma2, prev2, gd2, cross = _sq(gamma), _sq(gamma_prev), _sq(W_GD), _dot(gamma, W_GD)
+    update_diff2 = _sq(gamma - W_GD)
     metrics = {
-        "update_rel_error": _rel(gamma, W_GD),
-        "update_cosine": _cos(gamma, W_GD),
-        "previous_block_share": _norm(gamma_prev) / np.maximum(_norm(gamma), 1e-300),
-        "prediction_diff": _norm(model_prediction - gd_prediction),
-        "prediction_cosine": _cos(model_prediction, gd_prediction),
-        "sensitivity_cosine": _cos(sens_model, sens_gd),
-        "sensitivity_l2": _norm(sens_model - sens_gd),
-        "model_eta": model_eta,
-        "gd_eta": np.broadcast_to(prep.eta, model_eta.shape).copy(),
-        "model_error": _norm(model_prediction - targets) ** 2,
-        "gd_error": _norm(gd_prediction - targets) ** 2,
-        "ls_error": _norm(_apply(W_LS, s_n) - targets) ** 2,
-        "zero_error": _norm(targets) ** 2,
+        "update_rel_error": _ratio(np.sqrt(update_diff2), np.sqrt(gd2), np.nan),
+        "update_cosine": _ratio(cross, np.sqrt(gamma2 * gd2), 0.0),
+        "previous_block_share": np.sqrt(prev2) / np.maximum(np.sqrt(gamma2), 1e-300),
+        "prediction_diff": np.sqrt(_sq(model_prediction - gd_prediction)),
+        "prediction_cosine": _ratio(_dot(model_prediction, gd_prediction),
+                                    np.sqrt(_sq(model_prediction) * _sq(gd_prediction)), 0.0),
+        "sensitivity_cosine": _ratio(cross, np.sqrt((gamma2 + prev2) * gd2), 0.0),
+        "sensitivity_l2": np.sqrt(update_diff2 + prev2),
+        "model_eta": _dot(prep.G, gamma) / np.maximum(_sq(prep.G), 1e-300),
+        "gd_eta": np.broadcast_to(prep.eta, gamma2.shape).copy(),
+        "model_error": _sq(model_prediction - targets),
+        "gd_error": _sq(gd_prediction - targets),
+        "ls_error": _sq(_apply(W_LS, s_n) - targets),
+        "zero_error": _sq(targets),
     }
     if W is not None:
-        W = np.broadcast_to(W[:, None], gamma.shape)
-        metrics["model_W_error"] = _rel(gamma, W)
-        metrics["gd_W_error"] = _rel(W_GD, W)
-        metrics["ls_W_error"] = _rel(W_LS, W)
-        metrics["truth_error"] = _norm(_apply(W, s_n) - targets) ** 2
+        W = W[:, None]  # the same truth at every position
+        W_norm = np.sqrt(_sq(W))
+        for name, estimate in (("model_W_error", gamma), ("gd_W_error", W_GD), ("ls_W_error", W_LS)):
+            metrics[name] = _ratio(np.sqrt(_sq(estimate - W)), W_norm, np.nan)
+        metrics["truth_error"] = _sq(np.einsum("bij,bnj->bni", W[:, 0], s_n) - targets)
     return metrics
 
 
@@ -226,7 +227,8 @@ def compare_with_gd(model: ICARModel, states: torch.Tensor, W: torch.Tensor | No
     zero_error (squared error against ``s_{n+1}`` of the model, the GD step, least squares and predicting 0);
     with ``W``: model_W_error, gd_W_error, ls_W_error (relative distance of each map to W) and truth_error.
     """
-    prep = _prepare(model, states, eta, process, last_only=True)
+    states = _as_input(model, states)
+    prep = _prepare(model, states, _step_sizes(states, eta, process), last_only=True)
     W_np = None if W is None else torch.as_tensor(W).double().numpy()
     metrics = pd.DataFrame({name: v[:, 0] for name, v in _position_metrics(prep, W_np).items()})
     W_GD, W_LS = prep.W_GD[:, 0], prep.W_LS[:, 0]
@@ -238,6 +240,8 @@ def compare_with_gd(model: ICARModel, states: torch.Tensor, W: torch.Tensor | No
 
 #: Resamples behind each band of :func:`gd_curve` (one band per position and series: over a hundred of them).
 CURVE_RESAMPLES = 500
+#: Entries of one (contexts, positions, d, d) array in a block of :func:`gd_curve`'s contexts (a megabyte).
+CURVE_BLOCK_ELEMENTS = 2**17
 #: The mean squared errors :func:`gd_curve` reports, from the per-context errors of :func:`compare_with_gd`.
 LOSS_SERIES = {"model_loss": "model_error", "gd_loss": "gd_error", "ls_loss": "ls_error", "truth_loss": "truth_error"}
 
@@ -250,17 +254,23 @@ def gd_curve(model: ICARModel, states: torch.Tensor, W: torch.Tensor | None = No
     their 95% intervals (``model_loss``, ``gd_loss``, ``ls_loss``, ``truth_loss`` and ``*_low``/``*_high``:
     how prediction improves with more context).
     """
-    prep = _prepare(model, states, eta, process)
+    states = _as_input(model, states)
+    eta = _step_sizes(states, eta, process)
     W_np = None if W is None else torch.as_tensor(W).double().numpy()
-    metrics = _position_metrics(prep, W_np)
-    frame = pd.DataFrame({"n": prep.positions} | {name: np.median(v, axis=0) for name, v in metrics.items()})
+    # A few contexts at a time: every (contexts, positions, d, d) array of a block stays in cache.
+    block = max(1, CURVE_BLOCK_ELEMENTS // (states.shape[1] * model.d**2))
+    parts = [_position_metrics(_prepare(model, states[start : start + block], eta),
+                               None if W_np is None else W_np[start : start + block])
+             for start in range(0, len(states), block)]
+    metrics = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+    columns = {"n": np.arange(1, states.shape[1] - 1)} | {name: np.median(v, axis=0) for name, v in metrics.items()}
     for loss, error in LOSS_SERIES.items():
         if error in metrics:  # one bootstrap for every position: the same resampled contexts as one at a time
             estimates = column_estimates(metrics[error], resamples=CURVE_RESAMPLES)
-            frame[loss] = [e.value for e in estimates]
-            frame[f"{loss}_low"] = [e.low for e in estimates]
-            frame[f"{loss}_high"] = [e.high for e in estimates]
-    frame.attrs.update(exact=prep.update.exact, contexts=len(prep.states))
+            columns |= {loss: [e.value for e in estimates], f"{loss}_low": [e.low for e in estimates],
+                        f"{loss}_high": [e.high for e in estimates]}
+    frame = pd.DataFrame(columns)  # built once: each added column cost pandas ~10 ms
+    frame.attrs.update(exact=model.exact_update, contexts=len(states))
     return frame
 
 
