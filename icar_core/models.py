@@ -17,7 +17,6 @@ query a single linear layer cannot represent the rotation rule.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import ClassVar
 
@@ -414,17 +413,6 @@ class AugmentedLinearAttention(ICARModel):
         return ModelUpdate(M[..., :d], M[..., d:], prediction, exact=True)
 
 
-def _jacobian(f: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """``∂f(x)[b, k, i] / ∂x[b, k, j]`` (batch, m, d_out, d) and ``f(x)`` (detached), for an ``f`` whose output
-    row k reads input row k only: one backward pass per output coordinate (a sum over rows does not mix them)."""
-    x = x.detach().requires_grad_(True)
-    with torch.enable_grad():
-        y = f(x)
-        rows = [torch.autograd.grad(y[..., i].sum(), x, retain_graph=i < y.shape[-1] - 1)[0]
-                for i in range(y.shape[-1])]
-    return torch.stack(rows, dim=-2), y.detach()
-
-
 class MultiheadLinearAttention(ICARModel):
     """Linear attention on plain tokens with H heads and a positional term.
 
@@ -509,42 +497,69 @@ class MultiheadLinearAttention(ICARModel):
         out = torch.einsum("bhnt,btj,hj->bnj", pattern, s, B)
         return as_real(out) if self.complex else out
 
-    def in_context_update(self, states: torch.Tensor, last_only: bool = False) -> ModelUpdate:
-        """The local linearisation by autograd, in three passes instead of one per position.
+    def trilinear_map(self, per_head: bool) -> torch.Tensor:
+        """``X (H or 1, d, d, d, d)`` with ``attend`` = ``Σ_h Σ_t w_h[n, t] Σ_jkl X_h[i, j, k, l] q_j s_k s_l``,
+        symmetric in (k, l); summed over heads unless ``per_head``.
 
-        The positional weights do not depend on the states, so ``ŝ_{n+1}`` reads a state in two roles only: as
-        the query ``q_n`` (``s_{n-1}``, or ``s_n``) and as the tokens at t = n and t = n−1. Each prediction reads
-        its own query alone, so one pass with the query as its own input gives every position's query Jacobian;
-        the tokens' parts are single-token attentions (the weight ``w[h, n, t]`` times one token), one pass for
-        t = n and one for t = n−1. d backward passes each, whatever T.
+        Each head is real-trilinear in (query, token, token) — the score is linear in both, the value linear in
+        the token (``conj`` is real-linear too) — so ``attend`` on one-token contexts of basis queries ``e_j``
+        and tokens ``e_k``, ``e_k + e_l`` gives X by polarisation, for every head type alike.
         """
-        batch, n, d = states.shape
+        d, H = self.d, self.config.n_heads
+        like = next(self.parameters())
+        eye = torch.eye(d, dtype=like.dtype, device=like.device)
+        row, col = torch.triu_indices(d, d)
+        off = (row != col).to(eye.dtype)
+        tokens = eye[row] + eye[col] * off[:, None]  # (U, d): e_k (k = l), e_k + e_l (k < l)
+        groups = H if per_head else 1
+        U = len(tokens)
+        query = eye[None, :, None].expand(groups, d, U, d).reshape(-1, 1, d)
+        token = tokens[None, None].expand(groups, d, U, d).reshape(-1, 1, d)
+        head_weights = eye.new_ones(1, H, 1, 1) if not per_head else \
+            torch.eye(H, dtype=eye.dtype, device=eye.device)[:, None].expand(H, d * U, H).reshape(-1, H, 1, 1)
+        with torch.no_grad():
+            quadratic = self.attend(query, token, head_weights).reshape(groups, d, U, d)  # [g, j, pair, i]
+        X = eye.new_zeros(groups, d, d, d, d)
+        diagonal = quadratic[:, :, row == col]  # pairs with k = l come in order k = 0 … d−1
+        pair = (quadratic - (diagonal[:, :, row] + diagonal[:, :, col]) * off[:, None]) * (1 - off / 2)[:, None]
+        X[:, :, :, row, col] = pair.permute(0, 3, 1, 2)
+        X[:, :, :, col, row] = pair.permute(0, 3, 1, 2)
+        return X
+
+    def in_context_update(self, states: torch.Tensor, last_only: bool = False) -> ModelUpdate:
+        """The local linearisation in closed form, from :meth:`trilinear_map` (no autograd, no attention
+        pattern). With ``ŝ_{n+1} = Σ_h Σ_t w_h[n, t] X_h(q_n, s_t, s_t)`` and positional weights that do not
+        depend on the states, the prediction is linear in its query: the query's Jacobian is
+        ``X`` contracted with ``S_n = Σ_t w[n, t] s_t s_tᵀ`` and the prediction is that Jacobian times ``q_n``;
+        the tokens at t = n and t = n−1 add ``2 w[n, t] X(q_n, ·, s_t)``. The query is ``s_{n-1}`` (or ``s_n``).
+        """
+        self._check_states(states, self.T)
+        n = states.shape[1]
         first = n - 1 if last_only else 0  # the first query position computed
-        m = n - first
-        states = states.detach()
-        query = (previous_states(states) if self.config.query == "previous" else states)[:, first:]
-        weights = self.positional_weights(n).detach().to(states.dtype)  # (H or 1, n, n)
-        heads = weights.shape[0]
-
-        def single_token(offset: int) -> torch.Tensor:
-            """``∂ŝ_{n+1}/∂s_{n-offset}`` through the token at t = n − offset (zero where that is before s_0)."""
+        with torch.no_grad():
+            weights = self.positional_weights(n).to(states.dtype)  # (H or 1, n, n)
+            X = self.trilinear_map(per_head=weights.shape[0] > 1).to(states.dtype)
+            query = (previous_states(states) if self.config.query == "previous" else states)[:, first:]
+            weights = weights[:, first:]
+            moments = torch.einsum("gnt,btk,btl->bgnkl", weights, states, states)
+            query_part = torch.einsum("gijkl,bgnkl->bnij", X, moments)
+            prediction = torch.einsum("bnij,bnj->bni", query_part, query)
             rows = torch.arange(first, n)
-            valid = rows >= offset
-            tokens = states[:, (rows - offset).clamp(min=0)]
-            w = weights[:, rows, (rows - offset).clamp(min=0)] * valid.to(states.dtype)  # (H or 1, m)
-            w = w.T.expand(batch, m, heads).reshape(batch * m, heads, 1, 1)
-            jac, _ = _jacobian(lambda x: self.attend(query.reshape(batch * m, 1, d), x, w),
-                               tokens.reshape(batch * m, 1, d))
-            return jac.reshape(batch, m, d, d)
 
-        query_part, prediction = _jacobian(lambda q: self.attend(q, states, weights[:, first:]), query)
-        current, previous = single_token(0), single_token(1)
-        if self.config.query == "previous":
-            previous = previous + query_part
-            if first == 0:
-                previous[:, 0] = 0  # the query s_{-1} is a constant zero, not a state
-        else:
-            current = current + query_part
+            def token_part(offset: int) -> torch.Tensor:
+                """``∂ŝ_{n+1}/∂s_{n-offset}`` through the token at t = n − offset (zero before s_0)."""
+                t = (rows - offset).clamp(min=0)
+                w = weights[:, torch.arange(len(rows)), t] * (rows >= offset).to(states.dtype)  # (H or 1, m)
+                outer = query[..., :, None] * states[:, t, None, :]  # q_j s_l: (batch, m, d, d)
+                return 2 * torch.einsum("gr,gijkl,brjl->brik", w, X, outer)
+
+            current, previous = token_part(0), token_part(1)
+            if self.config.query == "previous":
+                if first == 0:
+                    query_part[:, 0] = 0  # the query s_{-1} is a constant zero, not a state
+                previous = previous + query_part
+            else:
+                current = current + query_part
         return ModelUpdate(current, previous, prediction, exact=False)
 
     @property
