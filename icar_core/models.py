@@ -541,8 +541,9 @@ class MultiheadLinearAttention(ICARModel):
             X = self.trilinear_map(per_head=weights.shape[0] > 1).to(states.dtype)
             query = (previous_states(states) if self.config.query == "previous" else states)[:, first:]
             weights = weights[:, first:]
-            moments = torch.einsum("gnt,btk,btl->bgnkl", weights, states, states)
-            query_part = torch.einsum("gijkl,bgnkl->bnij", X, moments)
+            outer = (states[..., :, None] * states[..., None, :]).flatten(-2)  # s_t s_tᵀ: (batch, n, d²)
+            moments = torch.einsum("gnt,btq->bgnq", weights, outer)  # one product over t, no (n, t, d²) tensor
+            query_part = torch.einsum("gijq,bgnq->bnij", X.flatten(-2), moments)
             prediction = torch.einsum("bnij,bnj->bni", query_part, query)
             rows = torch.arange(first, n)
 

@@ -488,3 +488,61 @@ def test_same_seed_same_initialisation():
 def test_parameter_count_matches_the_built_model(config):
     model = build_model(config, 4, 7)
     assert parameter_count(config, 4, 7) == sum(p.numel() for p in model.parameters())
+
+
+def _full_jacobian(model: nn.Module, states: torch.Tensor) -> torch.Tensor:
+    """∂ŝ[n, i] / ∂s[m, j] (n, d, n, d) of one context, by autograd: the independent truth."""
+    return torch.autograd.functional.jacobian(lambda s: model(s[None])[0], states)
+
+
+@pytest.mark.parametrize(("kind", "heads", "field", "positional", "query"), [
+    ("multihead", "full", "real", "matrix", "previous"),
+    ("multihead", "full", "real", "embedding", "current"),
+    ("multihead", "diagonal", "real", "none", "previous"),
+    ("multihead", "diagonal", "complex", "matrix", "current"),
+    ("multihead", "diagonal", "complex", "embedding", "previous"),
+    ("pe_only", "diagonal", "complex", "matrix", "previous"),
+])
+def test_closed_form_update_of_linear_attention_matches_autograd(kind, heads, field, positional, query):
+    """The trilinear-map update (no autograd) against autograd's full Jacobian, at every position and at the
+    last alone; its prediction against the forward pass."""
+    d, n = 4, 6
+    model = _model(ModelConfig(kind=kind, heads=heads, field=field, positional=positional, query=query,
+                               n_heads=3, init_scale=0.5), d, n)
+    if kind == "pe_only":
+        with torch.no_grad():
+            model.P.normal_(generator=torch.Generator().manual_seed(1))
+    states = torch.randn(2, n, d, generator=torch.Generator().manual_seed(2), dtype=F64)
+    update, last = model.in_context_update(states), model.in_context_update(states, last_only=True)
+    assert not update.exact and last.current.shape == (2, 1, d, d)
+    with torch.no_grad():
+        torch.testing.assert_close(update.prediction, model(states), rtol=0, atol=1e-12)
+    for b in range(2):
+        J = _full_jacobian(model, states[b])
+        for k in range(n):
+            torch.testing.assert_close(update.current[b, k], J[k, :, k], rtol=0, atol=1e-12)
+            expected_previous = J[k, :, k - 1] if k > 0 else torch.zeros(d, d, dtype=F64)
+            torch.testing.assert_close(update.previous[b, k], expected_previous, rtol=0, atol=1e-12)
+        assert J[n - 1, :, n - 1].abs().max() > 1e-3  # not trivially zero
+    for field_name in ("current", "previous", "prediction"):
+        torch.testing.assert_close(getattr(last, field_name)[:, 0], getattr(update, field_name)[:, -1],
+                                   rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("structure", ["full", "block"])
+@pytest.mark.parametrize("normalisation", ["mean", "none"])
+def test_exact_update_is_the_context_matrices_blocks_and_predicts_like_forward(structure, normalisation):
+    """The update formed from the nonzero token blocks only, against the full ``M_n`` and the forward pass."""
+    d, n = 3, 7
+    model = _model(ModelConfig(kind="augmented", structure=structure, normalisation=normalisation, n_heads=2,
+                               init_scale=0.5), d, 16)
+    states = torch.randn(2, n, d, generator=torch.Generator().manual_seed(3), dtype=F64)
+    M = model.context_matrices(states)
+    update, last = model.in_context_update(states), model.in_context_update(states, last_only=True)
+    assert update.exact and last.current.shape == (2, 1, d, d)
+    torch.testing.assert_close(update.current, M[..., d : 2 * d], rtol=0, atol=1e-12)
+    torch.testing.assert_close(update.previous, M[..., 2 * d :], rtol=0, atol=1e-12)
+    with torch.no_grad():
+        torch.testing.assert_close(update.prediction, model(states), rtol=0, atol=1e-12)
+    torch.testing.assert_close(last.current[:, 0], M[:, -1, :, d : 2 * d], rtol=0, atol=1e-12)
+    torch.testing.assert_close(last.prediction[:, 0], update.prediction[:, -1], rtol=0, atol=1e-12)
