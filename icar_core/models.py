@@ -393,7 +393,7 @@ class AugmentedLinearAttention(ICARModel):
     def in_context_update(self, states: torch.Tensor, last_only: bool = False) -> ModelUpdate:
         """Exact: the blocks of ``M_n`` acting on ``s_n`` (``Gamma_model``) and on ``s_{n-1}``, and the prediction
         ``M_n e_n``. The first d coordinates of every token are zero, so only the second moment of
-        ``(s_t, s_{t-1})`` and the columns of ``M_n`` acting on it are formed (4/9 of the work), at the last
+        ``(s_t, s_{t-1})`` and the columns of ``M_n`` acting on it are formed (under a third of the work), at the last
         position alone with ``last_only``."""
         self._check_states(states, None)
         d = self.d
