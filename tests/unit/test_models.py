@@ -495,18 +495,21 @@ def _full_jacobian(model: nn.Module, states: torch.Tensor) -> torch.Tensor:
     return torch.autograd.functional.jacobian(lambda s: model(s[None])[0], states)
 
 
-@pytest.mark.parametrize(("kind", "heads", "field", "positional", "query"), [
-    ("multihead", "full", "real", "matrix", "previous"),
-    ("multihead", "full", "real", "embedding", "current"),
-    ("multihead", "diagonal", "real", "none", "previous"),
-    ("multihead", "diagonal", "complex", "matrix", "current"),
-    ("multihead", "diagonal", "complex", "embedding", "previous"),
-    ("pe_only", "diagonal", "complex", "matrix", "previous"),
+@pytest.mark.parametrize(("kind", "heads", "field", "positional", "query", "d"), [
+    ("multihead", "full", "real", "matrix", "previous", 4),
+    ("multihead", "full", "real", "embedding", "current", 4),
+    ("multihead", "diagonal", "real", "none", "previous", 4),
+    ("multihead", "diagonal", "complex", "matrix", "current", 4),
+    ("multihead", "diagonal", "complex", "embedding", "previous", 4),
+    ("pe_only", "diagonal", "complex", "matrix", "previous", 4),
+    # d = 8: diagonal heads' map is sparse enough for the sparse product
+    ("multihead", "diagonal", "real", "matrix", "previous", 8),
+    ("multihead", "diagonal", "complex", "matrix", "previous", 8),
 ])
-def test_closed_form_update_of_linear_attention_matches_autograd(kind, heads, field, positional, query):
+def test_closed_form_update_of_linear_attention_matches_autograd(kind, heads, field, positional, query, d):
     """The trilinear-map update (no autograd) against autograd's full Jacobian, at every position and at the
     last alone; its prediction against the forward pass."""
-    d, n = 4, 6
+    n = 6
     model = _model(ModelConfig(kind=kind, heads=heads, field=field, positional=positional, query=query,
                                n_heads=3, init_scale=0.5), d, n)
     if kind == "pe_only":
@@ -546,3 +549,16 @@ def test_exact_update_is_the_context_matrices_blocks_and_predicts_like_forward(s
         torch.testing.assert_close(update.prediction, model(states), rtol=0, atol=1e-12)
     torch.testing.assert_close(last.current[:, 0], M[:, -1, :, d : 2 * d], rtol=0, atol=1e-12)
     torch.testing.assert_close(last.prediction[:, 0], update.prediction[:, -1], rtol=0, atol=1e-12)
+
+
+def test_closed_form_update_follows_the_parameters_after_an_in_place_change():
+    """The trilinear map is kept between calls: an optimiser-style in-place step must still be seen."""
+    d, n = 4, 5
+    model = _model(ModelConfig(kind="multihead", heads="diagonal", n_heads=2, init_scale=0.5), d, n)
+    states = torch.randn(1, n, d, generator=torch.Generator().manual_seed(4), dtype=F64)
+    before = model.in_context_update(states).current
+    with torch.no_grad():
+        model.B.mul_(-3.0)
+    after = model.in_context_update(states).current
+    torch.testing.assert_close(after[0, -1], _full_jacobian(model, states[0])[-1, :, -1], rtol=0, atol=1e-12)
+    torch.testing.assert_close(after, -3.0 * before, rtol=1e-12, atol=1e-14)
