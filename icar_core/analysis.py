@@ -263,12 +263,16 @@ def gd_curve(model: ICARModel, states: torch.Tensor, W: torch.Tensor | None = No
                                None if W_np is None else W_np[start : start + block])
              for start in range(0, len(states), block)]
     metrics = {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
-    columns = {"n": np.arange(1, states.shape[1] - 1)} | {name: np.median(v, axis=0) for name, v in metrics.items()}
-    for loss, error in LOSS_SERIES.items():
-        if error in metrics:  # one bootstrap for every position: the same resampled contexts as one at a time
-            estimates = column_estimates(metrics[error], resamples=CURVE_RESAMPLES)
-            columns |= {loss: [e.value for e in estimates], f"{loss}_low": [e.low for e in estimates],
-                        f"{loss}_high": [e.high for e in estimates]}
+    frame_positions = np.arange(1, states.shape[1] - 1)
+    columns = {"n": frame_positions} | {name: np.median(v, axis=0) for name, v in metrics.items()}
+    # One bootstrap for every position and series: the same resampled contexts as one estimate at a time.
+    losses = [loss for loss, error in LOSS_SERIES.items() if error in metrics]
+    estimates = column_estimates(np.concatenate([metrics[LOSS_SERIES[loss]] for loss in losses], axis=1),
+                                 resamples=CURVE_RESAMPLES)
+    for k, loss in enumerate(losses):
+        series = estimates[k * len(frame_positions) : (k + 1) * len(frame_positions)]
+        columns |= {loss: [e.value for e in series], f"{loss}_low": [e.low for e in series],
+                    f"{loss}_high": [e.high for e in series]}
     frame = pd.DataFrame(columns)  # built once: each added column cost pandas ~10 ms
     frame.attrs.update(exact=model.exact_update, contexts=len(states))
     return frame

@@ -393,22 +393,25 @@ class AugmentedLinearAttention(ICARModel):
     def in_context_update(self, states: torch.Tensor, last_only: bool = False) -> ModelUpdate:
         """Exact: the blocks of ``M_n`` acting on ``s_n`` (``Gamma_model``) and on ``s_{n-1}``, and the prediction
         ``M_n e_n``. The first d coordinates of every token are zero, so only the second moment of
-        ``(s_t, s_{t-1})`` and the columns of ``M_n`` acting on it are formed (under a third of the work), at the last
-        position alone with ``last_only``."""
+        ``(s_t, s_{t-1})`` (its upper triangle) and the columns of ``M_n`` acting on it are formed (a sixth of
+        the work), at the last position alone with ``last_only``."""
         self._check_states(states, None)
         d = self.d
         with torch.no_grad():
             W_Q, W_K, W_V = self.weights()
             e = augment(states)[..., d:]  # (s_t, s_{t-1})
             c = self._normaliser(e.shape[1], e)
-            if last_only:
-                second_moment = (e.transpose(1, 2) @ e)[:, None] * c[-1]
-                e = e[:, -1:]
-            else:
-                second_moment = torch.cumsum(e[..., :, None] * e[..., None, :], dim=1) * c[:, None, None]
             KtQ = (W_K.transpose(-1, -2) @ W_Q)[:, d:, d:]
             heads_summed = torch.einsum("hij,hkl->jkil", W_V[:, :d, d:], KtQ)  # as in context_matrices
-            M = torch.einsum("bnjk,jkil->bnil", second_moment, heads_summed)
+            # The second moment is symmetric: its upper triangle against the map summed over (j, k) and (k, j).
+            row, col = torch.triu_indices(2 * d, 2 * d)
+            pair_map = heads_summed[row, col] + heads_summed[col, row] * (row != col).to(e.dtype)[:, None, None]
+            if last_only:
+                upper = (e[..., row] * e[..., col]).sum(1, keepdim=True) * c[-1]
+                e = e[:, -1:]
+            else:
+                upper = torch.cumsum(e[..., row] * e[..., col], dim=1) * c[:, None]
+            M = torch.einsum("bnp,pil->bnil", upper, pair_map)
             prediction = torch.einsum("bnil,bnl->bni", M, e)
         return ModelUpdate(M[..., :d], M[..., d:], prediction, exact=True)
 
