@@ -123,16 +123,18 @@ def prediction_loss(model: nn.Module, states: torch.Tensor) -> torch.Tensor:
 
 @dataclass(frozen=True)
 class ModelUpdate:
-    """The model's sensitivity to the newest tokens at every position.
+    """The model's sensitivity to the newest tokens, and its prediction, at every position (or the last one).
 
     current: ``∂ŝ_{n+1}/∂s_n`` (batch, n, d, d) — for augmented models ``Gamma_model``;
-    previous: ``∂ŝ_{n+1}/∂s_{n-1}`` (batch, n, d, d); exact: closed form (True) or a local
-    linearisation by autograd (False: the prediction is not linear in the current state). The model returns
-    tensors; ``icar_core.analysis.model_update`` hands them on as float64 numpy arrays.
+    previous: ``∂ŝ_{n+1}/∂s_{n-1}`` (batch, n, d, d); prediction: ``ŝ_{n+1}`` (batch, n, d), from the same pass;
+    exact: closed form (True) or a local linearisation by autograd (False: the prediction is not linear in the
+    current state). With ``last_only`` the position axis holds the last position alone (length 1). The model
+    returns tensors; ``icar_core.analysis.model_update`` hands them on as float64 numpy arrays.
     """
 
     current: torch.Tensor | np.ndarray
     previous: torch.Tensor | np.ndarray
+    prediction: torch.Tensor | np.ndarray
     exact: bool
 
 
@@ -216,31 +218,36 @@ class ICARModel(nn.Module):
 
         Here the local linearisation: the Jacobians of the prediction with respect to the current and the
         previous state, other states fixed. ``last_only`` computes the last position only (T times cheaper
-        when only the last prediction is compared; the other entries stay zero). The contexts are repeated
-        once per position and copy k only reads the prediction at position k, so d backward passes give
-        every position's Jacobian (a plain sum over positions would mix them, because a state influences
-        every later prediction); the copies go in groups so the attention patterns stay within memory.
+        when only the last prediction is compared). The contexts are repeated once per position and copy k
+        only reads the prediction at position k, so d backward passes give every position's Jacobian (a plain
+        sum over positions would mix them, because a state influences every later prediction); copy k is cut
+        to the k+1 states its prediction reads (the model is causal), and the copies go in groups of equal
+        length so the attention patterns stay within memory.
         """
         batch, n, d = states.shape
         wanted = [n - 1] if last_only else list(range(n))
-        pattern_size = batch * n * n * self.n_heads  # elements of one copy's attention pattern
-        group = max(1, int(JACOBIAN_ELEMENTS // pattern_size))
-        current = states.new_zeros(n, batch, d, d)
-        previous = states.new_zeros(n, batch, d, d)
-        for start in range(0, len(wanted), group):
-            positions = wanted[start : start + group]
-            x = states.detach().repeat(len(positions), 1, 1).requires_grad_(True)
+        current = states.new_zeros(len(wanted), batch, d, d)
+        previous = torch.zeros_like(current)
+        prediction = states.new_zeros(len(wanted), batch, d)
+        group = max(1, int(JACOBIAN_ELEMENTS // (batch * n * n * self.n_heads)))
+        # Longest prefixes first, so each group's copies share (nearly) one length.
+        for start in range(len(wanted) - 1, -1, -group):
+            index = list(range(max(0, start - group + 1), start + 1))
+            positions = [wanted[i] for i in index]
+            length = max(positions) + 1
+            x = states[:, :length].detach().repeat(len(positions), 1, 1).requires_grad_(True)
             with torch.enable_grad():
                 y = self(x)
                 rows = torch.arange(len(positions) * batch)
                 position = torch.tensor(positions).repeat_interleave(batch)
                 has_previous = (position > 0).to(x.dtype)[:, None]
+                prediction[index] = y[rows, position].detach().reshape(len(positions), batch, d)
                 for i in range(d):
                     (grad,) = torch.autograd.grad(y[rows, position, i].sum(), x, retain_graph=i < d - 1)
-                    current[positions, :, i] = grad[rows, position].reshape(len(positions), batch, d)
-                    previous[positions, :, i] = (grad[rows, (position - 1).clamp(min=0)] * has_previous).reshape(
+                    current[index, :, i] = grad[rows, position].reshape(len(positions), batch, d)
+                    previous[index, :, i] = (grad[rows, (position - 1).clamp(min=0)] * has_previous).reshape(
                         len(positions), batch, d)
-        return ModelUpdate(current.transpose(0, 1), previous.transpose(0, 1), exact=False)
+        return ModelUpdate(current.transpose(0, 1), previous.transpose(0, 1), prediction.transpose(0, 1), exact=False)
 
 
 def _init(shape: tuple[int, ...], scale: float) -> nn.Parameter:
@@ -384,11 +391,47 @@ class AugmentedLinearAttention(ICARModel):
         return circuits
 
     def in_context_update(self, states: torch.Tensor, last_only: bool = False) -> ModelUpdate:
-        """Exact: the blocks of ``M_n`` acting on ``s_n`` (``Gamma_model``) and on ``s_{n-1}``."""
-        with torch.no_grad():
-            M = self.context_matrices(states)
+        """Exact: the blocks of ``M_n`` acting on ``s_n`` (``Gamma_model``) and on ``s_{n-1}``, and the prediction
+        ``M_n e_n``. The first d coordinates of every token are zero, so only the second moment of
+        ``(s_t, s_{t-1})`` (its upper triangle) and the columns of ``M_n`` acting on it are formed (a sixth of
+        the work), at the last position alone with ``last_only``."""
+        self._check_states(states, None)
         d = self.d
-        return ModelUpdate(M[..., d : 2 * d], M[..., 2 * d :], exact=True)
+        with torch.no_grad():
+            W_Q, W_K, W_V = self.weights()
+            e = augment(states)[..., d:]  # (s_t, s_{t-1})
+            c = self._normaliser(e.shape[1], e)
+            KtQ = (W_K.transpose(-1, -2) @ W_Q)[:, d:, d:]
+            heads_summed = torch.einsum("hij,hkl->jkil", W_V[:, :d, d:], KtQ)  # as in context_matrices
+            # The second moment is symmetric: its upper triangle against the map summed over (j, k) and (k, j).
+            row, col = torch.triu_indices(2 * d, 2 * d)
+            pair_map = heads_summed[row, col] + heads_summed[col, row] * (row != col).to(e.dtype)[:, None, None]
+            if last_only:
+                upper = (e[..., row] * e[..., col]).sum(1, keepdim=True) * c[-1]
+                e = e[:, -1:]
+            else:
+                upper = torch.cumsum(e[..., row] * e[..., col], dim=1) * c[:, None]
+            M = torch.einsum("bnp,pil->bnil", upper, pair_map)
+            prediction = torch.einsum("bnil,bnl->bni", M, e)
+        return ModelUpdate(M[..., :d], M[..., d:], prediction, exact=True)
+
+
+class _MatrixMap:
+    """``v -> M v`` over the last axis, through a sparse copy of ``M`` when most entries are exact zeros (the
+    trilinear map of diagonal heads couples each coordinate with few others: ~2d² of d⁴ entries)."""
+
+    #: Below this share of nonzero entries the sparse product wins.
+    SPARSE_BELOW = 0.1
+
+    def __init__(self, matrix: torch.Tensor) -> None:
+        dense = (matrix != 0).float().mean().item() >= self.SPARSE_BELOW
+        self.matrix = matrix if dense else matrix.to_sparse()
+        self.dense = dense
+
+    def __call__(self, v: torch.Tensor) -> torch.Tensor:
+        flat = v.reshape(-1, v.shape[-1])
+        out = flat @ self.matrix.T if self.dense else (self.matrix @ flat.T).T
+        return out.reshape(*v.shape[:-1], -1)
 
 
 class MultiheadLinearAttention(ICARModel):
@@ -451,43 +494,129 @@ class MultiheadLinearAttention(ICARModel):
 
     def forward(self, states: torch.Tensor) -> torch.Tensor:
         self._check_states(states, self.T)
-        n = states.shape[1]
         query = previous_states(states) if self.config.query == "previous" else states
-        weights = self.positional_weights(n).to(states.dtype)
+        return self.attend(query, states, self.positional_weights(states.shape[1]).to(states.dtype))
+
+    def attend(self, query: torch.Tensor, tokens: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+        """``Σ_h Σ_t weights[h, m, t] · score_h(query_m, tokens_t) · value_h(tokens_t)`` (batch, m, d) for queries
+        (batch, m, d), tokens (batch, t, d) and weights broadcastable to (batch, H, m, t). ``forward`` passes the
+        shifted (or current) states, the states and the positional weights; :meth:`in_context_update` separates
+        the query from the tokens to differentiate each on its own."""
         if self.config.heads == "full":
             q = torch.einsum("hij,bnj->bhni", self.W_Q, query)
-            k = torch.einsum("hij,btj->bhti", self.W_K, states)
-            v = torch.einsum("hij,btj->bhti", self.W_V, states)
+            k = torch.einsum("hij,btj->bhti", self.W_K, tokens)
+            v = torch.einsum("hij,btj->bhti", self.W_V, tokens)
             pattern = torch.einsum("bhni,bhti->bhnt", q, k) * weights
             return torch.einsum("bhnt,bhti->bni", pattern, v)
         A, B = self.diagonal_vectors()
-        if weights.shape[0] == 1 and self.width**2 <= A.shape[0] * n:
-            return self._summed_heads(states, query, weights[0], B.T @ A)
+        if weights.dim() == 3 and weights.shape[0] == 1 and self.width**2 <= A.shape[0] * tokens.shape[1]:
+            return self._summed_heads(tokens, query, weights[0], B.T @ A)  # one positional weight for all heads
         if self.complex:
-            s, q = as_complex(states), as_complex(query, conjugate=True)
+            s, q = as_complex(tokens), as_complex(query, conjugate=True)
             A, B = A.to(s.dtype), B.to(s.dtype)
         else:
-            s, q = states, query
+            s, q = tokens, query
         pattern = torch.einsum("hj,bnj,btj->bhnt", A, q, s) * weights
         out = torch.einsum("bhnt,btj,hj->bnj", pattern, s, B)
         return as_real(out) if self.complex else out
 
-    def _summed_heads(self, states: torch.Tensor, query: torch.Tensor, weights: torch.Tensor,
+    def _summed_heads(self, tokens: torch.Tensor, query: torch.Tensor, weights: torch.Tensor,
                       C: torch.Tensor) -> torch.Tensor:
-        """Diagonal heads sharing one positional weight ``w (n, n)``, summed before the batch is touched:
+        """Diagonal heads sharing one positional weight ``w (n, t)``, summed before the batch is touched:
         ``ŝ_{n+1, j} = Σ_k C[j, k] q_{n,k} Σ_t w[n, t] s_{t,j} s_{t,k}`` with ``C = Σ_h b_h a_hᵀ`` (m, m) is the
         same sum as the per-head pattern in another order, batch·n·m² numbers instead of batch·H·n²."""
-        s, q = states.transpose(0, 1), query.transpose(0, 1)  # positions first: the sum over t is one matmul
+        s, q = tokens.transpose(0, 1), query.transpose(0, 1)  # positions first: the sum over t is one matmul
         if self.complex:
             s, q = as_complex(s), as_complex(q, conjugate=True)
             C = C.to(s.dtype)
-        n, batch, m = s.shape
+        t, batch, m = s.shape
         moments = s[..., :, None] * s[..., None, :]  # s_{t,j} s_{t,k} (t, batch, m, m)
         flat = torch.view_as_real(moments) if self.complex else moments  # a real matmul with the real w
-        summed = (weights @ flat.reshape(n, -1)).view(flat.shape)
+        summed = (weights @ flat.reshape(t, -1)).view(len(weights), *flat.shape[1:])
         summed = torch.view_as_complex(summed) if self.complex else summed
-        out = ((summed * C).view(-1, m, m) @ q.reshape(-1, m, 1)).view(n, batch, m)
+        out = ((summed * C).view(-1, m, m) @ q.reshape(-1, m, 1)).view(len(weights), batch, m)
         return (as_real(out) if self.complex else out).transpose(0, 1)
+
+    def trilinear_map(self, per_head: bool) -> torch.Tensor:
+        """``X (H or 1, d, d, d, d)`` with ``attend`` = ``Σ_h Σ_t w_h[n, t] Σ_jkl X_h[i, j, k, l] q_j s_k s_l``,
+        symmetric in (k, l); summed over heads unless ``per_head``.
+
+        Each head is real-trilinear in (query, token, token) — the score is linear in both, the value linear in
+        the token (``conj`` is real-linear too) — so ``attend`` on one-token contexts of basis queries ``e_j``
+        and tokens ``e_k``, ``e_k + e_l`` gives X by polarisation, for every head type alike.
+        """
+        # Kept until a parameter changes (an optimiser step or a load bumps its version): a GD curve asks once
+        # per block of contexts.
+        key = (per_head, tuple((p.data_ptr(), p._version) for p in self.parameters()))
+        cached = self.__dict__.get("_trilinear_cache")
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        d, H = self.d, self.config.n_heads
+        like = next(self.parameters())
+        eye = torch.eye(d, dtype=like.dtype, device=like.device)
+        row, col = torch.triu_indices(d, d)
+        off = (row != col).to(eye.dtype)
+        tokens = eye[row] + eye[col] * off[:, None]  # (U, d): e_k (k = l), e_k + e_l (k < l)
+        groups = H if per_head else 1
+        U = len(tokens)
+        query = eye[None, :, None].expand(groups, d, U, d).reshape(-1, 1, d)
+        token = tokens[None, None].expand(groups, d, U, d).reshape(-1, 1, d)
+        head_weights = eye.new_ones(1, H, 1, 1) if not per_head else \
+            torch.eye(H, dtype=eye.dtype, device=eye.device)[:, None].expand(H, d * U, H).reshape(-1, H, 1, 1)
+        with torch.no_grad():
+            quadratic = self.attend(query, token, head_weights).reshape(groups, d, U, d)  # [g, j, pair, i]
+        X = eye.new_zeros(groups, d, d, d, d)
+        diagonal = quadratic[:, :, row == col]  # pairs with k = l come in order k = 0 … d−1
+        pair = (quadratic - (diagonal[:, :, row] + diagonal[:, :, col]) * off[:, None]) * (1 - off / 2)[:, None]
+        X[:, :, :, row, col] = pair.permute(0, 3, 1, 2)
+        X[:, :, :, col, row] = pair.permute(0, 3, 1, 2)
+        self.__dict__["_trilinear_cache"] = (key, X)
+        return X
+
+    def in_context_update(self, states: torch.Tensor, last_only: bool = False) -> ModelUpdate:
+        """The local linearisation in closed form, from :meth:`trilinear_map` (no autograd, no attention
+        pattern). With ``ŝ_{n+1} = Σ_h Σ_t w_h[n, t] X_h(q_n, s_t, s_t)`` and positional weights that do not
+        depend on the states, the prediction is linear in its query: the query's Jacobian is
+        ``X`` contracted with ``S_n = Σ_t w[n, t] s_t s_tᵀ`` and the prediction is that Jacobian times ``q_n``;
+        the tokens at t = n and t = n−1 add ``2 w[n, t] X(q_n, ·, s_t)``. The query is ``s_{n-1}`` (or ``s_n``).
+        """
+        self._check_states(states, self.T)
+        n = states.shape[1]
+        first = n - 1 if last_only else 0  # the first query position computed
+        with torch.no_grad():
+            weights = self.positional_weights(n).to(states.dtype)  # (H or 1, n, n)
+            X = self.trilinear_map(per_head=weights.shape[0] > 1).to(states.dtype)
+            query = (previous_states(states) if self.config.query == "previous" else states)[:, first:]
+            weights = weights[:, first:]
+            outer = (states[..., :, None] * states[..., None, :]).flatten(-2)  # s_t s_tᵀ: (batch, n, d²)
+            moments = torch.einsum("gnt,btq->bgnq", weights, outer)  # one product over t, no (n, t, d²) tensor
+            rows = torch.arange(first, n)
+            if len(X) == 1:  # one map for all heads: two d² × d² matrices, sparse for diagonal heads
+                d = self.d
+                query_map = _MatrixMap(X[0].reshape(d * d, d * d))  # [(i, j), (k, l)]
+                token_map = _MatrixMap(X[0].permute(0, 2, 1, 3).reshape(d * d, d * d))  # [(i, k), (j, l)]
+                query_part = query_map(moments[:, 0]).unflatten(-1, (d, d))
+            else:
+                query_part = torch.einsum("gijq,bgnq->bnij", X.flatten(-2), moments)
+            prediction = torch.einsum("bnij,bnj->bni", query_part, query)
+
+            def token_part(offset: int) -> torch.Tensor:
+                """``∂ŝ_{n+1}/∂s_{n-offset}`` through the token at t = n − offset (zero before s_0)."""
+                t = (rows - offset).clamp(min=0)
+                w = weights[:, torch.arange(len(rows)), t] * (rows >= offset).to(states.dtype)  # (H or 1, m)
+                outer = query[..., :, None] * states[:, t, None, :]  # q_j s_l: (batch, m, d, d)
+                if len(X) == 1:
+                    return 2 * w[0, :, None, None] * token_map(outer.flatten(-2)).unflatten(-1, outer.shape[-2:])
+                return 2 * torch.einsum("gr,gijkl,brjl->brik", w, X, outer)
+
+            current, previous = token_part(0), token_part(1)
+            if self.config.query == "previous":
+                if first == 0:
+                    query_part[:, 0] = 0  # the query s_{-1} is a constant zero, not a state
+                previous = previous + query_part
+            else:
+                current = current + query_part
+        return ModelUpdate(current, previous, prediction, exact=False)
 
     @property
     def head_type(self) -> str:

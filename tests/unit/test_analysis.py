@@ -210,3 +210,55 @@ def test_loss_sample_agrees_with_compare_with_gd_on_the_same_contexts():
     frame = compare_with_gd(model, states, W, process=process).metrics
     np.testing.assert_allclose(sample.model, frame["model_error"], rtol=1e-9, atol=1e-15)
     np.testing.assert_allclose(sample.gd, frame["gd_error"], rtol=1e-9, atol=1e-15)
+
+
+@pytest.mark.parametrize("config", [ModelConfig(kind="augmented", n_heads=2, init_scale=0.4),
+                                    ModelConfig(kind="multihead", heads="diagonal", n_heads=2, init_scale=0.4)])
+def test_every_row_of_gd_curve_is_compare_with_gd_on_that_prefix(config, monkeypatch):
+    """The position-vectorised curve, taken in blocks of 3 contexts, against the last-position comparison on each
+    prefix s_0 … s_{n+1} (medians), and its bands against one bootstrap per position (``mean_estimate``)."""
+    import icar_core.analysis as analysis
+    from icar_core.stats import mean_estimate
+
+    d, T = 3, 7
+    process = ARProcess(d=d, T=T, w_dist="orthogonal")
+    torch.manual_seed(0)
+    model = build_model(config, d, T).double()
+    states, W = process.sample(10, 2, torch.float64)
+    eta = np.linspace(0.0, 0.3, T)
+    monkeypatch.setattr(analysis, "CURVE_BLOCK_ELEMENTS", 3 * (T + 1) * d * d)
+    curve = gd_curve(model, states, W, eta=eta)
+    assert list(curve["n"]) == list(range(1, T)) and curve.attrs == {"exact": model.exact_update, "contexts": 10}
+    for row in curve.itertuples():
+        metrics = compare_with_gd(model, states[:, : row.n + 2], W, eta=eta).metrics
+        for name in metrics.columns:
+            assert getattr(row, name) == pytest.approx(np.median(metrics[name]), rel=1e-9, abs=1e-12), name
+        band = mean_estimate(metrics["model_error"].to_numpy(), resamples=analysis.CURVE_RESAMPLES)
+        assert (row.model_loss, row.model_loss_low, row.model_loss_high) == pytest.approx(
+            (band.value, band.low, band.high), rel=1e-9)
+
+
+def test_least_squares_uses_cholesky_only_where_it_agrees_with_the_pseudo_inverse():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(40, 6, 4))
+    H = np.einsum("bti,btj->bij", X, X)
+    H[0] = np.diag([1.0, 1.0, 1.0, 1e-9])  # condition 1e9: left to the pseudo-inverse
+    H[1, :, 3] = H[1, 3, :] = 0.0  # singular
+    G = rng.normal(size=(40, 4, 4))
+    expected = G @ np.linalg.pinv(H, hermitian=True)
+    np.testing.assert_allclose(least_squares_maps(G, H), expected, rtol=1e-9, atol=1e-12)
+    np.testing.assert_array_equal(least_squares_maps(G[:2], H[:2]), G[:2] @ torch.linalg.pinv(
+        torch.as_tensor(H[:2]), hermitian=True).numpy())
+
+
+def test_gd_step_sizes_are_the_same_in_blocks(monkeypatch):
+    import icar_core.theory as theory
+
+    states, _ = ARProcess(d=3, T=9, w_dist="orthogonal").sample(50, 4, torch.float64)
+    whole_eta, whole_directions = fit_gd_eta(states), theory.gd_directions(states[:, :-1])
+    monkeypatch.setattr(theory, "DIRECTION_BLOCK_ELEMENTS", 7 * 9 * 9)  # blocks of 7 contexts
+    torch.testing.assert_close(fit_gd_eta(states), whole_eta, rtol=1e-12, atol=0)
+    torch.testing.assert_close(theory.gd_directions(states[:, :-1]), whole_directions, rtol=0, atol=0)
+    direction, target = whole_directions[:, 1:], states[:, 2:]  # positions 1 … T−1, pooled
+    pooled = ((direction * target).sum() / direction.pow(2).sum()).item()
+    assert fit_gd_eta(states, per_position=False).item() == pytest.approx(pooled, rel=1e-12)

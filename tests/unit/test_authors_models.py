@@ -94,20 +94,27 @@ def test_multihead_width_must_be_a_multiple_of_d():
         build_model(ModelConfig(kind="authors_multihead", positional="embedding", pos_dim=D + 1), D, T)
 
 
-def test_jacobian_update_matches_autograd(states):
-    """The local linearisation ``∂ŝ_{n+1}/∂s_n`` the GD comparison uses, against torch.autograd."""
-    model = build_model(ModelConfig(kind="authors_augmented", positional="none"), D, T).double()
+@pytest.mark.parametrize("kind", ["authors_augmented", "authors_multihead"])
+def test_jacobian_update_matches_autograd(states, kind):
+    """The local linearisation ``∂ŝ_{n+1}/∂s_n`` and ``∂ŝ_{n+1}/∂s_{n-1}`` the GD comparison uses (copies cut to
+    the prefix each prediction reads), against torch.autograd on the whole context; the last position alone
+    gives the same numbers."""
+    torch.manual_seed(0)
+    model = build_model(ModelConfig(kind=kind, positional="none", n_heads=2, pos_dim=2 * D), D, T).double()
     x = states[:2].double()
     update = model_update(model, x)
-    assert not update.exact
-    n = 5
+    last = model_update(model, x, last_only=True)
+    assert not update.exact and last.current.shape == (2, 1, D, D)
+    with torch.no_grad():
+        np.testing.assert_allclose(update.prediction, model(x).numpy(), rtol=0, atol=1e-12)
     for b in range(2):
-        def prediction_at_n(s_n, b=b):
-            changed = x[b : b + 1].clone()
-            changed[0, n] = s_n
-            return model(changed)[0, n]
-        jac = torch.autograd.functional.jacobian(prediction_at_n, x[b, n])
-        np.testing.assert_allclose(update.current[b, n], jac.numpy(), rtol=1e-8, atol=1e-10)
+        J = torch.autograd.functional.jacobian(lambda s: model(s[None])[0], x[b])
+        for n in (0, 5, T - 1):
+            np.testing.assert_allclose(update.current[b, n], J[n, :, n].numpy(), rtol=1e-8, atol=1e-10)
+            previous = J[n, :, n - 1].numpy() if n > 0 else np.zeros((D, D))
+            np.testing.assert_allclose(update.previous[b, n], previous, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(last.current[:, 0], update.current[:, -1], rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(last.previous[:, 0], update.previous[:, -1], rtol=1e-12, atol=1e-14)
 
 
 @pytest.mark.parametrize("augmented", [True, False])

@@ -525,3 +525,77 @@ def test_diagonal_heads_match_a_loop_in_value_and_gradient(field, d, heads, posi
     for a, b in zip(torch.autograd.grad(fast.pow(2).sum(), params), torch.autograd.grad(slow.pow(2).sum(), params),
                     strict=True):
         torch.testing.assert_close(a, b, rtol=1e-10, atol=1e-12)
+
+
+def _full_jacobian(model: nn.Module, states: torch.Tensor) -> torch.Tensor:
+    """∂ŝ[n, i] / ∂s[m, j] (n, d, n, d) of one context, by autograd: the independent truth."""
+    return torch.autograd.functional.jacobian(lambda s: model(s[None])[0], states)
+
+
+@pytest.mark.parametrize(("kind", "heads", "field", "positional", "query", "d"), [
+    ("multihead", "full", "real", "matrix", "previous", 4),
+    ("multihead", "full", "real", "embedding", "current", 4),
+    ("multihead", "diagonal", "real", "none", "previous", 4),
+    ("multihead", "diagonal", "complex", "matrix", "current", 4),
+    ("multihead", "diagonal", "complex", "embedding", "previous", 4),
+    ("pe_only", "diagonal", "complex", "matrix", "previous", 4),
+    # d = 8: diagonal heads' map is sparse enough for the sparse product
+    ("multihead", "diagonal", "real", "matrix", "previous", 8),
+    ("multihead", "diagonal", "complex", "matrix", "previous", 8),
+])
+def test_closed_form_update_of_linear_attention_matches_autograd(kind, heads, field, positional, query, d):
+    """The trilinear-map update (no autograd) against autograd's full Jacobian, at every position and at the
+    last alone; its prediction against the forward pass."""
+    n = 6
+    model = _model(ModelConfig(kind=kind, heads=heads, field=field, positional=positional, query=query,
+                               n_heads=3, init_scale=0.5), d, n)
+    if kind == "pe_only":
+        with torch.no_grad():
+            model.P.normal_(generator=torch.Generator().manual_seed(1))
+    states = torch.randn(2, n, d, generator=torch.Generator().manual_seed(2), dtype=F64)
+    update, last = model.in_context_update(states), model.in_context_update(states, last_only=True)
+    assert not update.exact and last.current.shape == (2, 1, d, d)
+    with torch.no_grad():
+        torch.testing.assert_close(update.prediction, model(states), rtol=0, atol=1e-12)
+    for b in range(2):
+        J = _full_jacobian(model, states[b])
+        for k in range(n):
+            torch.testing.assert_close(update.current[b, k], J[k, :, k], rtol=0, atol=1e-12)
+            expected_previous = J[k, :, k - 1] if k > 0 else torch.zeros(d, d, dtype=F64)
+            torch.testing.assert_close(update.previous[b, k], expected_previous, rtol=0, atol=1e-12)
+        assert J[n - 1, :, n - 1].abs().max() > 1e-3  # not trivially zero
+    for field_name in ("current", "previous", "prediction"):
+        torch.testing.assert_close(getattr(last, field_name)[:, 0], getattr(update, field_name)[:, -1],
+                                   rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("structure", ["full", "block"])
+@pytest.mark.parametrize("normalisation", ["mean", "none"])
+def test_exact_update_is_the_context_matrices_blocks_and_predicts_like_forward(structure, normalisation):
+    """The update formed from the nonzero token blocks only, against the full ``M_n`` and the forward pass."""
+    d, n = 3, 7
+    model = _model(ModelConfig(kind="augmented", structure=structure, normalisation=normalisation, n_heads=2,
+                               init_scale=0.5), d, 16)
+    states = torch.randn(2, n, d, generator=torch.Generator().manual_seed(3), dtype=F64)
+    M = model.context_matrices(states)
+    update, last = model.in_context_update(states), model.in_context_update(states, last_only=True)
+    assert update.exact and last.current.shape == (2, 1, d, d)
+    torch.testing.assert_close(update.current, M[..., d : 2 * d], rtol=0, atol=1e-12)
+    torch.testing.assert_close(update.previous, M[..., 2 * d :], rtol=0, atol=1e-12)
+    with torch.no_grad():
+        torch.testing.assert_close(update.prediction, model(states), rtol=0, atol=1e-12)
+    torch.testing.assert_close(last.current[:, 0], M[:, -1, :, d : 2 * d], rtol=0, atol=1e-12)
+    torch.testing.assert_close(last.prediction[:, 0], update.prediction[:, -1], rtol=0, atol=1e-12)
+
+
+def test_closed_form_update_follows_the_parameters_after_an_in_place_change():
+    """The trilinear map is kept between calls: an optimiser-style in-place step must still be seen."""
+    d, n = 4, 5
+    model = _model(ModelConfig(kind="multihead", heads="diagonal", n_heads=2, init_scale=0.5), d, n)
+    states = torch.randn(1, n, d, generator=torch.Generator().manual_seed(4), dtype=F64)
+    before = model.in_context_update(states).current
+    with torch.no_grad():
+        model.B.mul_(-3.0)
+    after = model.in_context_update(states).current
+    torch.testing.assert_close(after[0, -1], _full_jacobian(model, states[0])[-1, :, -1], rtol=0, atol=1e-12)
+    torch.testing.assert_close(after, -3.0 * before, rtol=1e-12, atol=1e-14)
