@@ -63,11 +63,11 @@ def freeze_imported_objects() -> None:
 
     Streamlit runs a full garbage collection after every script run (``runner.postScriptGC``). Over the ~400,000
     objects of the imported modules, which live as long as the process, that pass cost 0.1-0.25 s of server CPU per
-    page visit, most of a warm visit. Called at the start of every script run; garbage is collected first, and what
-    is created later is collected as before."""
+    page visit, most of a warm visit. Called at the start of every script run, just after that collection, so what
+    is frozen is alive (no collection of its own: that would cost a page's first visit the same 0.2 s); what is
+    created later is collected as before."""
     global _modules_when_frozen
     if len(sys.modules) == _modules_when_frozen:
         return
-    gc.collect()
     gc.freeze()
     _modules_when_frozen = len(sys.modules)
