@@ -38,6 +38,9 @@ def test_one_finished_row_per_run_of_the_shipped_spec(table):
         assert (SWEEP / row["checkpoint"]).exists()
 
 
+FLOAT32_ROUND_OFF = 1e-6
+
+
 @pytest.mark.parametrize("key", ["T-4_d-2_seed-0", "T-16_d-4_seed-2"])
 def test_table_numbers_are_the_runs_own(table, key):
     row = table.loc[key]
@@ -46,5 +49,7 @@ def test_table_numbers_are_the_runs_own(table, key):
     evidence = FINDINGS["gd"].evidence(ckpt, loss_contexts=int(row["n_contexts"]))
     for name in ("loss_ratio", "prediction_cosine", "update_rel_error", "own_step_gap"):
         e = getattr(evidence, name)
+        # The table was written by an earlier version of the analysis (the closed-form update came later): the runs
+        # are float32 models, and the two agree to float32 round-off, not to the last double digit.
         assert (row[f"gd.{name}"], row[f"gd.{name}.low"], row[f"gd.{name}.high"], row[f"gd.{name}.n"]) == \
-            pytest.approx((e.value, e.low, e.high, e.n), rel=1e-9)
+            pytest.approx((e.value, e.low, e.high, e.n), rel=FLOAT32_ROUND_OFF)
