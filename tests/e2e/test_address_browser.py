@@ -25,11 +25,9 @@ from browser import (
     choose_language,
     drawn_marks,
     go_to,
-    launch_chromium,
     main_text,
     sidebar_run,
     spy_on_socket,
-    sync_playwright,
     wait_opened,
     wait_rerun,
 )
@@ -41,16 +39,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(browser_missing() is not N
 
 NO_CHART_YET = {"lab"}  # the Lab draws once a run trains
 NOTICE = '[data-testid="stAlertContentWarning"]'
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def start_server(name: str) -> StreamlitServer:

@@ -35,14 +35,12 @@ from browser import (
     choose_language,
     full_screenshot,
     go_to,
-    launch_chromium,
     main_text,
     nav_titles,
     open_app,
     pick_run,
     sidebar_run,
     signature,
-    sync_playwright,
     wait_rerun,
 )
 
@@ -67,16 +65,6 @@ def server() -> Iterator[StreamlitServer]:
         yield app
     finally:
         app.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture(scope="module")
