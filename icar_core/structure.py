@@ -351,11 +351,12 @@ class PositionalPCA:
 
 @_single_threaded
 def positional_pca(encodings: np.ndarray, n_components: int = 3) -> PositionalPCA:
-    """PCA (scikit-learn, exact SVD) of the rows of ``encodings`` (N positions, D features).
+    """PCA (exact SVD of the centred rows) of the rows of ``encodings`` (N positions, D features).
 
-    Rows are centred first, as sklearn does: a circle or spiral of positions shows up as structure around
-    the mean; uncentred, the first component would mostly be the mean row. ``n_components`` is capped at
-    ``min(N, D)``. Signs of components follow sklearn's deterministic convention.
+    Rows are centred first: a circle or spiral of positions shows up as structure around the mean; uncentred,
+    the first component would mostly be the mean row. ``n_components`` is capped at ``min(N, D)``. Each
+    component's largest entry is positive (scikit-learn's convention, which the tests check this against;
+    numpy's SVD instead of scikit-learn keeps a 1–2 s import off the page's first visit).
     """
     X = np.asarray(encodings, dtype=np.float64)
     if X.ndim != 2 or X.shape[0] < 2:
@@ -365,15 +366,17 @@ def positional_pca(encodings: np.ndarray, n_components: int = 3) -> PositionalPC
     k = min(int(n_components), *X.shape)
     if k < 1:
         raise ValueError(f"n_components must be ≥ 1; got {n_components}")
-    from sklearn.decomposition import PCA  # 0.3 s to import: on first use, not at the dashboard's start
-
-    pca = PCA(n_components=k, svd_solver="full")
-    # A constant set of rows has zero variance; sklearn then divides 0 by 0 — report no explained variance.
-    with np.errstate(invalid="ignore", divide="ignore"):
-        coordinates = pca.fit_transform(X)
-    ratio = np.nan_to_num(pca.explained_variance_ratio_, nan=0.0)
-    return PositionalPCA(explained_variance_ratio=ratio, coordinates=coordinates,
-                         components=pca.components_, mean=pca.mean_)
+    mean = X.mean(axis=0)
+    U, singular, Vt = np.linalg.svd(X - mean, full_matrices=False)
+    signs = np.sign(Vt[np.arange(len(Vt)), np.argmax(np.abs(Vt), axis=1)])
+    signs[signs == 0] = 1.0
+    U, Vt = U * signs, Vt * signs[:, None]
+    variance = singular**2
+    total = variance.sum()
+    # A constant set of rows has no variance to share out: report none explained.
+    ratio = variance[:k] / total if total > 0 else np.zeros(k)
+    return PositionalPCA(explained_variance_ratio=ratio, coordinates=U[:, :k] * singular[:k],
+                         components=Vt[:k], mean=mean)
 
 
 MIN_PROFILE_LENGTH = 5  # the fewest points :func:`fit_cosine` accepts

@@ -65,7 +65,7 @@ def heatmap(matrix: np.ndarray, title: str, *, row_labels: Sequence[str] | None 
     if text if text is not None else max(len(rows), len(cols)) <= 6:
         layers.append(base.mark_text(fontSize=11).encode(
             text=alt.Text("value:Q", format=".2f"),
-            color=alt.condition(f"abs(datum.value) > {0.6 * m}", alt.value("white"), alt.value("black")),
+            color=alt.ColorValue("black", condition={"test": f"abs(datum.value) > {0.6 * m}", "value": "white"}),
         ))
     return alt.layer(*layers).properties(title=title, width=size, height=size)
 

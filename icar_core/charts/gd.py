@@ -58,11 +58,12 @@ def error_curve_chart(frame: pd.DataFrame, title: str | list[str], *, x_title: s
         tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("n:Q", title=x_title),
                  alt.Tooltip("error:Q", title=y_title, format=".4g")],
     )
-    bands = alt.Chart(frame).mark_area(opacity=0.2).encode(x="n:Q", y="low:Q", y2="high:Q", color=color)
+    bands = alt.Chart(frame).mark_area(opacity=0.2).encode(x=alt.X("n:Q"), y=alt.Y("low:Q"), y2=alt.Y2("high:Q"),
+                                                               color=color)
     layers = [bands, lines]
     if current_n is not None:
         layers.append(alt.Chart(pd.DataFrame({"n": [current_n], "label": [current_label]})).mark_rule(
-            color="#868e96", strokeDash=[4, 3]).encode(x="n:Q", tooltip=[alt.Tooltip("label:N", title="")]))
+            color="#868e96", strokeDash=[4, 3]).encode(x=alt.X("n:Q"), tooltip=[alt.Tooltip("label:N", title="")]))
     # A top-level chart (Streamlit keeps a concatenation's sizes) with room on the right for the last x label.
     return alt.vconcat(alt.layer(*layers).properties(title=title, width=width, height=height),
                        padding={"left": 5, "top": 5, "bottom": 5, "right": 16})
@@ -98,10 +99,10 @@ def trajectory_chart(states: np.ndarray, points: Mapping[str, np.ndarray], label
     base = alt.Chart(path).encode(x=alt.X("x:Q", title=x_title), y=alt.Y("y:Q", title=y_title), color=color)
     layers = []
     if join:
-        layers.append(base.mark_line(opacity=0.7).encode(order="t:Q"))
+        layers.append(base.mark_line(opacity=0.7).encode(order=alt.Order("t:Q")))
     layers.append(base.mark_circle(size=30 if join else 45, opacity=0.9).encode(tooltip=tooltip))
     layers.append(alt.Chart(marks).mark_point(size=220, filled=True, opacity=0.9).encode(
-        x="x:Q", y="y:Q", color=color, shape=shape,
+        x=alt.X("x:Q"), y=alt.Y("y:Q"), color=color, shape=shape,
         tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("x:Q", format=".3f"),
                  alt.Tooltip("y:Q", format=".3f")]))
     return alt.layer(*layers).properties(title=title, width=size, height=size)

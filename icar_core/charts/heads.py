@@ -50,7 +50,7 @@ def matrix_panel(matrix: np.ndarray, title: str, *, row_labels: Sequence[str], c
     if text if text is not None else max(len(rows), len(cols)) <= 6:
         layers.append(base.mark_text(fontSize=11).encode(
             text=alt.Text("value:Q", format=".2f"),
-            color=alt.condition(f"abs(datum.value) > {0.6 * m}", alt.value("white"), alt.value("black")),
+            color=alt.ColorValue("black", condition={"test": f"abs(datum.value) > {0.6 * m}", "value": "white"}),
         ))
     if col_blocks:
         layers.append(_block_rules(col_labels, col_blocks, "x"))

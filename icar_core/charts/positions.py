@@ -61,7 +61,7 @@ def pca_path(coordinates: np.ndarray, positions: np.ndarray, title: str, *, x_ti
     frame = pd.DataFrame({"position": np.asarray(positions), "pc1": coordinates[:, 0],
                           "pc2": coordinates[:, 1] if coordinates.shape[1] > 1 else 0.0})
     base = alt.Chart(frame).encode(x=alt.X("pc1:Q", title=x_title), y=alt.Y("pc2:Q", title=y_title))
-    line = base.mark_line(color="#adb5bd", strokeWidth=1.5).encode(order="position:Q")
+    line = base.mark_line(color="#adb5bd", strokeWidth=1.5).encode(order=alt.Order("position:Q"))
     dots = base.mark_circle(size=90, opacity=0.95).encode(
         color=alt.Color("position:Q", title=position_title, scale=alt.Scale(scheme="viridis")),
         tooltip=[alt.Tooltip("position:Q", title=position_title), alt.Tooltip("pc1:Q", title=x_title, format=".4f"),
@@ -117,7 +117,7 @@ def mu_profiles(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, 
         strokeDash=alt.StrokeDash("source:N", title=None, sort=sources,
                                   scale=alt.Scale(domain=sources, range=[[1, 0], [6, 4]][: len(sources)]),
                                   legend=alt.Legend(orient="bottom", labelLimit=400) if len(sources) > 1 else None),
-        detail="source:N",
+        detail=alt.Detail("source:N"),
         tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("source:N", title=""),
                  alt.Tooltip("t:Q", title=x_title), alt.Tooltip("value:Q", title=y_title, format=".4f")],
     ).properties(title=title, width=width, height=height)

@@ -36,9 +36,10 @@ def ratio_chart(frame: pd.DataFrame, tolerance: float, title: str, *, x_title: s
     x = alt.X("n:Q", title=x_title, scale=alt.Scale(domain=[0, last], nice=False),
               axis=alt.Axis(labelFlush=True, tickMinStep=1))
     zone = alt.Chart(pd.DataFrame({"low": [1 - tolerance], "high": [1 + tolerance], "label": [band_label]})).mark_rect(
-        color="#adb5bd", opacity=0.25).encode(y="low:Q", y2="high:Q", tooltip=[alt.Tooltip("label:N", title="")])
-    band = alt.Chart(data).mark_area(opacity=0.25, color=CATEGORY_COLORS[1]).encode(x=x, y="ratio_low:Q",
-                                                                                    y2="ratio_high:Q")
+        color="#adb5bd", opacity=0.25).encode(y=alt.Y("low:Q"), y2=alt.Y2("high:Q"),
+                                                tooltip=[alt.Tooltip("label:N", title="")])
+    band = alt.Chart(data).mark_area(opacity=0.25, color=CATEGORY_COLORS[1]).encode(x=x, y=alt.Y("ratio_low:Q"),
+                                                                                    y2=alt.Y2("ratio_high:Q"))
     line = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=20, color=CATEGORY_COLORS[1]),
                                      color=CATEGORY_COLORS[1]).encode(
         x=x, y=alt.Y("ratio:Q", title=y_title, scale=alt.Scale(type="log")),
@@ -75,7 +76,8 @@ def spectrum_chart(frame: pd.DataFrame, labels: Mapping[str, str], title: str, *
     charts = []
     for panel in dict.fromkeys(frame["panel"]):
         ring = alt.Chart(circle).mark_line(color="#adb5bd").encode(
-            x=alt.X("re:Q", title=x_title, scale=scale), y=alt.Y("im:Q", title=y_title, scale=scale), order="k:Q")
+            x=alt.X("re:Q", title=x_title, scale=scale), y=alt.Y("im:Q", title=y_title, scale=scale),
+            order=alt.Order("k:Q"))
         layers = [ring]
         data = frame[frame["panel"] == panel]
         for subset, filled in ((data[data["series"].isin(hollow)], False), (data[~data["series"].isin(hollow)], True)):
@@ -105,7 +107,7 @@ def path_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, c
                       scale=alt.Scale(domain=order, range=[colors[k] for k in order]))
     x = alt.X("alpha:Q", title=x_title, scale=alt.Scale(domain=[0, 1]))
     layers = [
-        alt.Chart(frame).mark_area(opacity=0.2).encode(x=x, y="low:Q", y2="high:Q", color=color),
+        alt.Chart(frame).mark_area(opacity=0.2).encode(x=x, y=alt.Y("low:Q"), y2=alt.Y2("high:Q"), color=color),
         alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=25)).encode(
             x=x, y=alt.Y("value:Q", title=y_title), color=color,
             tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("alpha:Q", title=x_title),
@@ -114,5 +116,5 @@ def path_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, c
     if reference is not None:
         value, label = reference
         layers.append(alt.Chart(pd.DataFrame({"value": [value], "label": [label]})).mark_rule(
-            color="#868e96", strokeDash=[4, 3]).encode(y="value:Q", tooltip=[alt.Tooltip("label:N", title="")]))
+            color="#868e96", strokeDash=[4, 3]).encode(y=alt.Y("value:Q"), tooltip=[alt.Tooltip("label:N", title="")]))
     return alt.layer(*layers).properties(title=title, width=width, height=height)

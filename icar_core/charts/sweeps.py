@@ -33,7 +33,7 @@ def sweep_heatmap(cells: pd.DataFrame, *, title: str, x_title: str, y_title: str
     )
     rects = base.mark_rect(stroke="white", strokeWidth=2, cursor="pointer").encode(
         color=alt.Color("mean:Q", title=value_title, scale=alt.Scale(scheme=SEQUENTIAL)),
-        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.5)),
+        opacity=alt.OpacityValue(0.5, condition={"param": pick.name, "value": 1.0}),
         tooltip=[alt.Tooltip("x:O", title=x_title), alt.Tooltip("y:O", title=y_title),
                  alt.Tooltip("mean:Q", title=value_title, format=".4g"),
                  alt.Tooltip("sd:Q", title=sd_title, format=".2g"), alt.Tooltip("min:Q", format=".4g"),
@@ -44,7 +44,8 @@ def sweep_heatmap(cells: pd.DataFrame, *, title: str, x_title: str, y_title: str
     # pointer events and a click on the label still reaches the cell.
     middle = float(cells["mean"].min() + cells["mean"].max()) / 2  # viridis is bright above the middle
     text = base.mark_text(fontSize=11).encode(
-        text="label:N", color=alt.condition(f"datum.mean > {middle}", alt.value("black"), alt.value("white")))
+        text=alt.Text("label:N"),
+        color=alt.ColorValue("white", condition={"test": f"datum.mean > {middle}", "value": "black"}))
     return alt.layer(rects, text).properties(title=title, width=size, height=size * 0.75)
 
 
@@ -70,14 +71,15 @@ def seed_bands(stats: pd.DataFrame, points: pd.DataFrame, *, title: str, x_title
     x = _axis(stats["x"], x_title)
     band = alt.Chart(stats).mark_area(opacity=0.2).encode(x=x, y=alt.Y("band_low:Q", title=y_title,
                                                                        scale=alt.Scale(zero=False)),
-                                                          y2="band_high:Q", color=color)
-    line = alt.Chart(stats).mark_line().encode(x=x, y="mean:Q", color=color)
+                                                          y2=alt.Y2("band_high:Q"), color=color)
+    line = alt.Chart(stats).mark_line().encode(x=x, y=alt.Y("mean:Q"), color=color)
     runs = alt.Chart(points).encode(
         x=x, color=color,
-        tooltip=[alt.Tooltip("x:Q", title=x_title), alt.Tooltip("group:N", title=group_title), "seed:Q",
+        tooltip=[alt.Tooltip("x:Q", title=x_title), alt.Tooltip("group:N", title=group_title), alt.Tooltip("seed:Q"),
                  alt.Tooltip("value:Q", title=y_title, format=".4g"), alt.Tooltip("low:Q", format=".4g"),
                  alt.Tooltip("high:Q", format=".4g"), alt.Tooltip("run:N", title=run_title)])
-    errors = runs.mark_rule(opacity=0.6).encode(y="low:Q", y2="high:Q")
+    errors = runs.mark_rule(opacity=0.6).encode(y=alt.Y("low:Q"), y2=alt.Y2("high:Q"))
     dots = runs.mark_point(filled=True, size=50, cursor="pointer").encode(
-        y="value:Q", opacity=alt.condition(pick, alt.value(1.0), alt.value(0.4))).add_params(pick)
+        y=alt.Y("value:Q"), opacity=alt.OpacityValue(0.4, condition={"param": pick.name, "value": 1.0}),
+    ).add_params(pick)
     return alt.layer(band, line, errors, dots).properties(title=title, width=width, height=height)

@@ -36,7 +36,7 @@ def loss_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, r
                                   sort=order, scale=alt.Scale(domain=order, range=DASHES[: len(order)]),
                                   legend=alt.Legend(orient="bottom", direction="vertical", symbolType="stroke",
                                                     symbolSize=600, symbolStrokeColor="#868e96", labelLimit=400)),
-        detail="curve:N",
+        detail=alt.Detail("curve:N"),
         tooltip=[alt.Tooltip("run:N", title=run_title), alt.Tooltip("curve:N", title=curve_title),
                  alt.Tooltip("step:Q", title=x_title), alt.Tooltip("loss:Q", title=y_title, format=".4g")],
     ).properties(title=title, width=width, height=height))
@@ -61,7 +61,8 @@ def structure_chart(frame: pd.DataFrame, title: str, *, x_title: str, y_title: s
     )
     layers = [line]
     if {"low", "high"} <= set(frame.columns):
-        layers.insert(0, alt.Chart().mark_area(opacity=0.25).encode(x=x, y="low:Q", y2="high:Q", color=color))
+        layers.insert(0, alt.Chart().mark_area(opacity=0.25).encode(x=x, y=alt.Y("low:Q"), y2=alt.Y2("high:Q"),
+                                                                     color=color))
     base = alt.layer(*layers, data=frame).properties(width=width, height=height)
     return base.facet(row=alt.Row("metric:N", title=None, sort=order, header=alt.Header(labelAngle=0,
                                                                                         labelAlign="left",

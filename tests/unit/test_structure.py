@@ -65,6 +65,18 @@ def test_positional_pca_matches_numpy_svd_of_centred_rows():
     assert pca.cumulative_ratio == pytest.approx(float(np.sum(s[:3] ** 2) / np.sum(s**2)))
 
 
+def test_positional_pca_equals_scikit_learn():
+    from sklearn.decomposition import PCA  # the independent reference (a test requirement, not the dashboard's)
+
+    X = np.random.default_rng(2).normal(size=(19, 7)) @ np.random.default_rng(3).normal(size=(7, 7))
+    ours = positional_pca(X, n_components=3)
+    theirs = PCA(n_components=3, svd_solver="full").fit(X)
+    np.testing.assert_allclose(ours.explained_variance_ratio, theirs.explained_variance_ratio_, rtol=1e-10)
+    np.testing.assert_allclose(ours.components, theirs.components_, atol=1e-10)  # the same signs too
+    np.testing.assert_allclose(ours.coordinates, theirs.transform(X), atol=1e-10)
+    np.testing.assert_allclose(ours.mean, theirs.mean_, atol=1e-12)
+
+
 def test_positional_pca_caps_components_and_handles_constant_rows():
     assert positional_pca(np.random.default_rng(1).normal(size=(4, 10)), n_components=8).components.shape == (4, 10)
     flat = positional_pca(np.ones((5, 3)), n_components=2)
