@@ -232,12 +232,14 @@ def pca_embedding(dim: int) -> torch.Tensor:
     """WordLlama's table projected on the top ``dim`` principal directions of the corpus's tokens, rows
     re-normalised to unit norm (so errors are on the scale of the 256-d test). (vocab, dim)."""
     table, ids = token_table(), corpus_token_ids()
-    used = table[torch.from_numpy(ids.copy())]
-    mean = used.mean(0)
-    centred = used - mean
-    # Eigenvectors of the 256×256 covariance: the same directions as an SVD of the (tokens, 256) matrix,
-    # in a fraction of the time.
-    _, vectors = torch.linalg.eigh(centred.T @ centred)
+    # The corpus's covariance from each distinct token's count: the same sums as over every token of the
+    # stream, with ~10x fewer rows (its eigenvectors are an SVD's directions, in a fraction of the time).
+    vocabulary, counts = np.unique(ids, return_counts=True)
+    rows = table[torch.from_numpy(vocabulary)]
+    weights = torch.from_numpy(counts).to(rows.dtype)[:, None]
+    mean = (weights * rows).sum(0) / len(ids)
+    centred = rows - mean
+    _, vectors = torch.linalg.eigh(centred.T @ (weights * centred))
     reduced = (table - mean) @ vectors[:, -dim:].flip(-1)
     return reduced / reduced.norm(dim=-1, keepdim=True).clamp_min(1e-12)
 
