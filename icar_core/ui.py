@@ -29,6 +29,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from icar_core import url_state
 from icar_core.charts.export import to_png, to_svg
 from icar_core.charts.memo import content_memo
+from icar_core.charts.vegalite import VegaLiteSpec
 from icar_core.checkpoints import (
     Checkpoint,
     CheckpointError,
@@ -356,9 +357,15 @@ alt.data_transformers.register("icar_arrow", _arrow_dataset)
 
 
 @content_memo
-def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
+def vega_lite_spec(chart: alt.TopLevelMixin | VegaLiteSpec) -> dict:
     """``chart`` as a Vega-Lite dict with its data as Arrow datasets, validated only under ``STRICT_CHARTS``
     (memoised: a fresh copy each call, as Streamlit edits the spec it is given)."""
+    if isinstance(chart, VegaLiteSpec):
+        if STRICT_CHARTS:
+            chart.to_dict(validate=True)
+        return {"$schema": alt.SCHEMA_URL, **copy.deepcopy(chart.spec),
+                "datasets": {name: dataframe_util.convert_anything_to_arrow_bytes(frame)
+                             for name, frame in chart.datasets.items()}}
     datasets: dict[str, bytes] = {}
     # Streamlit draws with its own theme, so Altair's default one (a fixed 300-pixel view) is left out, as
     # st.altair_chart does.
@@ -369,11 +376,13 @@ def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
     return spec
 
 
-def show_chart(chart: alt.TopLevelMixin, name: str, downloads: bool = True) -> None:
+def show_chart(chart: alt.TopLevelMixin | VegaLiteSpec, name: str, downloads: bool = True) -> None:
     """Draw ``chart`` with PNG and SVG download buttons (converted only when clicked; none without ``downloads``)."""
-    if not isinstance(chart, (alt.VConcatChart, alt.HConcatChart, alt.ConcatChart)):
-        # Streamlit's chart theme ignores the height of a single view or layer but keeps the sizes
-        # of the panels of a concatenation.
+    # Streamlit's chart theme ignores the height of a single view or layer but keeps the sizes of the panels of
+    # a concatenation.
+    if isinstance(chart, VegaLiteSpec):
+        chart = chart.in_vconcat()
+    elif not isinstance(chart, (alt.VConcatChart, alt.HConcatChart, alt.ConcatChart)):
         chart = alt.vconcat(chart)
     st.vega_lite_chart(vega_lite_spec(chart), width="content")
     if not downloads:

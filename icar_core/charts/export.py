@@ -5,25 +5,26 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-import altair as alt
 import vl_convert as vlc
 
+from icar_core.charts.vegalite import Chart
 
-def _spec(chart: alt.TopLevelMixin | str) -> str:
+
+def _spec(chart: Chart | str) -> str:
     return chart if isinstance(chart, str) else chart.to_json()
 
 
-def to_png(chart: alt.TopLevelMixin | str, scale: float = 2.0) -> bytes:
+def to_png(chart: Chart | str, scale: float = 2.0) -> bytes:
     """A PNG of ``chart`` (or its Vega-Lite JSON) at ``scale`` × its size (2 suits slides)."""
     return vlc.vegalite_to_png(_spec(chart), scale=scale)
 
 
-def to_svg(chart: alt.TopLevelMixin | str) -> str:
+def to_svg(chart: Chart | str) -> str:
     """An SVG of ``chart`` (or its Vega-Lite JSON): vector, for papers."""
     return vlc.vegalite_to_svg(_spec(chart))
 
 
-def html_report(title: str, sections: Sequence[tuple[str, str, alt.TopLevelMixin | None]], lang: str = "en") -> str:
+def html_report(title: str, sections: Sequence[tuple[str, str, Chart | None]], lang: str = "en") -> str:
     """A self-contained HTML page: a heading, a paragraph and an inline SVG chart per section.
 
     The charts are embedded as SVG, so the file opens offline with no script at all.

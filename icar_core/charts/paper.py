@@ -15,6 +15,7 @@ import pandas as pd
 
 from icar_core.charts.common import CATEGORY_COLORS, heatmap_row
 from icar_core.charts.memo import content_memo
+from icar_core.charts.vegalite import VegaLiteSpec
 
 #: Colour of reference lines (one GD step, the authors' final loss): grey, always drawn dashed.
 REFERENCE_GREY = "#5c636a"
@@ -37,7 +38,7 @@ def heatmap_size(n: int, minimum: int = 220, cell: int = 12) -> int:
 def used_entries_row(panels: dict[str, np.ndarray], used: np.ndarray, *, title: str = "", x_title: str = "",
                      y_title: str = "", value_title: str = "value", size: int = 300,
                      row_labels: Sequence[str] | None = None,
-                     col_labels: Sequence[str] | None = None) -> alt.HConcatChart:
+                     col_labels: Sequence[str] | None = None) -> VegaLiteSpec:
     """Heatmaps side by side (one shared symmetric scale) that draw only the cells where ``used`` is True.
 
     The unused cells are left blank rather than drawn as zeros, so a blank reads "not part of the model"
@@ -48,12 +49,9 @@ def used_entries_row(panels: dict[str, np.ndarray], used: np.ndarray, *, title: 
     zeroed = {name: np.where(used, np.asarray(m, dtype=float), 0.0) for name, m in panels.items()}
     chart = heatmap_row(zeroed, title=title, x_title=x_title, y_title=y_title, value_title=value_title,
                         size=size, row_labels=row_labels, col_labels=col_labels)
-    # Altair lifts data that every panel shares (e.g. a single panel) to the top level; filter it wherever it is.
-    for holder in (chart, *chart.hconcat):
-        frame = holder.data
-        if isinstance(frame, pd.DataFrame):
-            holder.data = frame[used[frame["i"].to_numpy(), frame["j"].to_numpy()]].reset_index(drop=True)
-    return chart
+    kept = {name: frame[used[frame["i"].to_numpy(), frame["j"].to_numpy()]].reset_index(drop=True)
+            for name, frame in chart.datasets.items()}
+    return VegaLiteSpec(chart.spec, kept)
 
 
 def series_frame(x: np.ndarray, series: dict[str, np.ndarray], x_name: str = "x",

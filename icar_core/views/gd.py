@@ -18,6 +18,7 @@ from icar_core.analysis import GaugeView, GDComparison, compare_with_gd, gauge_v
 from icar_core.charts.common import heatmap_row
 from icar_core.charts.gd import SERIES_COLORS, error_curve_chart, error_curve_frame, trajectory_chart
 from icar_core.charts.paper import heatmap_size
+from icar_core.charts.vegalite import VegaLiteSpec
 from icar_core.checkpoints import Checkpoint
 from icar_core.data import commuting_W, rollout
 from icar_core.errors import NotApplicableError
@@ -239,7 +240,7 @@ def matrix_panels(context: GDContext, tr: Callable[..., str]) -> dict[str, np.nd
     return panels
 
 
-def matrices_chart(context: GDContext, tr: Callable[..., str]) -> alt.TopLevelMixin:
+def matrices_chart(context: GDContext, tr: Callable[..., str]) -> VegaLiteSpec:
     """The matrices of :func:`matrix_panels` side by side, as heatmaps on one colour scale."""
     d = len(context.W)
     labels = [str(i + 1) for i in range(d)]
@@ -271,7 +272,7 @@ def trajectory(ckpt: Checkpoint, context: GDContext, tr: Callable[..., str]) -> 
     return chart, tr("gd.trajectory_caption" if joined else "gd.trajectory_caption_points", d=ckpt.process.d)
 
 
-def gauge_chart(view: GaugeView, tr: Callable[..., str]) -> alt.TopLevelMixin:
+def gauge_chart(view: GaugeView, tr: Callable[..., str]) -> VegaLiteSpec:
     """The effective step V_blk·(K_blkᵀQ_blk) beside its best c·I, in the language of ``tr``."""
     d = len(view.preconditioner)
     labels = [str(i + 1) for i in range(d)]

@@ -25,6 +25,7 @@ import torch
 
 from icar_core.charts.common import heatmap_row
 from icar_core.charts.paper import REFERENCE_GREY, curves, heatmap_size, one_based, used_entries_row
+from icar_core.charts.vegalite import VegaLiteSpec
 from icar_core.checkpoints import Checkpoint
 from icar_core.errors import NotApplicableError
 from icar_core.structure import circuit_structure, diagonal_circuit, head_orthogonality
@@ -339,14 +340,14 @@ def panels(ours: PaperSummary | None, theirs: PaperSummary | None, tr: Callable[
             if s is not None}
 
 
-def circuit_chart(shown: dict[str, PaperSummary], tr: Callable[..., str]) -> alt.TopLevelMixin:
+def circuit_chart(shown: dict[str, PaperSummary], tr: Callable[..., str]) -> VegaLiteSpec:
     coords = one_based(len(next(iter(shown.values())).C))
     return heatmap_row({label: s.C for label, s in shown.items()}, title=tr("paper.chart.C"), row_labels=coords,
                        col_labels=coords, x_title=tr("paper.axis.read"), y_title=tr("paper.axis.written"),
                        value_title=tr("paper.axis.value"), size=heatmap_size(len(coords), minimum=260))
 
 
-def positional_chart(shown: dict[str, PaperSummary], tr: Callable[..., str]) -> alt.TopLevelMixin:
+def positional_chart(shown: dict[str, PaperSummary], tr: Callable[..., str]) -> VegaLiteSpec:
     main = next(iter(shown.values()))
     T = main.P_used.shape[1]
     return used_entries_row({label: s.P_used for label, s in shown.items()}, main.used,
@@ -356,7 +357,7 @@ def positional_chart(shown: dict[str, PaperSummary], tr: Callable[..., str]) -> 
                             size=heatmap_size(T, minimum=300))
 
 
-def heads_chart(shown: dict[str, PaperSummary], tr: Callable[..., str]) -> alt.TopLevelMixin:
+def heads_chart(shown: dict[str, PaperSummary], tr: Callable[..., str]) -> VegaLiteSpec:
     """Each solution's head vectors A and B as heatmaps (heads × coordinates)."""
     vectors = {}
     for label, s in shown.items():

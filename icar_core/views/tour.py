@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
 from icar_core.charts.common import heatmap_row
 from icar_core.charts.gd import trajectory_chart
 from icar_core.charts.paper import heatmap_size, one_based, profile_chart
+from icar_core.charts.vegalite import Chart
 from icar_core.checkpoints import Checkpoint
 from icar_core.findings import FINDINGS, run_for
 from icar_core.i18n import translate
@@ -183,7 +183,7 @@ def positions_sentence(verdict_values: Mapping[str, object]) -> str:
 class StepContent:
     """What a tour step draws: its chart, its second sentence and its metric ``(label, value, grey line, tip)``."""
 
-    chart: alt.TopLevelMixin
+    chart: Chart
     second: str
     metric: tuple[str, str, str | None, str]
 

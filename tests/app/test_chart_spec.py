@@ -4,15 +4,20 @@ the spec must be the one Streamlit's own Altair path would send, and tests must 
 from __future__ import annotations
 
 import json
+import re
 
 import altair as alt
+import jsonschema
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 
 from icar_core import ui
-from icar_core.charts.common import heatmap_row
+from icar_core.charts.common import DIVERGING, heatmap, heatmap_row, matrix_frame
+from icar_core.charts.export import to_svg
+from icar_core.charts.gd import error_curve_chart, error_curve_frame
 
 
 def _without_dataset_names(spec: dict) -> tuple[str, list[bytes]]:
@@ -26,9 +31,46 @@ def _without_dataset_names(spec: dict) -> tuple[str, list[bytes]]:
 
 
 def test_spec_and_data_equal_streamlits_altair_path():
-    chart = alt.vconcat(heatmap_row({"a": np.eye(3), "b": np.arange(9.0).reshape(3, 3)}, title="two panels"))
+    curve = pd.DataFrame({"n": [1, 2, 3], "model_loss": [0.5, 0.3, 0.2], "model_loss_low": [0.4, 0.2, 0.1],
+                          "model_loss_high": [0.6, 0.4, 0.3]})
+    frame = error_curve_frame(curve, {"model_loss": "model"})
+    chart = error_curve_chart(frame, "one curve", x_title="n", y_title="error", colors={"model": "#3b5bdb"},
+                              current_n=2, current_label="now")
     ours, theirs = ui.vega_lite_spec(chart), _convert_altair_to_vega_lite_spec(chart)
     assert _without_dataset_names(ours) == _without_dataset_names(theirs)
+
+
+def _altair_heatmap(matrix: np.ndarray, title: str, m: float) -> alt.LayerChart:
+    """The heatmap as Altair writes it (the dashboard's own builder before it wrote Vega-Lite directly)."""
+    frame = matrix_frame(matrix)
+    labels = list(dict.fromkeys(frame["row"]))
+    base = alt.Chart(frame).encode(x=alt.X("column:N", sort=labels, title="in", axis=alt.Axis(labelAngle=0)),
+                                   y=alt.Y("row:N", sort=labels, title="out"))
+    cells = base.mark_rect().encode(
+        color=alt.Color("value:Q", title="v", scale=alt.Scale(scheme=DIVERGING, domain=[-m, m], reverse=True,
+                                                               clamp=True)),
+        tooltip=[alt.Tooltip("row:N", title="out"), alt.Tooltip("column:N", title="in"),
+                 alt.Tooltip("value:Q", title="v", format=".4f")])
+    text = base.mark_text(fontSize=11).encode(
+        text=alt.Text("value:Q", format=".2f"),
+        color=alt.condition(f"abs(datum.value) > {0.6 * m}", alt.value("white"), alt.value("black")))
+    return alt.layer(cells, text).properties(title=title, width=150, height=150)
+
+
+def _svg(chart) -> str:
+    """The chart drawn by vl-convert, less the id its renderer counts up for each gradient it makes."""
+    return re.sub(r"gradient_\d+", "gradient", to_svg(chart))
+
+
+def test_a_heatmap_row_draws_the_picture_altair_draws():
+    panels = {"a": np.eye(3), "b": np.arange(9.0).reshape(3, 3) - 4}
+    ours = heatmap_row(panels, title="two panels", x_title="in", y_title="out", value_title="v", size=150)
+    theirs = alt.hconcat(*(_altair_heatmap(m, name, 4.0) for name, m in panels.items()),
+                         title="two panels").resolve_scale(color="shared")
+    assert _svg(ours) == _svg(theirs)
+    spec = ui.vega_lite_spec(ours)  # validated (tests set ICAR_STRICT_CHARTS) and sent as Arrow datasets
+    frames = [pa.ipc.open_stream(data).read_all().to_pandas() for data in spec["datasets"].values()]
+    assert sorted(frame["value"].tolist() for frame in frames) == sorted(m.ravel().tolist() for m in panels.values())
 
 
 def test_tests_validate_every_chart_drawn():
@@ -36,3 +78,7 @@ def test_tests_validate_every_chart_drawn():
     broken = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x=alt.X("x:Q", scale=alt.Scale(type="nope")))
     with pytest.raises(alt.utils.schemapi.SchemaValidationError):
         ui.vega_lite_spec(broken)
+    written = heatmap(np.eye(2), "t")
+    written.spec["layer"][0]["mark"] = {"type": "nope"}
+    with pytest.raises(jsonschema.ValidationError):
+        ui.vega_lite_spec(written)

@@ -43,6 +43,17 @@ def en(key: str, **values) -> str:
     return translate(key, "en", **values)
 
 
+def wait_for_a_trained_step(runs: Path) -> None:
+    """Until a running job of ``runs`` has published a step past 0 (a loaded machine can take seconds)."""
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while time.monotonic() < deadline:
+        progress = [read_progress(job) for job in (runs / "jobs").iterdir()]
+        if any(p is not None and p.state == "running" and p.step > 0 for p in progress):
+            return
+        time.sleep(0.1)
+    raise AssertionError("no running job published a trained step")
+
+
 def start_tiny_run(page, steps: str | None = None) -> None:
     """On the Lab page: the tiny knobs (each committed with Enter, which reruns), then Train."""
     for key, value in (TINY | ({"lab.knob.steps": steps} if steps else {})).items():
@@ -116,6 +127,7 @@ def test_lab_trains_live_opens_on_model_vs_gd_and_a_killed_server_loses_no_run(t
             start_tiny_run(page, steps="20000")
             stop_button = page.locator(MAIN).get_by_role("button", name=en("lab.stop"))
             stop_button.wait_for()
+            wait_for_a_trained_step(runs)  # a stop before the first step would leave nothing trained to resume
             arm(page)
             stop_button.click()
             page.locator(MAIN).get_by_role("button", name=en("lab.resume")).wait_for()
