@@ -22,4 +22,6 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 .venv/bin/ruff check .
-.venv/bin/python -m pytest "$@"
+# Two or more pytest-xdist workers, one test file each at a time (a file's module fixtures, such as a browser test's
+# server, are started once): the suite alone keeps about one core busy, and this machine has two.
+.venv/bin/python -m pytest -n auto --maxprocesses 4 --dist loadfile "$@"
