@@ -1,15 +1,16 @@
-"""Charts of the Model-vs-GD page and the tour's first steps (pure functions -> Altair charts; no Streamlit)."""
+"""Charts of the Model-vs-GD page and the tour's first steps (pure functions -> Vega-Lite specs written directly, see
+:mod:`icar_core.charts.vegalite`; no Streamlit)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-import altair as alt
 import numpy as np
 import pandas as pd
 
 from icar_core.charts.common import CATEGORY_COLORS
 from icar_core.charts.memo import content_memo
+from icar_core.charts.vegalite import VegaLiteSpec, dataset
 
 #: Series colours shared with :func:`icar_core.charts.common.trajectory`: truth green, model orange, GD blue.
 SERIES_COLORS = {"model_loss": CATEGORY_COLORS[1], "gd_loss": CATEGORY_COLORS[0], "ls_loss": CATEGORY_COLORS[3],
@@ -35,7 +36,7 @@ def error_curve_frame(curve: pd.DataFrame, labels: Mapping[str, str]) -> pd.Data
 @content_memo
 def error_curve_chart(frame: pd.DataFrame, title: str | list[str], *, x_title: str, y_title: str,
                       colors: Mapping[str, str], current_n: int | None = None, current_label: str = "",
-                      width: int = 300, height: int = 260, log_y: bool = False) -> alt.VConcatChart:
+                      width: int = 300, height: int = 260, log_y: bool = False) -> VegaLiteSpec:
     """Mean squared error against context length, one line per series with its 95% band (``colors``: label ->
     colour, in legend order: the colour scale's explicit domain); a dashed grey rule marks ``current_n``.
 
@@ -44,34 +45,39 @@ def error_curve_chart(frame: pd.DataFrame, title: str | list[str], *, x_title: s
     (every value must then be positive)."""
     order = list(colors)
     last = float(frame["n"].max()) if len(frame) else 1.0
+    name, datasets = dataset(frame)
     # One colour encoding for both layers: Vega-Lite merges their legends, and a layer with ``legend=None``
     # drawn first would remove the merged one.
-    color = alt.Color("series:N", title=None, sort=order,
-                      scale=alt.Scale(domain=order, range=[colors[k] for k in order]),
-                      legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=LABEL_LIMIT,
-                                        symbolOpacity=1))
-    lines = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=20)).encode(
-        x=alt.X("n:Q", title=x_title, scale=alt.Scale(domain=[0, last], nice=False),
-                axis=alt.Axis(labelFlush=True, tickMinStep=1)),
-        y=alt.Y("error:Q", title=y_title, scale=alt.Scale(type="log") if log_y else alt.Undefined),
-        color=color,
-        tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("n:Q", title=x_title),
-                 alt.Tooltip("error:Q", title=y_title, format=".4g")],
-    )
-    bands = alt.Chart(frame).mark_area(opacity=0.2).encode(x=alt.X("n:Q"), y=alt.Y("low:Q"), y2=alt.Y2("high:Q"),
-                                                               color=color)
-    layers = [bands, lines]
+    color = {"field": "series", "type": "nominal", "title": None, "sort": order,
+             "scale": {"domain": order, "range": [colors[k] for k in order]},
+             "legend": {"orient": "bottom", "direction": "vertical", "labelLimit": LABEL_LIMIT, "symbolOpacity": 1}}
+    y = {"field": "error", "type": "quantitative", "title": y_title, **({"scale": {"type": "log"}} if log_y else {})}
+    layers = [
+        {"data": {"name": name}, "mark": {"type": "area", "opacity": 0.2}, "encoding": {
+            "x": {"field": "n", "type": "quantitative"}, "y": {"field": "low", "type": "quantitative"},
+            "y2": {"field": "high"}, "color": color}},
+        {"data": {"name": name}, "mark": {"type": "line", "point": {"size": 20}}, "encoding": {
+            "x": {"field": "n", "type": "quantitative", "title": x_title, "scale": {"domain": [0, last], "nice": False},
+                  "axis": {"labelFlush": True, "tickMinStep": 1}},
+            "y": y, "color": color,
+            "tooltip": [{"field": "series", "type": "nominal", "title": ""},
+                        {"field": "n", "type": "quantitative", "title": x_title},
+                        {"field": "error", "type": "quantitative", "title": y_title, "format": ".4g"}]}},
+    ]
     if current_n is not None:
-        layers.append(alt.Chart(pd.DataFrame({"n": [current_n], "label": [current_label]})).mark_rule(
-            color="#868e96", strokeDash=[4, 3]).encode(x=alt.X("n:Q"), tooltip=[alt.Tooltip("label:N", title="")]))
-    # A top-level chart (Streamlit keeps a concatenation's sizes) with room on the right for the last x label.
-    return alt.vconcat(alt.layer(*layers).properties(title=title, width=width, height=height),
-                       padding={"left": 5, "top": 5, "bottom": 5, "right": 16})
+        marker, marker_data = dataset(pd.DataFrame({"n": [current_n], "label": [current_label]}))
+        datasets = {**datasets, **marker_data}
+        layers.append({"data": {"name": marker}, "mark": {"type": "rule", "color": "#868e96", "strokeDash": [4, 3]},
+                       "encoding": {"x": {"field": "n", "type": "quantitative"},
+                                    "tooltip": [{"field": "label", "type": "nominal", "title": ""}]}})
+    # A top-level concatenation (Streamlit keeps its panels' sizes) with room on the right for the last x label.
+    return VegaLiteSpec({"vconcat": [{"layer": layers, "title": title, "width": width, "height": height}],
+                         "padding": {"left": 5, "top": 5, "bottom": 5, "right": 16}}, datasets)
 
 
 @content_memo
 def trajectory_chart(states: np.ndarray, points: Mapping[str, np.ndarray], labels: Mapping[str, str], title: str,
-                     *, x_title: str, y_title: str, join: bool = True, size: int = 300) -> alt.LayerChart:
+                     *, x_title: str, y_title: str, join: bool = True, size: int = 300) -> VegaLiteSpec:
     """The first two coordinates of the context ``states`` (n, d) and labelled next-state markers.
 
     ``points``: key (``truth``, ``model``, ``gd``) -> vector (d,); ``labels``: key -> legend label, with
@@ -90,19 +96,24 @@ def trajectory_chart(states: np.ndarray, points: Mapping[str, np.ndarray], label
         path = pd.DataFrame({"x": states[:, 0], "y": states[:, 1], "t": t, "series": labels["context"]})
         marks = pd.DataFrame([{"x": v[0], "y": v[1], "series": labels[k]} for k, v in points.items()])
     order = [labels[k] for k in keys]
-    color = alt.Color("series:N", title=None, sort=order,
-                      scale=alt.Scale(domain=order, range=[TRAJECTORY_COLORS[k] for k in keys]),
-                      legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=LABEL_LIMIT))
-    shape = alt.Shape("series:N", sort=order, scale=alt.Scale(domain=order, range=[TRAJECTORY_SHAPES[k] for k in keys]),
-                      legend=None)
-    tooltip = [alt.Tooltip("t:Q", title="t"), alt.Tooltip("x:Q", format=".3f"), alt.Tooltip("y:Q", format=".3f")]
-    base = alt.Chart(path).encode(x=alt.X("x:Q", title=x_title), y=alt.Y("y:Q", title=y_title), color=color)
+    path_name, datasets = dataset(path)
+    marks_name, marks_data = dataset(marks)
+    color = {"field": "series", "type": "nominal", "title": None, "sort": order,
+             "scale": {"domain": order, "range": [TRAJECTORY_COLORS[k] for k in keys]},
+             "legend": {"orient": "bottom", "direction": "vertical", "labelLimit": LABEL_LIMIT}}
+    shape = {"field": "series", "type": "nominal", "sort": order, "legend": None,
+             "scale": {"domain": order, "range": [TRAJECTORY_SHAPES[k] for k in keys]}}
+    x, y = {"field": "x", "type": "quantitative"}, {"field": "y", "type": "quantitative"}
+    axes = {"x": {**x, "title": x_title}, "y": {**y, "title": y_title}, "color": color}
+    xy_tooltip = [{**x, "format": ".3f"}, {**y, "format": ".3f"}]
     layers = []
     if join:
-        layers.append(base.mark_line(opacity=0.7).encode(order=alt.Order("t:Q")))
-    layers.append(base.mark_circle(size=30 if join else 45, opacity=0.9).encode(tooltip=tooltip))
-    layers.append(alt.Chart(marks).mark_point(size=220, filled=True, opacity=0.9).encode(
-        x=alt.X("x:Q"), y=alt.Y("y:Q"), color=color, shape=shape,
-        tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("x:Q", format=".3f"),
-                 alt.Tooltip("y:Q", format=".3f")]))
-    return alt.layer(*layers).properties(title=title, width=size, height=size)
+        layers.append({"data": {"name": path_name}, "mark": {"type": "line", "opacity": 0.7},
+                       "encoding": {**axes, "order": {"field": "t", "type": "quantitative"}}})
+    time_tooltip = {"field": "t", "type": "quantitative", "title": "t"}
+    layers.append({"data": {"name": path_name}, "mark": {"type": "circle", "size": 30 if join else 45, "opacity": 0.9},
+                   "encoding": {**axes, "tooltip": [time_tooltip, *xy_tooltip]}})
+    layers.append({"data": {"name": marks_name}, "mark": {"type": "point", "size": 220, "filled": True, "opacity": 0.9},
+                   "encoding": {"x": x, "y": y, "color": color, "shape": shape,
+                                "tooltip": [{"field": "series", "type": "nominal", "title": ""}, *xy_tooltip]}})
+    return VegaLiteSpec({"layer": layers, "title": title, "width": size, "height": size}, {**datasets, **marks_data})

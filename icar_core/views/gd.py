@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import torch
@@ -249,7 +248,7 @@ def matrices_chart(context: GDContext, tr: Callable[..., str]) -> VegaLiteSpec:
                        size=heatmap_size(d, 170 if d <= 6 else 220), title=tr("gd.matrices_title", n=context.n))
 
 
-def curve_chart(curve: pd.DataFrame, n: int, tr: Callable[..., str]) -> alt.TopLevelMixin:
+def curve_chart(curve: pd.DataFrame, n: int, tr: Callable[..., str]) -> VegaLiteSpec:
     """The error-against-context-length chart of :func:`error_curve`, with the chosen length ``n`` marked."""
     series = {"model_loss": tr("gd.series.model"), "gd_loss": tr("gd.series.gd"), "ls_loss": tr("gd.series.ls"),
               "truth_loss": tr("gd.series.truth")}
@@ -259,7 +258,7 @@ def curve_chart(curve: pd.DataFrame, n: int, tr: Callable[..., str]) -> alt.TopL
                              current_label=tr("gd.curve_now"))
 
 
-def trajectory(ckpt: Checkpoint, context: GDContext, tr: Callable[..., str]) -> tuple[alt.TopLevelMixin, str]:
+def trajectory(ckpt: Checkpoint, context: GDContext, tr: Callable[..., str]) -> tuple[VegaLiteSpec, str]:
     """The context's first two coordinates with the next-state predictions, and its caption."""
     joined = is_commuting(ckpt)  # other rules mix all coordinates: joining the states draws a tangle
     points = {"truth": context.truth, "model": context.model_prediction, "gd": context.gd_prediction,

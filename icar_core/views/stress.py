@@ -14,6 +14,7 @@ import altair as alt
 from icar_core.charts.common import CATEGORY_COLORS
 from icar_core.charts.gd import SERIES_COLORS, error_curve_chart, error_curve_frame
 from icar_core.charts.stress import path_chart, path_frame, ratio_chart, spectrum_chart, spectrum_frame
+from icar_core.charts.vegalite import VegaLiteSpec
 from icar_core.checkpoints import Checkpoint
 from icar_core.data import W_DISTRIBUTIONS
 from icar_core.interpolation import AGREEMENTS, Interpolation, interpolation
@@ -92,7 +93,7 @@ def series_labels(tr: Callable[..., str]) -> dict[str, str]:
     return {name: tr(f"stress.series.{name}") for name in SERIES}
 
 
-def curves_chart(result: StressResult, tr: Callable[..., str]) -> alt.TopLevelMixin:
+def curves_chart(result: StressResult, tr: Callable[..., str]) -> VegaLiteSpec:
     """Mean squared error against context length, every series with its 95% band, on a logarithmic axis."""
     labels = series_labels(tr)
     curves = result.curves.copy()

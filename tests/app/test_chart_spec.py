@@ -17,7 +17,6 @@ from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
 from icar_core import ui
 from icar_core.charts.common import DIVERGING, heatmap, heatmap_row, matrix_frame
 from icar_core.charts.export import to_svg
-from icar_core.charts.gd import error_curve_chart, error_curve_frame
 
 
 def _without_dataset_names(spec: dict) -> tuple[str, list[bytes]]:
@@ -31,11 +30,10 @@ def _without_dataset_names(spec: dict) -> tuple[str, list[bytes]]:
 
 
 def test_spec_and_data_equal_streamlits_altair_path():
-    curve = pd.DataFrame({"n": [1, 2, 3], "model_loss": [0.5, 0.3, 0.2], "model_loss_low": [0.4, 0.2, 0.1],
-                          "model_loss_high": [0.6, 0.4, 0.3]})
-    frame = error_curve_frame(curve, {"model_loss": "model"})
-    chart = error_curve_chart(frame, "one curve", x_title="n", y_title="error", colors={"model": "#3b5bdb"},
-                              current_n=2, current_label="now")
+    frame = pd.DataFrame({"n": [1, 2, 3], "error": [0.5, 0.3, 0.2], "series": ["model"] * 3})
+    lines = alt.Chart(frame).mark_line().encode(x=alt.X("n:Q"), y=alt.Y("error:Q"), color=alt.Color("series:N"))
+    rule = alt.Chart(pd.DataFrame({"n": [2]})).mark_rule().encode(x=alt.X("n:Q"))
+    chart = alt.vconcat(alt.layer(lines, rule).properties(title="one curve", width=200, height=150))
     ours, theirs = ui.vega_lite_spec(chart), _convert_altair_to_vega_lite_spec(chart)
     assert _without_dataset_names(ours) == _without_dataset_names(theirs)
 
