@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import altair as alt
-
 from icar_core.charts.common import CATEGORY_COLORS
 from icar_core.charts.gd import SERIES_COLORS, error_curve_chart, error_curve_frame
 from icar_core.charts.stress import path_chart, path_frame, ratio_chart, spectrum_chart, spectrum_frame
-from icar_core.charts.vegalite import VegaLiteSpec
+from icar_core.charts.vegalite import VegaLiteSpec, combine
 from icar_core.checkpoints import Checkpoint
 from icar_core.data import W_DISTRIBUTIONS
 from icar_core.interpolation import AGREEMENTS, Interpolation, interpolation
@@ -104,7 +102,7 @@ def curves_chart(result: StressResult, tr: Callable[..., str]) -> VegaLiteSpec:
                              colors={labels[k]: STRESS_COLORS[k] for k in SERIES}, log_y=True, width=340)
 
 
-def ratio_chart_of(result: StressResult, tr: Callable[..., str]) -> alt.TopLevelMixin:
+def ratio_chart_of(result: StressResult, tr: Callable[..., str]) -> VegaLiteSpec:
     tolerance = THRESHOLDS.track_tolerance
     return ratio_chart(result.curves, tolerance, tr("stress.ratio_title"), x_title=tr("gd.curve_x"),
                        y_title=tr("stress.ratio_y"),
@@ -118,7 +116,7 @@ def curves_caption(result: StressResult, tr: Callable[..., str]) -> str:
               high=f"{RIDGE_GRID[-1]:.0e}", floor=f"{DISPLAY_FLOOR:.0e}")
 
 
-def spectrum_chart_of(view: SpectrumView, tr: Callable[..., str]) -> alt.TopLevelMixin:
+def spectrum_chart_of(view: SpectrumView, tr: Callable[..., str]) -> VegaLiteSpec:
     labels = {"truth": tr("spectrum.series.truth"),
               "model": tr("spectrum.series.model" if view.exact else "spectrum.series.jacobian"),
               "gd": tr("spectrum.series.gd")}
@@ -128,7 +126,7 @@ def spectrum_chart_of(view: SpectrumView, tr: Callable[..., str]) -> alt.TopLeve
                           y_title=tr("spectrum.im"), size=150)
 
 
-def interpolation_charts(result: Interpolation, tr: Callable[..., str]) -> alt.TopLevelMixin:
+def interpolation_charts(result: Interpolation, tr: Callable[..., str]) -> VegaLiteSpec:
     """Loss along the path beside the three agreements with the best GD step."""
     loss_label = {"loss": tr("interp.series.loss")}
     agreements = {name: tr(f"interp.series.{name}") for name in AGREEMENTS}
@@ -139,7 +137,7 @@ def interpolation_charts(result: Interpolation, tr: Callable[..., str]) -> alt.T
                       reference=(result.gd_loss.value, tr("interp.gd_reference", gd=result.gd_loss.text())))
     agree = path_chart(path_frame(result.path, agreements), tr("interp.agree_title"), x_title=x_title,
                        y_title=tr("interp.agree_y"), colors=colors)
-    return alt.hconcat(loss, agree).resolve_scale(color="independent")
+    return combine("hconcat", [loss, agree], resolve={"scale": {"color": "independent"}})
 
 
 def reproduce_code(ckpt: Checkpoint, shift: Shift, seed: int) -> str:
