@@ -57,3 +57,12 @@ def verdict_store(tmp_path_factory):
     folder = tmp_path_factory.mktemp("verdicts")
     with _environment("ICAR_CACHE_DIR", str(folder)):
         yield folder
+
+
+# scripts/test.sh hands whole files to its pytest-xdist workers in collection order; the slowest files (the browser
+# tests, Ray's) go first, so that no worker is still on a long file when the other has run out of work.
+SLOW_FIRST = ("e2e", "test_sweep.py")
+
+
+def pytest_collection_modifyitems(items):
+    items.sort(key=lambda item: not any(part in SLOW_FIRST for part in Path(str(item.path)).parts))

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from icar_core import ui
-from icar_core.checkpoints import load_checkpoint
+from icar_core.checkpoints import USER_RUN_ENV, load_checkpoint
 from icar_core.findings import FINDINGS
 from icar_core.i18n import LANGUAGES, missing_translations, translate, verdict_text
 from icar_core.locales import STRINGS
@@ -112,6 +112,8 @@ def test_broken_file_in_the_folder_is_listed_with_its_reason(tmp_path, monkeypat
         shutil.copy(ROOT / "checkpoints" / f"{name}.pt", tmp_path)
     (tmp_path / "half.pt").write_bytes((ROOT / "checkpoints" / "augmented-orthogonal.pt").read_bytes()[:3000])
     monkeypatch.setattr(ui, "CHECKPOINT_DIR", tmp_path)
+    # No user runs either: another test of this worker may have left a partial Lab run in the session's folder.
+    monkeypatch.setenv(USER_RUN_ENV, str(tmp_path / "user_runs"))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     no_exception(at)
     expander = at.sidebar.expander[0]
