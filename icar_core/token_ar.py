@@ -103,6 +103,13 @@ def _wordllama_dir() -> Path:
     return Path(wordllama.__file__).parent
 
 
+def input_files() -> list[Path]:
+    """The files :func:`token_ar_test` reads: WordLlama's table and tokenizer, and pydoc_data's topics."""
+    from pydoc_data import topics
+
+    return [_wordllama_dir() / _WEIGHTS, _wordllama_dir() / _TOKENIZER, Path(topics.__file__)]
+
+
 @lru_cache(maxsize=1)
 def token_table() -> torch.Tensor:
     """WordLlama's token embeddings (32000, 256), float64, each row scaled to unit norm as the authors do."""

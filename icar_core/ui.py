@@ -26,7 +26,7 @@ import streamlit as st
 from streamlit import dataframe_util
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from icar_core import url_state
+from icar_core import token_store, url_state
 from icar_core.charts.export import to_png, to_svg
 from icar_core.charts.memo import content_memo
 from icar_core.charts.vegalite import VegaLiteSpec
@@ -561,6 +561,7 @@ def run_app() -> None:
         notices += url_state.unknown(_query(), url_state.GLOBAL_FIELDS + fields)
         st.session_state[_READ] = True
         st.session_state[_NOTICES] = (url, notices)
+        token_store.warm_in_background()  # once per server, at the lowest priority: Real tokens' corpus test
     with st.sidebar:
         link_box()
     _write_address(url)
