@@ -22,6 +22,6 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 .venv/bin/ruff check .
-# Two or more pytest-xdist workers, one test file each at a time (a file's module fixtures, such as a browser test's
-# server, are started once): the suite alone keeps about one core busy, and this machine has two.
-.venv/bin/python -m pytest -n auto --maxprocesses 4 --dist loadfile "$@"
+# pytest-xdist workers (one per core, at most four) that take a test file at a time, or all the browser tests
+# (tests/conftest.py): the suite on its own keeps about one core busy.
+.venv/bin/python -m pytest -n auto --maxprocesses 4 --dist loadgroup "$@"

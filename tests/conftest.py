@@ -59,10 +59,15 @@ def verdict_store(tmp_path_factory):
         yield folder
 
 
-# scripts/test.sh hands whole files to its pytest-xdist workers in collection order; the slowest files (the browser
-# tests, Ray's) go first, so that no worker is still on a long file when the other has run out of work.
+# scripts/test.sh runs pytest-xdist workers that take one group at a time (--dist loadgroup): a test file, or all the
+# real-browser tests together — each drives a server and a Chromium, so two at once time each other out on two cores.
+# The longest groups (the browser tests, Ray's) are collected first, so that no worker is left with a long one while
+# the other has run out of work.
 SLOW_FIRST = ("e2e", "test_sweep.py")
 
 
 def pytest_collection_modifyitems(items):
+    for item in items:
+        path = Path(str(item.path))
+        item.add_marker(pytest.mark.xdist_group("browser" if path.parent.name == "e2e" else path.name))
     items.sort(key=lambda item: not any(part in SLOW_FIRST for part in Path(str(item.path)).parts))
