@@ -222,6 +222,20 @@ def bootstrap(samples: np.ndarray, statistic: Callable[[np.ndarray], float] = np
     return Estimate(float(statistic(samples)), low, high, n)
 
 
+def two_sample_bootstrap(a: np.ndarray, b: np.ndarray, statistic: Callable[[np.ndarray, np.ndarray], np.ndarray], *,
+                         resamples: int = QUANTILE_RESAMPLES, seed: int = BOOTSTRAP_SEED) -> Estimate:
+    """``statistic(a, b)`` of two independent samples (e.g. a ratio of their medians) with its percentile bootstrap
+    interval: each sample resampled on its own. ``statistic`` reduces the last axis of both arguments and also
+    accepts (resamples, n) arrays. ``n`` is the two samples' total size."""
+    a, b = (np.asarray(x, dtype=np.float64) for x in (a, b))
+    if min(len(a), len(b)) < 2:
+        raise ValueError(f"a bootstrap interval needs at least 2 samples in each group; got {len(a)} and {len(b)}")
+    rng = np.random.default_rng(seed)
+    draws = statistic(a[rng.integers(0, len(a), (resamples, len(a)))], b[rng.integers(0, len(b), (resamples, len(b)))])
+    low, high = _percentiles(np.asarray(draws))
+    return Estimate(float(statistic(a, b)), low, high, len(a) + len(b))
+
+
 def ratio_of_means(pairs: np.ndarray) -> float:
     """``mean(pairs[:, 0]) / mean(pairs[:, 1])``: a statistic for :func:`bootstrap` over paired rows."""
     return float(pairs[:, 0].mean() / pairs[:, 1].mean())

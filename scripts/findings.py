@@ -220,7 +220,8 @@ def token_section() -> list[str]:
     lines = ["## Figure 4 — do real token windows look like an AR(1) process?", "",
             f"{result.source}; {result.n_tokens:,} tokens. The authors' test (windows of {a.window} in {a.dim} "
             f"dimensions): {a.exact_original.text()} of original and {a.exact_shuffled.text()} of shuffled windows are "
-            f"fitted exactly; median roll-out error original / shuffled {a.ratio.text()}. Over-determined (windows of "
+            f"fitted exactly; median roll-out error of the windows not fitted exactly, original / shuffled "
+            f"{a.ratio.text()} (n = {a.ratio.n:,}). Over-determined (windows of "
             f"{o.window} in {o.dim} PCA dimensions): one-step residual ratio {o.residual_ratio.text()}. Windows with a "
             f"repeated token: {result.repeat_original.text()} original, {result.repeat_shuffled.text()} shuffled. "
             f"Verdict: {TokenView(result).verdict(english)}", ""]

@@ -84,12 +84,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Share of windows whose first {fitted} tokens contain the same token twice (then no exact fit exists).",
         "ja": "最初の {fitted} トークンに同じトークンが 2 回現れる区間の割合（このとき厳密な当てはめは存在しません）。",
     },
-    "tokens.card.ratio": {"en": "Median roll-out error, original / shuffled", "ja": "ロールアウト誤差の中央値 元 / シャッフル"},
+    "tokens.card.ratio": {"en": "Median roll-out error of the inexact fits, original / shuffled",
+                          "ja": "厳密に当てはまらない区間のロールアウト誤差の中央値 元 / シャッフル"},
     "tokens.card.ratio_help": {
-        "en": "The paper's measure: the mean squared difference between the window and A^t·s_0, median over original "
-              "windows divided by the median over shuffled ones (1 = no difference), with its 95% interval.",
-        "ja": "論文の指標：区間と A^t·s_0 の平均二乗差。元の区間の中央値をシャッフルした区間の中央値で割ったもの"
-              "（1 = 差なし）、95% 区間付き。",
+        "en": "The paper's measure: the mean squared difference between the window and A^t·s_0, median over the "
+              "original windows not fitted exactly divided by the median over the shuffled ones not fitted exactly "
+              "(1 = no difference), with its 95% interval; n counts both. An exact fit's error is rounding noise, "
+              "so it is left out, as the paper's histogram leaves out errors ≤ 1e-12.",
+        "ja": "論文の指標：区間と A^t·s_0 の平均二乗差。厳密に当てはまらない元の区間の中央値を、厳密に当てはまらない"
+              "シャッフルした区間の中央値で割ったもの（1 = 差なし）、95% 区間付き。n は両方の数。厳密な当てはめの誤差は"
+              "丸め誤差なので除きます（論文のヒストグラムも 1e-12 以下の誤差を除いています）。",
     },
     "tokens.card.residual_ratio": {"en": "Median one-step residual, original / shuffled",
                                    "ja": "1 ステップ残差の中央値 元 / シャッフル"},

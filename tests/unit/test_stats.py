@@ -12,6 +12,7 @@ from icar_core.stats import (
     median_estimate,
     quantile_estimate,
     ratio_estimate,
+    two_sample_bootstrap,
 )
 
 
@@ -86,3 +87,22 @@ def test_column_estimates_are_the_one_column_estimates_at_once(n):
         column_estimates(np.full((4, 2), np.nan))
     with pytest.raises(ValueError, match="positive means"):
         column_estimates(num, -den)
+
+
+def test_two_sample_bootstrap_resamples_each_group_on_its_own():
+    rng = np.random.default_rng(1)
+    a, b = rng.exponential(2.0, 2000), rng.exponential(1.0, 1500)
+
+    def ratio(x, y):
+        return np.median(x, axis=-1) / np.median(y, axis=-1)
+
+    estimate = two_sample_bootstrap(a, b, ratio, resamples=500, seed=3)
+    # The same draws made one resample at a time, as the textbook loop does.
+    draws_rng = np.random.default_rng(3)
+    ia, ib = draws_rng.integers(0, len(a), (500, len(a))), draws_rng.integers(0, len(b), (500, len(b)))
+    loop = [np.median(a[i]) / np.median(b[j]) for i, j in zip(ia, ib, strict=True)]
+    assert estimate.value == pytest.approx(np.median(a) / np.median(b))
+    assert (estimate.low, estimate.high) == pytest.approx(tuple(np.percentile(loop, [2.5, 97.5])))
+    assert estimate.n == 3500 and estimate.low < 2.0 < estimate.high  # the true ratio of medians is 2
+    with pytest.raises(ValueError, match="at least 2"):
+        two_sample_bootstrap(a, b[:1], ratio)

@@ -113,3 +113,17 @@ def test_histogram_chart_plots_the_errors_it_is_given(result):
     assert (frame["series"] == "Original").sum() == expected
     spec = error_histograms(frame, "t", x_title="x", y_title="y", order=list(labels.values())).to_dict()
     assert spec["mark"]["type"] == "bar"
+
+
+def test_the_roll_out_ratio_leaves_out_exact_fits():
+    from icar_core.token_ar import _inexact_ratio
+
+    rng = np.random.default_rng(0)
+    residual = np.where(rng.random(400) < 0.9, 1e-15, 0.1)  # most windows fitted exactly, as in the authors' test
+    mse_original = np.where(residual < EXACT_RELATIVE, rng.random(400) * 1e-31, rng.exponential(2.0, 400))
+    mse_shuffled = np.where(residual < EXACT_RELATIVE, rng.random(400) * 1e-30, rng.exponential(1.0, 400))
+    ratio = _inexact_ratio(mse_original, residual, mse_shuffled, residual, seed=0)
+    inexact = residual >= EXACT_RELATIVE
+    assert ratio.value == pytest.approx(np.median(mse_original[inexact]) / np.median(mse_shuffled[inexact]))
+    assert ratio.n == 2 * inexact.sum()
+    assert np.isnan(_inexact_ratio(mse_original, np.zeros(400), mse_shuffled, residual, seed=0).value)
