@@ -30,7 +30,7 @@ from icar_core.verdict_store import code_fingerprint, store_dir
 
 _METADATA = "__metadata__"
 _started = threading.Lock()
-_spawned: list[subprocess.Popen] = []
+_checked: list[threading.Thread] = []  # the one check of this process
 
 
 @lru_cache(maxsize=1)
@@ -113,15 +113,21 @@ def _build(cls: type, prefix: str, arrays: dict[str, np.ndarray], metadata: dict
 
 
 def warm_in_background() -> None:
-    """Start computing the stored test at the lowest CPU priority, once per server, unless it is stored already."""
+    """Once per server: in a thread (hashing the 32 MB table is no work for the page being drawn), start computing the
+    stored test at the lowest CPU priority unless it is stored already."""
     with _started:
-        if _spawned or read(entry_path()) is not None:
+        if _checked:
             return
-        with contextlib.suppress(OSError):
-            _spawned.append(subprocess.Popen(
-                [sys.executable, "-m", "icar_core.token_store"], stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=lambda: os.nice(19),
-                cwd=Path(__file__).resolve().parent.parent))
+        _checked.append(threading.Thread(target=_warm, name="icar-token-store", daemon=True))
+    _checked[0].start()
+
+
+def _warm() -> None:
+    with contextlib.suppress(OSError, RuntimeError):  # no store, or no wordllama: the page says so when visited
+        if read(entry_path()) is None:
+            subprocess.Popen([sys.executable, "-m", "icar_core.token_store"], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=lambda: os.nice(19),
+                             cwd=Path(__file__).resolve().parent.parent)
 
 
 if __name__ == "__main__":
