@@ -41,8 +41,8 @@ TIMED_STEPS = 150
 CHILD_TIMEOUT_S = 600
 
 # One process per checkout: the median wall ms of TIMED_STEPS training steps of the preset as that checkout defines
-# it (its batch size), of their forward-backward-update part alone (the data drawn before the clock starts), and the
-# mean CPU ms per step (on a loaded machine closer to the quiet wall time than the wall time is).
+# it (its batch size, unless --batch-size gives one for both), of their forward-backward-update part alone (the data
+# drawn before the clock starts), and the mean CPU ms per step (on a loaded machine closer to the quiet wall time).
 STEP_TIMER = r"""
 import sys, time, statistics, torch
 sys.path.insert(0, sys.argv[1])
@@ -52,6 +52,7 @@ from icar_core.models import build_model, prediction_loss
 from icar_core.optim import Adam
 from icar_core.train import PRESETS
 config = PRESETS[sys.argv[2]]
+batch = int(sys.argv[4]) or config.batch_size
 torch.manual_seed(0)
 model = build_model(config.model, config.process.d, config.process.T)
 optimizer = Adam(model.parameters(), lr=1e-3)  # small: the timing should not depend on where the weights go
@@ -59,7 +60,7 @@ whole, update = [], []
 cpu_started = time.process_time()
 for step in range(int(sys.argv[3])):
     started = time.perf_counter()
-    states = config.process.sample(config.batch_size, data_seed(0, step))[0]
+    states = config.process.sample(batch, data_seed(0, step))[0]
     drawn = time.perf_counter()
     loss = prediction_loss(model, states)
     optimizer.zero_grad()
@@ -86,12 +87,13 @@ def seed_row(seed: int, folder: Path) -> dict:
             "within_target": final <= TARGET_RATIO * reference and wall <= TARGET_WALL_S}
 
 
-def step_times(trees: dict[str, str], repeats: int) -> dict[str, list[list[float]]]:
+def step_times(trees: dict[str, str], repeats: int, batch: int) -> dict[str, list[list[float]]]:
     times: dict[str, list[list[float]]] = {name: [] for name in trees}
     for _ in range(repeats):
         for name, tree in trees.items():
-            out = subprocess.run([sys.executable, "-c", STEP_TIMER, tree, PRESET, str(TIMED_STEPS)], cwd=tree,
-                                 capture_output=True, text=True, check=True, timeout=CHILD_TIMEOUT_S).stdout
+            command = [sys.executable, "-c", STEP_TIMER, tree, PRESET, str(TIMED_STEPS), str(batch)]
+            out = subprocess.run(command, cwd=tree, capture_output=True, text=True, check=True,
+                                 timeout=CHILD_TIMEOUT_S).stdout
             times[name].append([float(v) for v in out.split()])
     return times
 
@@ -101,6 +103,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, action="append", help="seeds to train (default 0 1 2 3)")
     parser.add_argument("--baseline", help="another checkout of icar whose training step to time side by side")
     parser.add_argument("--repeats", type=int, default=3, help="interleaved step timings per checkout")
+    parser.add_argument("--batch-size", type=int, default=0,
+                        help="time both checkouts' steps at this batch size (default: each preset's own)")
     parser.add_argument("--no-train", action="store_true", help="only the step timings")
     args = parser.parse_args()
     torch.set_num_threads(1)
@@ -117,7 +121,9 @@ def main() -> None:
                   f"{r['loop_ms_per_step']:7.1f} {r['final_loss']:11.4e} {r['ratio']:8.2e}"
                   f"{'  ok' if r['within_target'] else '  (misses target)'}")
     if args.baseline:
-        times = step_times({"this": str(ROOT), "baseline": str(Path(args.baseline).resolve())}, args.repeats)
+        times = step_times({"this": str(ROOT), "baseline": str(Path(args.baseline).resolve())}, args.repeats,
+                           args.batch_size)
+        report["step_batch_size"] = args.batch_size or "each preset's own"
         report["step_ms"] = {name: {"step": [t[0] for t in v], "forward_backward_update": [t[1] for t in v],
                                     "cpu_per_step": [t[2] for t in v]} for name, v in times.items()}
         for name, v in times.items():
