@@ -584,8 +584,10 @@ class MultiheadLinearAttention(ICARModel):
                       C: torch.Tensor) -> torch.Tensor:
         """Diagonal heads sharing one positional weight ``w (n, t)``, summed before the batch is touched:
         ``ŝ_{n+1, j} = Σ_k C[j, k] q_{n,k} Σ_t w[n, t] s_{t,j} s_{t,k}`` with ``C = Σ_h b_h a_hᵀ`` (m, m) is the
-        same sum as the per-head pattern in another order, batch·n·m² numbers instead of batch·H·n²."""
-        if not self.complex:  # coordinates, then the batch, last: every product is over long contiguous rows
+        same sum as the per-head pattern in another order, batch·n·m² numbers instead of batch·H·n². Real heads go
+        through :class:`_SummedDiagonalHeads`; complex ones keep autograd's path (the unitary preset's loss sits at
+        float32 round-off, where any reordering of the sums moves it by a few percent)."""
+        if not self.complex:  # (positions, coordinates, batch): every product runs over contiguous batch rows
             layout = (1, 2, 0)
             out = _SummedDiagonalHeads.apply(tokens.permute(*layout).contiguous(),
                                              query.permute(*layout).contiguous(), weights, C)
