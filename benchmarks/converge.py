@@ -126,6 +126,11 @@ def measure_all_presets(folder: Path, threads: int) -> tuple[list[dict], float, 
     return rows, total, cpu
 
 
+def _ratio(value: float) -> str:
+    """Four decimals, or a mantissa and exponent for a ratio far below 1 (a run that beats its target by far)."""
+    return f"{value:.4f}" if value >= 1e-3 else f"{value:.1e}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--preset", action="append", choices=sorted(PRESETS),
@@ -158,8 +163,8 @@ def main() -> None:
     for r in rows:
         verdict = "" if r["within_target"] is None else "  ok" if r["within_target"] else "  (misses target)"
         print(f"{r['preset']:30s} {r['steps']:6d} {r['stop_reason']:>9s} {r['wall_s']:7.1f} {r['final_loss']:11.4e} "
-              f"{r['shipped_loss']:11.4e} {r['ratio']:7.4f} {r['float64_loss']:11.4e} "
-              f"{r['shipped_float64_loss']:11.4e} {r['float64_ratio']:9.4f}{verdict}")
+              f"{r['shipped_loss']:11.4e} {_ratio(r['ratio']):>7s} {r['float64_loss']:11.4e} "
+              f"{r['shipped_float64_loss']:11.4e} {_ratio(r['float64_ratio']):>9s}{verdict}")
     print(f"total {total:.1f} s wall, {cpu:.1f} s CPU (target < {TARGET_TOTAL_S:.0f} s wall)")
     report = {"machine": platform.processor() or platform.machine(), "torch": torch.__version__,
               "threads": args.threads, "load_average_before": load, "load_average_after": after,
