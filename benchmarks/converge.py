@@ -1,5 +1,6 @@
 """Stop at convergence: ``python -m icar_core.train --all-presets`` as a user runs it (a fresh process, into an
-empty folder), every preset against the held-out loss of its shipped checkpoint. Targets (issue 10): each
+empty folder), every preset against the held-out loss of its shipped checkpoint (where that was rebuilt with a
+shorter schedule, of the run it replaced: ``REPLACED``). Targets (issue 10): each
 augmented and diagonal preset within 2% of its shipped loss in ≤ 15 s wall; the whole command under 3 minutes.
 
 Prints a table (preset, steps run, why it stopped, wall s, final loss, shipped loss, ratio) and the total, and
@@ -44,6 +45,11 @@ TARGET_TOTAL_S = 180.0
 # The presets the 2% and 15 s targets are for; the others (the authors' architectures, PE-only) count in the total.
 MEASURED = ("augmented-commuting", "augmented-orthogonal", "multihead-diagonal-commuting",
             "multihead-diagonal-rotation")
+# Where a shipped checkpoint was rebuilt with a shorter schedule (issue 10), the run it replaced stays the target, so
+# the goalposts do not move: multihead-diagonal-rotation's 3,000-step cosine at lr 1e-2 (benchmarks/results/
+# converge.json before the change; its float32 and float64 held-out losses).
+REPLACED = {"multihead-diagonal-rotation": {"steps": 3000, "loss": 1.797576842932358e-08,
+                                            "float64_loss": 1.7974357807920785e-08}}
 RESULTS = ROOT / "benchmarks" / "results" / "converge.json"
 REPLAY = ROOT / "benchmarks" / "results" / "converge_replay.json"
 
@@ -73,14 +79,21 @@ def float64_loss(ckpt) -> float:
 
 
 def compare(preset: str, ckpt, wall: float, cpu: float | None = None) -> dict:
-    """A trained run's row: its steps, why it stopped, its wall time and its final loss against the shipped run's."""
-    shipped = load_checkpoint(CHECKPOINT_DIR / f"{preset}.pt")
-    final, reference = float(ckpt.history["eval_loss"].iloc[-1]), float(shipped.history["eval_loss"].iloc[-1])
+    """A trained run's row: its steps, why it stopped, its wall time and its final loss against the shipped run's
+    (or, where that was rebuilt, the run it replaced: REPLACED)."""
+    final = float(ckpt.history["eval_loss"].iloc[-1])
+    if preset in REPLACED:
+        reference, exact_shipped, shipped_steps = (REPLACED[preset][k] for k in ("loss", "float64_loss", "steps"))
+    else:
+        shipped = load_checkpoint(CHECKPOINT_DIR / f"{preset}.pt")
+        reference, exact_shipped = float(shipped.history["eval_loss"].iloc[-1]), float64_loss(shipped)
+        shipped_steps = int(shipped.train_state["step"])
     targeted = preset in MEASURED
-    exact, exact_shipped = float64_loss(ckpt), float64_loss(shipped)
+    exact = float64_loss(ckpt)
     return {"preset": preset, "steps": int(ckpt.train_state["step"]), "stop_reason": ckpt.train_state["stop_reason"],
-            "wall_s": wall, "cpu_s": cpu, "final_loss": final, "shipped_steps": int(shipped.train_state["step"]),
-            "shipped_loss": reference, "ratio": final / reference, "float64_loss": exact,
+            "wall_s": wall, "cpu_s": cpu, "final_loss": final, "shipped_steps": shipped_steps,
+            "shipped_loss": reference, "replaced_run": preset in REPLACED, "ratio": final / reference,
+            "float64_loss": exact,
             "shipped_float64_loss": exact_shipped, "float64_ratio": exact / exact_shipped, "targeted": targeted,
             "within_target": final <= TARGET_RATIO * reference and wall <= TARGET_WALL_S if targeted else None}
 
@@ -111,6 +124,11 @@ def measure_all_presets(folder: Path, threads: int) -> tuple[list[dict], float, 
         rows.append(compare(preset, load_checkpoint(path), saved - previous))
         previous = saved
     return rows, total, cpu
+
+
+def _ratio(value: float) -> str:
+    """Four decimals, or a mantissa and exponent for a ratio far below 1 (a run that beats its target by far)."""
+    return f"{value:.4f}" if value >= 1e-3 else f"{value:.1e}"
 
 
 def main() -> None:
@@ -145,8 +163,8 @@ def main() -> None:
     for r in rows:
         verdict = "" if r["within_target"] is None else "  ok" if r["within_target"] else "  (misses target)"
         print(f"{r['preset']:30s} {r['steps']:6d} {r['stop_reason']:>9s} {r['wall_s']:7.1f} {r['final_loss']:11.4e} "
-              f"{r['shipped_loss']:11.4e} {r['ratio']:7.4f} {r['float64_loss']:11.4e} "
-              f"{r['shipped_float64_loss']:11.4e} {r['float64_ratio']:9.4f}{verdict}")
+              f"{r['shipped_loss']:11.4e} {_ratio(r['ratio']):>7s} {r['float64_loss']:11.4e} "
+              f"{r['shipped_float64_loss']:11.4e} {_ratio(r['float64_ratio']):>9s}{verdict}")
     print(f"total {total:.1f} s wall, {cpu:.1f} s CPU (target < {TARGET_TOTAL_S:.0f} s wall)")
     report = {"machine": platform.processor() or platform.machine(), "torch": torch.__version__,
               "threads": args.threads, "load_average_before": load, "load_average_after": after,

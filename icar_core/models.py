@@ -16,6 +16,7 @@ query a single linear layer cannot represent the rotation rule.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import asdict, dataclass
 from typing import ClassVar
@@ -434,6 +435,65 @@ class _MatrixMap:
         return out.reshape(*v.shape[:-1], -1)
 
 
+@functools.cache
+def _pair_layout(m: int, device: torch.device) -> tuple[torch.Tensor, ...]:
+    """Index vectors of :class:`_SummedDiagonalHeads` for m coordinates: the P = m(m+1)/2 pairs ``j <= k``
+    (rows J, K), and 2P rows ``r`` of the product, the first P adding ``C[j, k] q_k Σ_jk`` to output ``j`` and the
+    second ``C[k, j] q_j Σ_jk`` to output ``k`` (a weight of 0 where ``j = k``: the first row already counted it):
+    the query coordinate, the output coordinate and the flat index of ``C`` of each row, and its 0/1 weight."""
+    J, K = torch.triu_indices(m, m, device=device)
+    query, target = torch.cat([K, J]), torch.cat([J, K])
+    weight = torch.cat([torch.ones_like(J), (J != K).long()])
+    return J, K, query, target, target * m + query, weight
+
+
+class _SummedDiagonalHeads(torch.autograd.Function):
+    """``out[n, j, b] = Σ_k C[j, k] q[n, k, b] Σ_t w[n, t] s[t, j, b] s[t, k, b]`` (real) with its gradient by hand.
+
+    ``s (t, m, b)``, ``q (n, m, b)``, ``w (n, t)``, ``C (m, m)`` → ``(n, m, b)``. The moments ``s_j s_k`` are
+    symmetric, so only the P = m(m+1)/2 pairs ``j <= k`` are formed and summed over t (one matrix product); each
+    pair then feeds two outputs (rows ``r`` of :func:`_pair_layout`). The backward reuses the saved moments and
+    their sums instead of autograd's (n·batch) tiny matrix products.
+    """
+
+    @staticmethod
+    def forward(ctx, s: torch.Tensor, q: torch.Tensor, w: torch.Tensor, C: torch.Tensor) -> torch.Tensor:
+        t, m, batch = s.shape
+        n = w.shape[0]
+        _, _, query, target, entry, weight = _pair_layout(m, s.device)
+        P = len(query) // 2
+        moments = torch.cat([s[:, j:j + 1] * s[:, j:] for j in range(m)], dim=1)  # pairs in (J, K) order (t, P, b)
+        summed = (w @ moments.view(t, -1)).view(n, 1, P, batch)
+        coef = (C.reshape(-1)[entry] * weight).view(2, P, 1)  # C[j, k] of each row, 0 on repeated diagonals
+        q_rows = q.index_select(1, query).view(n, 2, P, batch)
+        rows = summed * (q_rows * coef)
+        ctx.save_for_backward(s, w, moments, summed, q_rows, coef)
+        return q.new_zeros(n, m, batch).index_add_(1, target, rows.view(n, 2 * P, batch))
+
+    @staticmethod
+    def backward(ctx, grad: torch.Tensor) -> tuple[torch.Tensor | None, ...]:
+        s, w, moments, summed, q_rows, coef = ctx.saved_tensors
+        t, m, batch = s.shape
+        n = w.shape[0]
+        J, K, query, target, entry, weight = _pair_layout(m, s.device)
+        P = len(J)
+        grad_rows = grad.index_select(1, target).view(n, 2, P, batch)
+        ds = dq = dw = dC = None
+        grad_scaled = grad_rows * q_rows  # ∂L/∂(summed · coef), row by row
+        if ctx.needs_input_grad[3]:
+            d_coef = (grad_scaled * summed).sum((0, 3)).view(-1) * weight
+            dC = coef.new_zeros(m * m).index_add_(0, entry, d_coef).view(m, m)
+        d_summed = (grad_scaled * coef).sum(1)  # (n, P, b)
+        if ctx.needs_input_grad[1]:
+            dq = q_rows.new_zeros(n, m, batch).index_add_(1, query, (grad_rows * summed * coef).view(n, 2 * P, batch))
+        if ctx.needs_input_grad[2]:
+            dw = d_summed.view(n, -1) @ moments.view(t, -1).T
+        if ctx.needs_input_grad[0]:
+            d_moments = (w.T @ d_summed.view(n, -1)).view(t, P, batch)
+            ds = torch.zeros_like(s).index_add_(1, J, d_moments * s[:, K]).index_add_(1, K, d_moments * s[:, J])
+        return ds, dq, dw, dC
+
+
 class MultiheadLinearAttention(ICARModel):
     """Linear attention on plain tokens with H heads and a positional term.
 
@@ -524,18 +584,22 @@ class MultiheadLinearAttention(ICARModel):
                       C: torch.Tensor) -> torch.Tensor:
         """Diagonal heads sharing one positional weight ``w (n, t)``, summed before the batch is touched:
         ``ŝ_{n+1, j} = Σ_k C[j, k] q_{n,k} Σ_t w[n, t] s_{t,j} s_{t,k}`` with ``C = Σ_h b_h a_hᵀ`` (m, m) is the
-        same sum as the per-head pattern in another order, batch·n·m² numbers instead of batch·H·n²."""
-        s, q = tokens.transpose(0, 1), query.transpose(0, 1)  # positions first: the sum over t is one matmul
-        if self.complex:
-            s, q = as_complex(s), as_complex(q, conjugate=True)
-            C = C.to(s.dtype)
+        same sum as the per-head pattern in another order, batch·n·m² numbers instead of batch·H·n². Real heads go
+        through :class:`_SummedDiagonalHeads`; complex ones keep autograd's path (the unitary preset's loss sits at
+        float32 round-off, where any reordering of the sums moves it by a few percent)."""
+        if not self.complex:  # (positions, coordinates, batch): every product runs over contiguous batch rows
+            layout = (1, 2, 0)
+            out = _SummedDiagonalHeads.apply(tokens.permute(*layout).contiguous(),
+                                             query.permute(*layout).contiguous(), weights, C)
+            return out.permute(2, 0, 1)
+        s, q = as_complex(tokens.transpose(0, 1)), as_complex(query.transpose(0, 1), conjugate=True)
+        C = C.to(s.dtype)
         t, batch, m = s.shape
         moments = s[..., :, None] * s[..., None, :]  # s_{t,j} s_{t,k} (t, batch, m, m)
-        flat = torch.view_as_real(moments) if self.complex else moments  # a real matmul with the real w
-        summed = (weights @ flat.reshape(t, -1)).view(len(weights), *flat.shape[1:])
-        summed = torch.view_as_complex(summed) if self.complex else summed
+        flat = torch.view_as_real(moments)  # a real matmul with the real w
+        summed = torch.view_as_complex((weights @ flat.reshape(t, -1)).view(len(weights), *flat.shape[1:]))
         out = ((summed * C).view(-1, m, m) @ q.reshape(-1, m, 1)).view(len(weights), batch, m)
-        return (as_real(out) if self.complex else out).transpose(0, 1)
+        return as_real(out).transpose(0, 1)
 
     def trilinear_map(self, per_head: bool) -> torch.Tensor:
         """``X (H or 1, d, d, d, d)`` with ``attend`` = ``Σ_h Σ_t w_h[n, t] Σ_jkl X_h[i, j, k, l] q_j s_k s_l``,

@@ -16,6 +16,7 @@ from icar_core.models import (
     ModelConfig,
     MultiheadLinearAttention,
     PEOnlyAttention,
+    _SummedDiagonalHeads,
     build_model,
     parameter_count,
     prediction_loss,
@@ -512,6 +513,7 @@ def _diagonal_heads_by_loops(model: MultiheadLinearAttention, states: torch.Tens
 @pytest.mark.parametrize(("field", "d", "heads", "positional"), [
     ("complex", 4, 3, "matrix"),  # m² ≤ H·n: the heads are summed first (C = Σ_h b_h a_hᵀ)
     ("real", 3, 2, "none"),
+    ("real", 4, 4, "matrix"),  # real heads summed first: the pair products of _SummedDiagonalHeads
     ("real", 6, 1, "matrix"),  # m² > H·n: one pattern per head
     ("complex", 4, 2, "embedding"),  # a positional weight per head
 ])
@@ -525,6 +527,26 @@ def test_diagonal_heads_match_a_loop_in_value_and_gradient(field, d, heads, posi
     for a, b in zip(torch.autograd.grad(fast.pow(2).sum(), params), torch.autograd.grad(slow.pow(2).sum(), params),
                     strict=True):
         torch.testing.assert_close(a, b, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("m", [1, 3, 5])
+def test_summed_real_heads_match_the_einsum_and_pass_gradcheck(m):
+    """The hand-written pair products (forward and backward) against the plain sum
+    ``Σ_k C[j, k] q_k Σ_t w[n, t] s_j s_k``, and their gradient in every input against finite differences."""
+    generator = torch.Generator().manual_seed(m)
+    t, batch = 4, 3
+    s, q = (torch.randn(t, m, batch, dtype=F64, generator=generator, requires_grad=True) for _ in range(2))
+    w = torch.randn(t, t, dtype=F64, generator=generator).tril().requires_grad_()
+    C = torch.randn(m, m, dtype=F64, generator=generator, requires_grad=True)
+    expected = torch.einsum("jk,nkb,nt,tjb,tkb->njb", C, q, w, s, s)
+    torch.testing.assert_close(_SummedDiagonalHeads.apply(s, q, w, C), expected, rtol=1e-12, atol=1e-12)
+    assert torch.autograd.gradcheck(_SummedDiagonalHeads.apply, (s, q, w, C))
+    # only some inputs needing a gradient (training: w and C; the data never) gives the same ones
+    s_fixed, q_fixed = s.detach(), q.detach()
+    fast = torch.autograd.grad(_SummedDiagonalHeads.apply(s_fixed, q_fixed, w, C).sum(), (w, C))
+    slow = torch.autograd.grad(torch.einsum("jk,nkb,nt,tjb,tkb->njb", C, q_fixed, w, s_fixed, s_fixed).sum(), (w, C))
+    for a, b in zip(fast, slow, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-12, atol=1e-12)
 
 
 def _full_jacobian(model: nn.Module, states: torch.Tensor) -> torch.Tensor:
