@@ -191,12 +191,22 @@ def quantile_estimate(values: np.ndarray, q: float = 0.5, resamples: int = QUANT
                       seed: int = BOOTSTRAP_SEED) -> Estimate:
     """The ``q`` quantile (0.5: the median) over contexts with a bootstrap interval (single contexts resampled:
     a quantile is not a sum, so blocks would not do)."""
+    return column_quantiles(_check(values)[:, None], q, resamples, seed)[0]
+
+
+def column_quantiles(values: np.ndarray, q: float = 0.5, resamples: int = QUANTILE_RESAMPLES,
+                     seed: int = BOOTSTRAP_SEED) -> list[Estimate]:
+    """:func:`quantile_estimate` of every column of ``values`` (n, k), with the same resampled contexts, at once."""
     if not 0 <= q <= 1:
         raise ValueError(f"q must be in [0, 1]; got {q}")
-    values = _check(values)
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim != 2 or len(values) == 0 or not np.all(np.isfinite(values)):
+        raise ValueError(f"values must be a finite (contexts, columns) array with a context; got shape {values.shape}")
     idx = np.random.default_rng(seed).integers(0, len(values), size=(resamples, len(values)))
-    low, high = _percentiles(np.quantile(values[idx], q, axis=1))
-    return Estimate(float(np.quantile(values, q)), low, high, len(values))
+    tail = 100 * (1 - CONFIDENCE) / 2
+    lows, highs = np.percentile(np.quantile(values[idx], q, axis=1), [tail, 100 - tail], axis=0)
+    return [Estimate(float(v), float(lo), float(hi), len(values))
+            for v, lo, hi in zip(np.quantile(values, q, axis=0), lows, highs, strict=True)]
 
 
 def median_estimate(values: np.ndarray, resamples: int = QUANTILE_RESAMPLES, seed: int = BOOTSTRAP_SEED) -> Estimate:

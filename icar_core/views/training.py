@@ -17,7 +17,7 @@ from icar_core.analysis import compare_with_gd
 from icar_core.checkpoints import Checkpoint
 from icar_core.errors import NotApplicableError
 from icar_core.findings import FINDINGS, Verdict
-from icar_core.stats import Estimate, median_estimate, ratio_estimate
+from icar_core.stats import Estimate, column_estimates, column_quantiles
 from icar_core.structure import (
     circuit_structure,
     diagonal_circuit,
@@ -99,14 +99,20 @@ def _gd_sample(ckpt: Checkpoint, n_contexts: int, seed: int) -> _GDSample:
     return _GDSample(states, W)
 
 
-def _gd_agreement(model: torch.nn.Module, ckpt: Checkpoint, sample: _GDSample) -> dict[str, Estimate]:
-    """Median prediction cosine and loss ratio against the task's best GD step at the last position, with
-    their 95% intervals, from :func:`icar_core.analysis.compare_with_gd` on the sample's contexts (no ratio
-    where one GD step is exact)."""
-    frame = compare_with_gd(model, sample.states, sample.W, process=ckpt.process).metrics
-    values = {"prediction_cosine": median_estimate(frame["prediction_cosine"].to_numpy())}
-    if frame["gd_error"].sum() > 0:
-        values["loss_ratio"] = ratio_estimate(frame["model_error"].to_numpy(), frame["gd_error"].to_numpy())
+def _gd_agreement(models: list[torch.nn.Module], ckpt: Checkpoint, sample: _GDSample) -> list[dict[str, Estimate]]:
+    """Per model: median prediction cosine and loss ratio against the task's best GD step at the last position, with
+    their 95% intervals, from :func:`icar_core.analysis.compare_with_gd` on the sample's contexts (no ratio where one
+    GD step is exact). The intervals of all models resample the same contexts, so they are computed together."""
+    frames = [compare_with_gd(model, sample.states, sample.W, process=ckpt.process).metrics for model in models]
+
+    def columns(name: str) -> np.ndarray:
+        return np.stack([frame[name].to_numpy() for frame in frames], axis=1)  # (contexts, models)
+
+    values = [{"prediction_cosine": e} for e in column_quantiles(columns("prediction_cosine"), 0.5)]
+    gd_error = columns("gd_error")  # the GD step's errors do not depend on the model
+    if gd_error[:, 0].sum() > 0:
+        for value, ratio in zip(values, column_estimates(columns("model_error"), gd_error), strict=True):
+            value["loss_ratio"] = ratio
     return values
 
 
@@ -118,9 +124,9 @@ def _pe_r2(model: torch.nn.Module) -> float | None:
     return float(fit_cosine(pe_profile(model)).r2)
 
 
-def _snapshot_values(model: torch.nn.Module, ckpt: Checkpoint, names: tuple[str, ...],
-                     sample: _GDSample | None) -> dict[str, float | Estimate]:
-    values = _gd_agreement(model, ckpt, sample) if sample is not None else {}
+def _snapshot_values(model: torch.nn.Module, names: tuple[str, ...]) -> dict[str, float]:
+    """The structure measures of one snapshot that need no sampled contexts."""
+    values = {}
     if "orthogonality" in names:
         values["orthogonality"] = float(np.mean([s.score for s in head_orthogonality(model).values()]))
     if "circuit_error" in names:
@@ -149,10 +155,14 @@ def structure_over_training(ckpt: Checkpoint, n_contexts: int = SNAPSHOT_CONTEXT
                                  "shape of a positional matrix) applies to this kind of run")
     if not ckpt.snapshots:
         raise NotApplicableError("the checkpoint holds no snapshots of the weights during training")
-    sample = _gd_sample(ckpt, n_contexts, seed) if "prediction_cosine" in names else None
+    models = [ckpt.model_at(index) for index in range(len(ckpt.snapshot_steps))]
+    agreements = _gd_agreement(models, ckpt, _gd_sample(ckpt, n_contexts, seed)) if "prediction_cosine" in names \
+        else [{} for _ in models]
+    measured = [{**agreement, **_snapshot_values(model, names)} for agreement, model in zip(agreements, models,
+                                                                                            strict=True)]
     rows = []
-    for index, step in enumerate(ckpt.snapshot_steps):
-        for metric, value in _snapshot_values(ckpt.model_at(index), ckpt, names, sample).items():
+    for step, values in zip(ckpt.snapshot_steps, measured, strict=True):
+        for metric, value in values.items():
             if isinstance(value, Estimate):
                 rows.append({"step": int(step), "metric": metric, "value": value.value, "low": value.low,
                              "high": value.high})

@@ -8,6 +8,7 @@ import pytest
 from icar_core.stats import (
     Estimate,
     column_estimates,
+    column_quantiles,
     mean_estimate,
     median_estimate,
     quantile_estimate,
@@ -106,3 +107,9 @@ def test_two_sample_bootstrap_resamples_each_group_on_its_own():
     assert estimate.n == 3500 and estimate.low < 2.0 < estimate.high  # the true ratio of medians is 2
     with pytest.raises(ValueError, match="at least 2"):
         two_sample_bootstrap(a, b[:1], ratio)
+
+
+def test_column_quantiles_are_each_columns_quantile_estimate():
+    values = np.random.default_rng(2).normal(size=(64, 3))
+    together = column_quantiles(values, 0.5, resamples=300, seed=4)
+    assert together == [quantile_estimate(values[:, k], 0.5, resamples=300, seed=4) for k in range(3)]
