@@ -75,23 +75,16 @@ def test_the_test_is_computed_once_then_read_from_the_store(store, monkeypatch):
     assert len(calls) == 1 and token_store.entry_path().exists()
 
 
-def _warm_once(monkeypatch) -> list:
-    """Run the server's one warm-up check now (its thread joined); returns what it started."""
+def test_a_server_starts_one_background_computation_after_its_first_run(store, monkeypatch):
     started = []
     monkeypatch.setattr(token_store, "_checked", [])
+    monkeypatch.setattr(token_store, "WARM_DELAY_S", 0.0)
     monkeypatch.setattr(token_store.subprocess, "Popen", lambda *args, **kwargs: started.append(args) or object())
     token_store.warm_in_background()
-    token_store.warm_in_background()  # a second session of the same server: no second check
+    token_store.warm_in_background()  # a second session of the same server: nothing more
     assert len(token_store._checked) == 1
     token_store._checked[0].join(timeout=60)
-    return started
-
-
-def test_a_cold_server_starts_one_background_computation_and_a_warm_one_none(store, monkeypatch):
-    started = _warm_once(monkeypatch)
     assert len(started) == 1 and started[0][0][-2:] == ["-m", "icar_core.token_store"]
-    token_store.write(token_store.entry_path(), _result())
-    assert _warm_once(monkeypatch) == []
 
 
 def test_the_background_command_stores_the_real_test(store):
@@ -101,3 +94,7 @@ def test_the_background_command_stores_the_real_test(store):
     assert stored is not None and stored.n_tokens == len(token_ar.corpus_token_ids())
     assert len(stored.authors.rollout_mse_original) == token_ar.AUTHORS_WINDOWS
     assert stored.verdict in token_ar.VERDICT_KEYS
+    written = token_store.entry_path().stat().st_mtime_ns
+    subprocess.run([sys.executable, "-m", "icar_core.token_store"], cwd=ROOT, check=True, timeout=300,
+                   env={**os.environ, "ICAR_CACHE_DIR": str(store)})
+    assert token_store.entry_path().stat().st_mtime_ns == written  # stored already: read, not computed again
