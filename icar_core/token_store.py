@@ -32,8 +32,8 @@ from icar_core.verdict_store import code_fingerprint, store_dir
 _METADATA = "__metadata__"
 _started = threading.Lock()
 _checked: list[threading.Thread] = []  # the one start of this process
-#: Seconds between a server's first run and the start of the background computation: the first visitor's browser
-#: is still drawing the page (on this 2-core machine, with the CPU the child would take).
+#: Seconds between a server's first page and the start of the background computation: the first visitor's browser
+#: is still drawing that page (on this 2-core machine, with the CPU the child would take).
 WARM_DELAY_S = 2.0
 
 
@@ -117,9 +117,9 @@ def _build(cls: type, prefix: str, arrays: dict[str, np.ndarray], metadata: dict
 
 
 def warm_in_background() -> None:
-    """Once per server: a moment after its first run, start ``python -m icar_core.token_store`` at the lowest CPU
-    priority, which computes and stores the test unless it is stored already (checking that means hashing the 32 MB
-    table: work for the child, not for the server drawing its first visitor's page)."""
+    """Once per server, a moment after its first page is drawn: start ``python -m icar_core.token_store`` at the lowest
+    CPU priority, which computes and stores the test unless it is stored already (checking that means hashing the
+    32 MB table: work for the child, not for the server drawing its first visitor's page)."""
     with _started:
         if _checked:
             return
