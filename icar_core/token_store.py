@@ -2,10 +2,10 @@
 
 :func:`icar_core.token_ar.token_ar_test` reads no run, only the WordLlama wheel and CPython's documentation, and takes
 ~4.5 s of CPU: the Real-tokens page's whole first visit. Its result is fixed by those files and by icar's code, so all
-of them make up the key (as for :mod:`icar_core.verdict_store`). Each server starts ``python -m icar_core.token_store``
-at the lowest CPU priority (:func:`warm_in_background`), which only uses time the visitors leave idle and computes
-the test where the store lacks it; a visit before it finishes computes the test itself. Entries are ``.npz`` files
-read with ``allow_pickle=False`` (reading executes nothing); a missing, unreadable or malformed one is computed again.
+of them make up the key (as for :mod:`icar_core.verdict_store`). A server whose store lacks the entry starts
+``python -m icar_core.token_store`` at the lowest CPU priority (:func:`warm_in_background`), which only uses time the
+visitors leave idle; a visit before it finishes computes the test itself. Entries are ``.npz`` files read with
+``allow_pickle=False`` (reading executes nothing); a missing, unreadable or malformed one is computed again.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 import zipfile
 from dataclasses import fields, is_dataclass
 from functools import lru_cache
@@ -31,10 +30,7 @@ from icar_core.verdict_store import code_fingerprint, store_dir
 
 _METADATA = "__metadata__"
 _started = threading.Lock()
-_checked: list[threading.Thread] = []  # the one start of this process
-#: Seconds between a server's first page and the start of the background computation: the first visitor's browser
-#: is still drawing that page (on this 2-core machine, with the CPU the child would take).
-WARM_DELAY_S = 2.0
+_checked: list[threading.Thread] = []  # the one check of this process
 
 
 @lru_cache(maxsize=1)
@@ -117,9 +113,8 @@ def _build(cls: type, prefix: str, arrays: dict[str, np.ndarray], metadata: dict
 
 
 def warm_in_background() -> None:
-    """Once per server, a moment after its first page is drawn: start ``python -m icar_core.token_store`` at the lowest
-    CPU priority, which computes and stores the test unless it is stored already (checking that means hashing the
-    32 MB table: work for the child, not for the server drawing its first visitor's page)."""
+    """Once per server: in a thread (hashing the 32 MB table is no work for the page being drawn), start computing the
+    stored test at the lowest CPU priority unless it is stored already."""
     with _started:
         if _checked:
             return
@@ -128,11 +123,11 @@ def warm_in_background() -> None:
 
 
 def _warm() -> None:
-    time.sleep(WARM_DELAY_S)
-    with contextlib.suppress(OSError):
-        subprocess.Popen([sys.executable, "-m", "icar_core.token_store"], stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=lambda: os.nice(19),
-                         cwd=Path(__file__).resolve().parent.parent)
+    with contextlib.suppress(OSError, RuntimeError):  # no store, or no wordllama: the page says so when visited
+        if read(entry_path()) is None:
+            subprocess.Popen([sys.executable, "-m", "icar_core.token_store"], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=lambda: os.nice(19),
+                             cwd=Path(__file__).resolve().parent.parent)
 
 
 if __name__ == "__main__":
@@ -140,4 +135,4 @@ if __name__ == "__main__":
 
     torch.set_num_threads(1)
     with contextlib.suppress(RuntimeError):  # no wordllama: the page says so when visited
-        stored_token_ar_test()  # reads the entry, and returns, when it is stored already
+        stored_token_ar_test()

@@ -561,6 +561,7 @@ def run_app() -> None:
         notices += url_state.unknown(_query(), url_state.GLOBAL_FIELDS + fields)
         st.session_state[_READ] = True
         st.session_state[_NOTICES] = (url, notices)
+        token_store.warm_in_background()  # once per server, at the lowest priority: Real tokens' corpus test
     with st.sidebar:
         link_box()
     _write_address(url)
@@ -568,10 +569,7 @@ def run_app() -> None:
     if shown_for == url:
         for notice in shown:
             st.warning(_notice_text(notice), icon=":material/link_off:")
-    try:
-        page.run()
-    finally:  # once per server, after its first page is drawn: Real tokens' corpus test, at the lowest priority
-        token_store.warm_in_background()
+    page.run()
 
 
 @contextlib.contextmanager

@@ -75,16 +75,23 @@ def test_the_test_is_computed_once_then_read_from_the_store(store, monkeypatch):
     assert len(calls) == 1 and token_store.entry_path().exists()
 
 
-def test_a_server_starts_one_background_computation_after_its_first_run(store, monkeypatch):
+def _warm_once(monkeypatch) -> list:
+    """Run the server's one warm-up check now (its thread joined); returns what it started."""
     started = []
     monkeypatch.setattr(token_store, "_checked", [])
-    monkeypatch.setattr(token_store, "WARM_DELAY_S", 0.0)
     monkeypatch.setattr(token_store.subprocess, "Popen", lambda *args, **kwargs: started.append(args) or object())
     token_store.warm_in_background()
-    token_store.warm_in_background()  # a second session of the same server: nothing more
+    token_store.warm_in_background()  # a second session of the same server: no second check
     assert len(token_store._checked) == 1
     token_store._checked[0].join(timeout=60)
+    return started
+
+
+def test_a_cold_server_starts_one_background_computation_and_a_warm_one_none(store, monkeypatch):
+    started = _warm_once(monkeypatch)
     assert len(started) == 1 and started[0][0][-2:] == ["-m", "icar_core.token_store"]
+    token_store.write(token_store.entry_path(), _result())
+    assert _warm_once(monkeypatch) == []
 
 
 def test_the_background_command_stores_the_real_test(store):
