@@ -36,6 +36,8 @@ from icar_core.jobs import read_progress
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(browser_missing() is not None, reason=str(browser_missing()))]
 
 TINY = {"lab.knob.d": "3", "lab.knob.T": "8", "lab.knob.steps": "1000"}  # seconds of training, or its plateau
+# A knob's Enter that reaches no rerun in KNOB_WAIT_S is typed again, at most KNOB_ATTEMPTS times in all.
+KNOB_ATTEMPTS, KNOB_WAIT_S = 2, 30.0
 WAIT_MS = 240_000  # a run's child imports torch and trains a few hundred steps; slow on a loaded machine
 
 
@@ -60,10 +62,16 @@ def start_tiny_run(page, steps: str | None = None) -> None:
         box = page.get_by_label(en(key), exact=True)
         if box.input_value() == value:  # kept from the last run on this page: no change, no rerun
             continue
-        arm(page)
-        box.fill(value)
-        box.press("Enter")
-        wait_rerun(page)
+        for attempt in range(KNOB_ATTEMPTS):
+            arm(page)
+            box.fill(value)
+            box.press("Enter")
+            try:
+                wait_rerun(page, timeout=KNOB_WAIT_S)
+                break
+            except AssertionError:  # the Enter reached no rerun (seen under load, two workers beside): type it again
+                if attempt == KNOB_ATTEMPTS - 1:
+                    raise
     arm(page)
     page.locator(MAIN).get_by_role("button", name=en("lab.train")).click()
     wait_rerun(page)
@@ -120,10 +128,9 @@ def test_lab_trains_live_opens_on_model_vs_gd_and_a_killed_server_loses_no_run(t
             assert page.locator(EXCEPTION).count() == 0
             assert finished.stem in sidebar_run(page)  # the picker lists the run and has it chosen
 
-            # a run stopped while training: a resumable partial file
-            arm(page)
-            page.locator(NAV_LINK).filter(has_text=en("nav.lab")).click()
-            wait_rerun(page, path="lab")
+            # a run stopped while training: a resumable partial file (the Lab opened afresh, as at the start: a click on
+            # its link from Model vs GD once reached no rerun in 60 s under load)
+            open_lab(page, first)
             start_tiny_run(page, steps="20000")
             stop_button = page.locator(MAIN).get_by_role("button", name=en("lab.stop"))
             stop_button.wait_for()
