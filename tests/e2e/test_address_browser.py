@@ -10,6 +10,7 @@ view in both languages. Ten malformed addresses each give the default view with 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -38,6 +39,7 @@ from icar_core.ui import DEFAULT_RUN, PAGES
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(browser_missing() is not None, reason=str(browser_missing()))]
 
 NO_CHART_YET = {"lab"}  # the Lab draws once a run trains
+STABLE_S, VIEW_TIMEOUT_S = 0.5, 30.0  # see view()
 NOTICE = '[data-testid="stAlertContentWarning"]'
 
 
@@ -68,7 +70,32 @@ def settle(tab: Page, url: str) -> None:
 
 def view(tab: Page) -> dict:
     """What a visitor sees of a view: the path, the run and language chosen, the page's text (its numbers
-    included), the widgets' values and a hash of every chart's drawn marks."""
+    included), the widgets' values and a hash of every chart's drawn marks.
+
+    The browser can still be mounting widgets after the page went quiet (a reload's slider and number input
+    once had their labels drawn but no input yet), so this is the first capture that a second one,
+    :data:`STABLE_S` later, repeats."""
+    last = capture(tab)
+    deadline = time.monotonic() + VIEW_TIMEOUT_S
+    while time.monotonic() < deadline:
+        time.sleep(STABLE_S)
+        now = capture(tab)
+        if now == last:
+            return now
+        last = now
+    raise AssertionError(f"the view kept changing for {VIEW_TIMEOUT_S:.0f} s: {main_text(tab)[:300]}")
+
+
+def view_becomes(tab: Page, expected: dict) -> dict:
+    """The view once it equals ``expected``, or the last one seen after :data:`VIEW_TIMEOUT_S` (for the
+    caller's assertion): a widget mounted late is waited for, a different view still fails."""
+    deadline = time.monotonic() + VIEW_TIMEOUT_S
+    while (seen := capture(tab)) != expected and time.monotonic() < deadline:
+        time.sleep(STABLE_S)
+    return seen
+
+
+def capture(tab: Page) -> dict:
     values = tab.locator(f"{MAIN} input").evaluate_all(
         "els => els.map(e => e.type === 'checkbox' ? String(e.checked) : e.value)")
     return {"path": tab.evaluate("location.pathname"), "run": sidebar_run(tab), "text": main_text(tab),
@@ -165,7 +192,7 @@ def test_every_view_reopens_from_its_address_on_a_fresh_server(browser, servers)
         tab.goto(second.url + address)
         settle(tab, url)
         assert tab.locator(NOTICE).count() == 0, f"{address}: {tab.locator(NOTICE).all_inner_texts()}"
-        reopened = view(tab)
+        reopened = view_becomes(tab, seen)
         assert reopened == seen, f"{url}: the address {address} opened another view: {difference(seen, reopened)}"
 
     # Reload keeps the view, in Japanese and, after a switch, in English.
@@ -174,13 +201,13 @@ def test_every_view_reopens_from_its_address_on_a_fresh_server(browser, servers)
     settle(tab, "model-vs-gd")
     tab.reload()
     settle(tab, "model-vs-gd")
-    assert view(tab) == seen
+    assert view_becomes(tab, seen) == seen
     choose_language(tab, "English")
     english = view(tab)
     assert english["lang"] == "English" and english["inputs"] == seen["inputs"]
     tab.reload()
     settle(tab, "model-vs-gd")
-    assert view(tab) == english
+    assert view_becomes(tab, english) == english
     context.close()
 
 
