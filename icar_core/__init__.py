@@ -1,5 +1,5 @@
-"""icar: how a one-layer transformer learns a rule from its context (Sander et al., ICML 2024)."""
+"""icar: how a one-layer transformer learns a rule from its context (Sander et al., ICML 2024).
 
-from icar_core.checkpoints import Checkpoint, CheckpointError, list_checkpoints, load_checkpoint
-
-__all__ = ["Checkpoint", "CheckpointError", "list_checkpoints", "load_checkpoint"]
+The package itself imports nothing: the dashboard's server imports :mod:`icar_core.warmup` at its start and
+must not wait for torch there (the warm-up imports it in a thread).
+"""

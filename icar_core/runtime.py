@@ -5,7 +5,8 @@ one heap per thread that ever allocated (Streamlit runs every session's script i
 raises its mmap threshold after each large free, so memory that every session has released would stay with
 the process. The server therefore keeps large arrays in mappings of their own, limits the heaps, and hands
 free heap pages back at the start of each script run. It also keeps the objects of its imports out of the garbage
-collector's full passes, which Streamlit runs after every script run, and numpy's BLAS on one thread.
+collector's full passes, which Streamlit runs after every script run, and torch and numpy's BLAS on one thread:
+the models are small, and on a shared 2-core CPU their worker threads cost more than they save.
 """
 
 from __future__ import annotations
@@ -74,6 +75,16 @@ def freeze_imported_objects() -> None:
         return
     gc.freeze()
     _modules_when_frozen = len(sys.modules)
+
+
+def configure_process() -> None:
+    """The server's settings for its native libraries: one thread for torch and for BLAS, and the allocator's.
+    Each call is cheap, so every script run and the warm-up make it (whichever comes first)."""
+    import torch  # here, not at the top: the server's entry loads this package before torch (icar_core.warmup)
+
+    torch.set_num_threads(1)
+    limit_native_threads()
+    configure_allocator()
 
 
 def limit_native_threads() -> None:

@@ -1,6 +1,6 @@
 """The only module that imports Streamlit: shared sidebar, run selection, caching, text and charts.
 
-``app.py`` calls :func:`run_app` on every run: it reads the view's address on a session's first run
+``dashboard.py`` calls :func:`run_app` on every run: it reads the view's address on a session's first run
 (:mod:`icar_core.url_state`), draws the language switch, the run picker and the link to the view once for all
 pages (so they keep their state across page switches), writes the view back into the address and runs the page.
 Pages call :func:`current_run` or :func:`page_run` (the one run policy), :func:`t`, :func:`cached`,
@@ -193,8 +193,17 @@ def run_id(ckpt: Checkpoint) -> str:
 
 def all_runs() -> list[Checkpoint]:
     """Shipped and uploaded runs, grouped by kind (augmented, multihead, PE-only), then by name."""
-    runs = list(disk_runs().runs) + list(_uploaded().values())
+    return sorted_runs(list(disk_runs().runs) + list(_uploaded().values()))
+
+
+def sorted_runs(runs: list[Checkpoint]) -> list[Checkpoint]:
+    """The picker's order: by kind (augmented, multihead, PE-only), shipped before uploaded, then by name."""
     return sorted(runs, key=lambda c: (KINDS.index(c.config.model.kind), c.path is None, c.name))
+
+
+def default_run(runs: list[Checkpoint]) -> Checkpoint:
+    """The run a new session starts on: :data:`DEFAULT_RUN`, or the first of ``runs`` (not empty) without it."""
+    return next((c for c in runs if c.name == DEFAULT_RUN), runs[0])
 
 
 def run_label(ckpt: Checkpoint) -> str:
@@ -232,8 +241,7 @@ def setup_sidebar() -> None:
                 if pending in ids:
                     st.session_state["run_id"] = pending
                 if st.session_state.get("run_id") not in ids:
-                    default = next((run_id(c) for c in runs if c.name == DEFAULT_RUN), ids[0])
-                    st.session_state["run_id"] = default
+                    st.session_state["run_id"] = run_id(default_run(runs))
                 labels = {run_id(c): run_label(c) for c in runs}
                 st.selectbox(t("sidebar.run"), ids, format_func=labels.get, key="run_id",
                              help=t("sidebar.run_help"))

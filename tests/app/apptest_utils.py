@@ -15,7 +15,7 @@ import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
+APP = str(ROOT / "dashboard.py")
 TIMEOUT = 120  # a cold import of torch alone takes 4–6 s here; analyses add more on a busy machine
 
 

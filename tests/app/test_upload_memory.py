@@ -52,7 +52,7 @@ print(json.dumps({"idle_mb": idle, "during_mb": during, "after_mb": rss_mb()}))
 
 
 def test_memory_returns_after_upload_sessions_end():
-    done = subprocess.run([sys.executable, "-c", _MEASURE, str(ROOT / "app.py"), str(UPLOADS)], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-c", _MEASURE, str(ROOT / "dashboard.py"), str(UPLOADS)], cwd=ROOT,
                           capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])

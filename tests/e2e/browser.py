@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -95,6 +96,8 @@ class StreamlitServer:
         raise TimeoutError(f"streamlit not healthy after {timeout:.0f} s; see {self.log_path}")
 
     def stop(self) -> None:
+        """Stop the server and what it started (its process group: the token store's background computation,
+        which would otherwise go on loading the machine for the next test or measurement)."""
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -102,6 +105,8 @@ class StreamlitServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGTERM)
         self._log.close()
 
 
