@@ -4,7 +4,9 @@ Each repetition starts a fresh (cold) server for ``benchmarks/trivial_app.py`` a
 ``app.py``, and measures
 
 * launch → first chart drawn: from starting ``streamlit run`` until an Altair chart's SVG marks
-  exist (trivial app; icar's Home). Target: icar ≤ 1.3 × the trivial app (medians).
+  exist (trivial app; icar's Home). Target: icar ≤ 1.3 × the trivial app (medians). Beside them, icar's
+  script served without its entry's warm-up (``streamlit run dashboard.py``, launch only), the same code
+  with and without :mod:`icar_core.warmup`.
 * page switch: click on a sidebar link → that page ran, the app is idle and every chart on it is
   drawn, first visit (cold caches of the fresh server) and second visit. Target ≤ 2 s. A page that
   does not apply to the selected run shows its "Show the run … instead" button and no chart; that
@@ -143,8 +145,8 @@ def main() -> None:
     LOGS.mkdir(parents=True, exist_ok=True)
     load_before = os.getloadavg()
     started = time.perf_counter()
-    launches = {"trivial": [], "icar": []}
-    health = {"trivial": [], "icar": []}
+    launches = {"trivial": [], "icar": [], "icar_no_warm_up": []}
+    health = {"trivial": [], "icar": [], "icar_no_warm_up": []}
     pages: list[dict] = []
     slider: list[float] = []
     slider_charts: list[float] = []
@@ -160,6 +162,13 @@ def main() -> None:
 
             if rep == 0 or not args.warm_store:
                 store = tempfile.mkdtemp(prefix="icar-verdicts-")
+            server, context, page, health_s, chart_s = cold_launch(
+                browser, ROOT / "dashboard.py", "icar-no-warm-up", rep, store if args.warm_store else
+                tempfile.mkdtemp(prefix="icar-verdicts-"))
+            close(server, context)
+            launches["icar_no_warm_up"].append(chart_s)
+            health["icar_no_warm_up"].append(health_s)
+            print(f"rep {rep + 1}: icar Home without the warm-up first chart {chart_s:.2f} s", flush=True)
             server, context, page, health_s, chart_s = cold_launch(browser, ROOT / "app.py", "icar", rep, store)
             try:
                 launches["icar"].append(chart_s)
@@ -206,6 +215,9 @@ def main() -> None:
     print(f"{'launch → first chart':<44}{'median s':>10}   all runs (s)")
     print(f"{'  trivial one-chart app':<44}{trivial:>10.2f}   " + ", ".join(f"{v:.2f}" for v in launches["trivial"]))
     print(f"{'  icar Home':<44}{icar:>10.2f}   " + ", ".join(f"{v:.2f}" for v in launches["icar"]))
+    bare = median(launches["icar_no_warm_up"])
+    print(f"{'  icar Home without the warm-up':<44}{bare:>10.2f}   "
+          + ", ".join(f"{v:.2f}" for v in launches["icar_no_warm_up"]) + f"   (ratio {bare / trivial:.2f})")
     verdict = "ok" if ratio <= LAUNCH_RATIO_TARGET else "OVER"
     print(f"{'  ratio icar / trivial (target ≤ 1.3)':<44}{ratio:>10.2f}   {verdict}")
     print(f"{'  server health (trivial / icar)':<44}{median(health['trivial']):>5.2f} /{median(health['icar']):>4.2f}")
@@ -235,8 +247,8 @@ def main() -> None:
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "load_before": load_before,
                     "load_after": load_after, "chromium": chromium_version(), "streamlit": streamlit.__version__},
         "targets": {"launch_ratio": LAUNCH_RATIO_TARGET, "page_switch_s": PAGE_TARGET_S, "slider_s": SLIDER_TARGET_S},
-        "launch_first_chart_s": {"trivial": launches["trivial"], "icar": launches["icar"],
-                                 "trivial_median": trivial, "icar_median": icar, "ratio": ratio},
+        "launch_first_chart_s": {**launches, "trivial_median": trivial, "icar_median": icar, "ratio": ratio,
+                                 "icar_no_warm_up_median": bare, "ratio_no_warm_up": bare / trivial},
         "server_health_s": health,
         "page_switch": {"summary": page_summary, "runs": pages},
         "slider": {"moves_s": slider, "median_s": slider_median, "charts_redrawn_s": slider_charts,
