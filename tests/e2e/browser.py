@@ -31,6 +31,11 @@ EXCEPTION = '[data-testid="stException"]'
 NAV_LINK = '[data-testid="stSidebarNav"] a'
 MAIN = '[data-testid="stMain"]'
 DIALOG = '[role="dialog"]'
+# An element whose code the browser is still fetching: Streamlit loads each kind of widget and chart lazily and
+# shows this placeholder (React Suspense's fallback) meanwhile, after the script has finished. A busy server can
+# take seconds to send that code: a reload once had its slider's label drawn but not yet its input.
+MOUNTING = '[data-testid="stSkeleton"]'
+_MOUNTED = f"() => !document.querySelector('{MOUNTING}')"
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 try:
@@ -198,7 +203,7 @@ def wait_rerun(page: Page, *, charts: bool = False, path: str | None = None, cha
     has been quiet for ``quiet_ms``. Returns the seconds from the user's input to the last change.
     """
     conditions = [_RERAN, f"document.querySelector('{IDLE}') !== null",
-                  f"!document.querySelector('{MAIN} [data-stale=\"true\"]')"]
+                  f"!document.querySelector('{MAIN} [data-stale=\"true\"]')", f"!document.querySelector('{MOUNTING}')"]
     if charts:
         conditions.append(f"({_CHARTS_DRAWN})()")
     if path is not None:
@@ -225,6 +230,7 @@ def diagnose(page: Page) -> dict:
         state: document.querySelector('{APP}')?.getAttribute('data-test-script-state'),
         connection: document.querySelector('{APP}')?.getAttribute('data-test-connection-state'),
         stale: document.querySelectorAll('{MAIN} [data-stale="true"]').length,
+        mounting: document.querySelectorAll('{MOUNTING}').length,
         charts: document.querySelectorAll('{MAIN} {CHART}').length, drawn: ({_CHARTS_DRAWN})(),
         title: document.querySelector('h1')?.textContent,
         exceptions: [...document.querySelectorAll('{EXCEPTION}')].map(e => e.textContent.slice(0, 300)),
@@ -277,6 +283,7 @@ def open_app(page: Page, url: str, timeout: float = 120.0) -> None:
     page.goto(url)
     page.wait_for_selector(DRAWN, timeout=timeout * 1000)
     page.wait_for_selector(IDLE, timeout=timeout * 1000)
+    page.wait_for_function(_MOUNTED, polling="raf", timeout=timeout * 1000)
     page.wait_for_function(_WATCH)
 
 
@@ -297,6 +304,7 @@ def wait_opened(page: Page, charts: bool = True, timeout: float = 120.0) -> None
     page.wait_for_selector(IDLE, timeout=timeout * 1000)
     if charts:
         page.wait_for_function(_CHARTS_DRAWN, polling="raf", timeout=timeout * 1000)
+    page.wait_for_function(_MOUNTED, polling="raf", timeout=timeout * 1000)
     page.wait_for_function(_WATCH)
     wait_rerun_settled(page, quiet_ms=400, timeout=timeout)
 
