@@ -189,7 +189,10 @@ _CHARTS_DRAWN = """() => {
 
 
 def arm(page: Page) -> None:
-    """Start watching for the rerun that the next click or key press causes."""
+    """Start watching for the rerun that the next click or key press causes. The page needs the socket spy
+    (:func:`spy_on_socket`): the script-state attribute alone once missed a rerun (the Lab test saw its page
+    switch and no state change, likely both states drawn in one render), so the server's messages count too."""
+    assert page.evaluate("() => window.__icarSocket !== undefined"), "spy_on_socket(page) before the page loads"
     page.wait_for_function(_WATCH)
     page.evaluate(_ARM)
 

@@ -26,6 +26,7 @@ from browser import (
     launch_chromium,
     sidebar_run,
     signature,
+    spy_on_socket,
     wait_rerun,
 )
 
@@ -108,6 +109,7 @@ def test_lab_trains_live_opens_on_model_vs_gd_and_a_killed_server_loses_no_run(t
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
             page = browser.new_page(viewport={"width": 1400, "height": 1400})
+            spy_on_socket(page)
             page.set_default_timeout(WAIT_MS)
             open_lab(page, first)
             start_tiny_run(page)
@@ -165,6 +167,7 @@ def test_lab_trains_live_opens_on_model_vs_gd_and_a_killed_server_loses_no_run(t
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
             page = browser.new_page()
+            spy_on_socket(page)
             page.goto(second.url + "/")
             page.wait_for_selector(IDLE, timeout=120_000)
             page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
