@@ -20,9 +20,11 @@ from browser import (
     MAIN,
     NAV_LINK,
     ROOT,
+    PlaywrightTimeout,
     StreamlitServer,
     arm,
     browser_missing,
+    diagnose,
     launch_chromium,
     sidebar_run,
     signature,
@@ -90,6 +92,17 @@ def open_lab(page, server: StreamlitServer) -> None:
         wait_rerun(page, path=path)
 
 
+def page_title(page) -> str:
+    """The page's title once it is drawn; a page that shows an exception, or nothing, fails with what it shows
+    (CI once waited 240 s for Model vs GD's title after a rerun that had settled)."""
+    try:
+        page.wait_for_selector(f"{MAIN} h1, {EXCEPTION}", timeout=120_000)
+    except PlaywrightTimeout as exc:
+        raise AssertionError(f"no title and no exception in 120 s: {diagnose(page)}") from exc
+    assert page.locator(EXCEPTION).count() == 0, page.locator(EXCEPTION).all_inner_texts()
+    return page.locator(f"{MAIN} h1").first.inner_text()
+
+
 def job_states(folder: Path) -> list[str]:
     return [progress.state for job in (folder / "jobs").iterdir() if (progress := read_progress(job)) is not None]
 
@@ -126,8 +139,7 @@ def test_lab_trains_live_opens_on_model_vs_gd_and_a_killed_server_loses_no_run(t
             arm(page)
             open_button.click()
             wait_rerun(page, path="model-vs-gd")
-            assert page.locator("h1").first.inner_text() == en("gd.title")
-            assert page.locator(EXCEPTION).count() == 0
+            assert page_title(page) == en("gd.title")
             assert finished.stem in sidebar_run(page)  # the picker lists the run and has it chosen
 
             # a run stopped while training: a resumable partial file (the Lab opened afresh, as at the start: a click on
