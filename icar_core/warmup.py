@@ -8,8 +8,9 @@ finds Home computed.
 
 Beside, not before: started first (the lifespan waiting for it), the server listened ~4 s later and the first
 chart came later than with no warm-up at all, because the browser's loading of the page (~1-2 s) no longer
-overlapped the imports. Beside the first visitor, the thread slows the server's answers to the browser, which
-share its interpreter, but less than the visitor's own script doing the same work would.
+overlapped the imports. Beside a visitor who comes at once, the thread slows the server's answers to the browser
+(they share one interpreter), and that visitor's first chart comes about as soon as without the warm-up
+(``benchmarks/app_latency.py`` launches both); a visitor who comes once it is done finds Home computed.
 
 A failure here changes nothing: the page computes the same thing itself and reports it. This module imports
 nothing heavy at the top: the server loads it before it starts.
