@@ -23,7 +23,7 @@ import json, resource, sys, time
 from pathlib import Path
 import torch
 torch.set_num_threads(1)  # as the dashboard does (runtime.configure_process)
-from icar_core.checkpoints import CheckpointError, list_checkpoints, load_checkpoint
+from icar_core import CheckpointError, list_checkpoints, load_checkpoint
 from icar_core.errors import NotApplicableError
 from icar_core.findings import FINDINGS
 

@@ -206,7 +206,7 @@ def wait_rerun(page: Page, *, charts: bool = False, path: str | None = None, cha
     has been quiet for ``quiet_ms``. Returns the seconds from the user's input to the last change.
     """
     conditions = [_RERAN, f"document.querySelector('{IDLE}') !== null",
-                  f"!document.querySelector('{MAIN} [data-stale=\"true\"]')", f"!document.querySelector('{MOUNTING}')"]
+                  f"!document.querySelector('{MAIN} [data-stale=\"true\"]')", f"({_MOUNTED})()"]
     if charts:
         conditions.append(f"({_CHARTS_DRAWN})()")
     if path is not None:
