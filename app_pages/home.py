@@ -1,31 +1,15 @@
 """Home: what the model does, one picture, and the paper's three findings with live verdicts."""
 
-import numpy as np
 import streamlit as st
 
 from icar_core import ui
-from icar_core.charts.gd import trajectory_chart
 from icar_core.findings import FINDINGS, run_for
+from icar_core.home_picture import picture_of
 from icar_core.verdict_store import stored_verdict
-from icar_core.views.context import example_context
-from icar_core.views.gd import is_commuting
 
 ckpt = ui.require_run(ui.t("home.title"), ui.t("home.lead"))
-ui.page_header(ui.t("home.title"), ui.t("home.lead"))
-
-example = ui.cached(example_context, ckpt, 0)
-picture = trajectory_chart(
-    example.states, {"truth": example.truth, "model": example.prediction},
-    {"context": ui.t("chart.series.context"), "truth": ui.t("chart.series.truth"), "model": ui.t("chart.series.model")},
-    ui.t("home.picture_title"), x_title=ui.t("chart.coordinate1"), y_title=ui.t("chart.coordinate2"),
-    join=is_commuting(ckpt))
-left, right = st.columns([3, 2])
-with left:
-    ui.show_chart(picture, "home-context")
-with right:
-    length = float(np.linalg.norm(example.states, axis=1).mean())
-    st.caption(ui.t("home.picture_caption", run=ui.plain(ckpt.name), n=len(example.states) - 1,
-                    error=f"{example.error:.2e}", length=f"{length:.2f}"))
+with ui.top_slot():
+    ui.home_top(ui.cached(picture_of, ckpt))
 
 st.header(ui.t("home.findings"))
 for column, finding in zip(st.columns(len(FINDINGS)), FINDINGS.values(), strict=True):

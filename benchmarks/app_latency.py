@@ -4,9 +4,11 @@ Each repetition starts a fresh (cold) server for ``benchmarks/trivial_app.py`` a
 ``app.py``, and measures
 
 * launch → first chart drawn: from starting ``streamlit run`` until an Altair chart's SVG marks
-  exist (trivial app; icar's Home). Target: icar ≤ 1.3 × the trivial app (medians). Beside them, icar's
+  exist (trivial app; icar's Home, whose first chart is its first paint: the stored picture drawn before
+  torch is imported). Target: icar ≤ 1.3 × the trivial app (medians). Beside them, icar's
   script served without its entry's warm-up (``streamlit run dashboard.py``, launch only), the same code
-  with and without :mod:`icar_core.warmup`.
+  with and without :mod:`icar_core.warmup`; and, for each, launch → page complete (the run ended with every
+  chart drawn: for Home, its verdicts computed on an empty store too).
 * page switch: click on a sidebar link → that page ran, the app is idle and every chart on it is
   drawn, first visit (cold caches of the fresh server) and second visit. Target ≤ 2 s. A page that
   does not apply to the selected run shows its "Show the run … instead" button and no chart; that
@@ -58,7 +60,8 @@ def median(values: list[float]) -> float | None:
 
 def cold_launch(browser, app: Path, name: str, rep: int, store: str | None = None):
     """Start a fresh server for ``app`` (its verdict store in ``store``) and open it; returns (server, context,
-    page, health_s, chart_s)."""
+    page, health_s, chart_s, complete_s): until the first chart is drawn, and until the page's run ended with every
+    chart drawn (icar's Home: its verdicts shown too)."""
     env = {"ICAR_CACHE_DIR": store} if store else None
     server = tb.StreamlitServer(app, log=LOGS / f"{name}-{rep}.log", env=env)
     health = server.wait_healthy(timeout=120)
@@ -70,8 +73,10 @@ def cold_launch(browser, app: Path, name: str, rep: int, store: str | None = Non
     page.wait_for_selector(tb.DRAWN, timeout=120_000)
     first_chart = time.perf_counter() - server.started
     page.wait_for_selector(tb.IDLE)
+    page.wait_for_function(tb._CHARTS_DRAWN, polling="raf")
+    complete = time.perf_counter() - server.started
     page.wait_for_function(tb._WATCH)
-    return server, context, page, health, first_chart
+    return server, context, page, health, first_chart, complete
 
 
 def close(server, context) -> None:
@@ -147,6 +152,7 @@ def main() -> None:
     started = time.perf_counter()
     launches = {"trivial": [], "icar": [], "icar_no_warm_up": []}
     health = {"trivial": [], "icar": [], "icar_no_warm_up": []}
+    complete = {"trivial": [], "icar": [], "icar_no_warm_up": []}
     pages: list[dict] = []
     slider: list[float] = []
     slider_charts: list[float] = []
@@ -154,26 +160,30 @@ def main() -> None:
     with tb.sync_playwright() as playwright:
         browser = tb.launch_chromium(playwright)
         for rep in range(args.repeats):
-            server, context, page, health_s, chart_s = cold_launch(browser, TRIVIAL, "trivial", rep)
+            server, context, page, health_s, chart_s, complete_s = cold_launch(browser, TRIVIAL, "trivial", rep)
             close(server, context)
             launches["trivial"].append(chart_s)
             health["trivial"].append(health_s)
+            complete["trivial"].append(complete_s)
             print(f"rep {rep + 1}: trivial app first chart {chart_s:.2f} s", flush=True)
 
             if rep == 0 or not args.warm_store:
                 store = tempfile.mkdtemp(prefix="icar-verdicts-")
-            server, context, page, health_s, chart_s = cold_launch(
+            server, context, page, health_s, chart_s, complete_s = cold_launch(
                 browser, ROOT / "dashboard.py", "icar-no-warm-up", rep, store if args.warm_store else
                 tempfile.mkdtemp(prefix="icar-verdicts-"))
             close(server, context)
             launches["icar_no_warm_up"].append(chart_s)
             health["icar_no_warm_up"].append(health_s)
+            complete["icar_no_warm_up"].append(complete_s)
             print(f"rep {rep + 1}: icar Home without the warm-up first chart {chart_s:.2f} s", flush=True)
-            server, context, page, health_s, chart_s = cold_launch(browser, ROOT / "app.py", "icar", rep, store)
+            server, context, page, health_s, chart_s, complete_s = cold_launch(browser, ROOT / "app.py", "icar", rep,
+                                                                               store)
             try:
                 launches["icar"].append(chart_s)
                 health["icar"].append(health_s)
-                print(f"rep {rep + 1}: icar Home first chart {chart_s:.2f} s", flush=True)
+                complete["icar"].append(complete_s)
+                print(f"rep {rep + 1}: icar Home first chart {chart_s:.2f} s, complete {complete_s:.2f} s", flush=True)
                 for visit in ("first", "second"):
                     rows = page_sweep(page, visit)
                     for row in rows:
@@ -221,6 +231,9 @@ def main() -> None:
     verdict = "ok" if ratio <= LAUNCH_RATIO_TARGET else "OVER"
     print(f"{'  ratio icar / trivial (target ≤ 1.3)':<44}{ratio:>10.2f}   {verdict}")
     print(f"{'  server health (trivial / icar)':<44}{median(health['trivial']):>5.2f} /{median(health['icar']):>4.2f}")
+    print(f"{'launch → page complete (run ended, charts)':<44}{'median s':>10}   (icar: Home with its verdicts)")
+    for name in ("trivial", "icar", "icar_no_warm_up"):
+        print(f"{'  ' + name:<44}{median(complete[name]):>10.2f}   " + ", ".join(f"{v:.2f}" for v in complete[name]))
     print(f"\n{'page switch (click → charts drawn)':<44}{'1st visit':>10}{'2nd visit':>10}{'charts':>9}   target 2 s")
     for row in page_summary:
         note = "" if row["all_drawn"] else "  (no chart on the default run: not applicable)"
@@ -250,6 +263,7 @@ def main() -> None:
         "launch_first_chart_s": {**launches, "trivial_median": trivial, "icar_median": icar, "ratio": ratio,
                                  "icar_no_warm_up_median": bare, "ratio_no_warm_up": bare / trivial},
         "server_health_s": health,
+        "launch_complete_s": {**complete, **{f"{name}_median": median(complete[name]) for name in complete}},
         "page_switch": {"summary": page_summary, "runs": pages},
         "slider": {"moves_s": slider, "median_s": slider_median, "charts_redrawn_s": slider_charts,
                    "charts_redrawn_median_s": median(slider_charts), "note": slider_note},

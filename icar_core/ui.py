@@ -1,4 +1,5 @@
-"""The only module that imports Streamlit: shared sidebar, run selection, caching, text and charts.
+"""The dashboard's Streamlit layer: shared sidebar, run selection, caching, and (from :mod:`icar_core.ui_base`,
+its torch-free part) text, headers and charts.
 
 ``dashboard.py`` calls :func:`run_app` on every run: it reads the view's address on a session's first run
 (:mod:`icar_core.url_state`), draws the language switch, the run picker and the link to the view once for all
@@ -13,23 +14,18 @@ import contextlib
 import contextvars
 import copy
 import functools
-import hashlib
 import html
 import os
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import altair as alt
 import streamlit as st
-from streamlit import dataframe_util
+from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from icar_core import token_store, url_state
-from icar_core.charts.export import to_png, to_svg
-from icar_core.charts.memo import content_memo
-from icar_core.charts.vegalite import VegaLiteSpec
 from icar_core.checkpoints import (
     Checkpoint,
     CheckpointError,
@@ -41,22 +37,36 @@ from icar_core.checkpoints import (
 )
 from icar_core.errors import NotApplicableError
 from icar_core.findings import FINDINGS, Verdict, run_for
-from icar_core.i18n import LANGUAGES, translate
+from icar_core.home_picture import DEFAULT_RUN
+from icar_core.i18n import LANGUAGES
 from icar_core.i18n import verdict_text as i18n_verdict_text
 from icar_core.models import KINDS
-from icar_core.plain_text import markdown_literal
+
+# The torch-free part, re-exported for the pages (``ui.t``, ``ui.show_chart``, …).
+from icar_core.ui_base import (  # noqa: F401
+    ADDRESS_READ,
+    CHECKPOINT_DIR,
+    ROOT,
+    STRICT_CHARTS,
+    home_top,
+    key_suffix,
+    keyed_apart,
+    lang,
+    page_header,
+    plain,
+    show_chart,
+    t,
+    vega_lite_spec,
+    widget_key,
+)
 from icar_core.views.compare import difference_table
 from icar_core.views.heads import heads_reason, orthogonality_reason
 from icar_core.views.positions import positions_reason
 from icar_core.views.report import build_report
 
-ROOT = Path(__file__).resolve().parent.parent
-# The shipped runs; ICAR_CHECKPOINT_DIR points the dashboard at another folder (tests, private runs).
-CHECKPOINT_DIR = Path(os.environ.get("ICAR_CHECKPOINT_DIR") or ROOT / "checkpoints")
 # Uploaded runs a session keeps (the oldest goes first); they and their cached analyses live in the
 # session's state, so they are released when the visitor leaves.
 MAX_UPLOADS = 5
-DEFAULT_RUN = "augmented-commuting"
 
 # (url path, file, title key, icon): the dashboard's pages in menu order.
 PAGES = (
@@ -90,15 +100,6 @@ RUN_POLICY: dict[str, tuple[str, Callable[[Checkpoint], str | None]]] = {
 }
 
 
-def lang() -> str:
-    return st.session_state.get("lang", "en")
-
-
-def t(key: str, **values: object) -> str:
-    """UI text for ``key`` in the chosen language."""
-    return translate(key, lang(), **values)
-
-
 def verdict_text(verdict: Verdict) -> str:
     """A finding's verdict (all its sentences) in the chosen language."""
     return i18n_verdict_text(verdict, lang())
@@ -111,12 +112,6 @@ def show_verdict(verdict: Verdict) -> None:
 
 
 # ---------------------------------------------------------------- runs
-
-
-def plain(text: object) -> str:
-    """A value from a file or an address (a run name, an error sentence) as literal text for the
-    Markdown that captions, messages and labels render."""
-    return markdown_literal(text)
 
 
 def _entry_signature(path: Path) -> tuple:
@@ -327,81 +322,9 @@ def shared(fn: Callable[[], Any]) -> Any:
 # ---------------------------------------------------------------- page furniture
 
 
-def page_header(title: str, lead: str, verdict: str | None = None, good: bool | None = None) -> None:
-    """Title, one plain sentence of what the page shows, and the live verdict for the run."""
-    st.title(title)
-    st.markdown(lead)
-    if verdict:
-        box = st.success if good else st.warning if good is False else st.info
-        box(verdict)
-
-
 def how_to_read(text: str) -> None:
     with st.expander(t("common.how_to_read")):
         st.markdown(text)
-
-
-# Download buttons call these outside the script run (no Streamlit context), so plain caches.
-_png = functools.lru_cache(maxsize=64)(to_png)
-_svg = functools.lru_cache(maxsize=64)(to_svg)
-
-
-# Charts are drawn from their Vega-Lite spec without Altair's JSON-schema validation, which cost a third of a warm
-# rerun of Model vs GD. Tests (and a developer, with ICAR_STRICT_CHARTS=1) validate every chart drawn.
-STRICT_CHARTS = os.environ.get("ICAR_STRICT_CHARTS") == "1"
-_ALTAIR_GLOBALS = threading.Lock()  # Altair's data transformer is process-global; sessions run in threads
-
-
-def _arrow_dataset(data: Any, datasets: dict[str, bytes]) -> dict[str, str]:
-    """An Altair data transformer: the chart's frame as Arrow bytes, referenced by a content-hash name, the form
-    Streamlit's own Altair path sends to the browser."""
-    payload = dataframe_util.convert_anything_to_arrow_bytes(data)
-    name = hashlib.sha256(payload).hexdigest()[:32]
-    datasets[name] = payload
-    return {"name": name}
-
-
-alt.data_transformers.register("icar_arrow", _arrow_dataset)
-
-
-@content_memo
-def vega_lite_spec(chart: alt.TopLevelMixin | VegaLiteSpec) -> dict:
-    """``chart`` as a Vega-Lite dict with its data as Arrow datasets, validated only under ``STRICT_CHARTS``
-    (memoised: a fresh copy each call, as Streamlit edits the spec it is given)."""
-    if isinstance(chart, VegaLiteSpec):
-        if STRICT_CHARTS:
-            chart.to_dict(validate=True)
-        return {"$schema": alt.SCHEMA_URL, **copy.deepcopy(chart.spec),
-                "datasets": {name: dataframe_util.convert_anything_to_arrow_bytes(frame)
-                             for name, frame in chart.datasets.items()}}
-    datasets: dict[str, bytes] = {}
-    # Streamlit draws with its own theme, so Altair's default one (a fixed 300-pixel view) is left out, as
-    # st.altair_chart does.
-    theme = alt.theme.enable("none") if alt.theme.active == "default" else contextlib.nullcontext()
-    with _ALTAIR_GLOBALS, theme, alt.data_transformers.enable("icar_arrow", datasets=datasets):
-        spec = chart.to_dict(validate=STRICT_CHARTS)
-    spec["datasets"] = {**spec.get("datasets", {}), **datasets}
-    return spec
-
-
-def show_chart(chart: alt.TopLevelMixin | VegaLiteSpec, name: str, downloads: bool = True) -> None:
-    """Draw ``chart`` with PNG and SVG download buttons (converted only when clicked; none without ``downloads``)."""
-    # Streamlit's chart theme ignores the height of a single view or layer but keeps the sizes of the panels of
-    # a concatenation.
-    if isinstance(chart, VegaLiteSpec):
-        chart = chart.in_vconcat()
-    elif not isinstance(chart, (alt.VConcatChart, alt.HConcatChart, alt.ConcatChart)):
-        chart = alt.vconcat(chart)
-    st.vega_lite_chart(vega_lite_spec(chart), width="content")
-    if not downloads:
-        return
-    with st.container(horizontal=True):  # side by side at their natural width, even in narrow columns
-        st.download_button("PNG", data=lambda: _png(chart.to_json(validate=False)), file_name=f"{name}.png",
-                           mime="image/png", key=widget_key(f"png-{name}"), on_click="ignore",
-                           icon=":material/download:", help=t("common.download_png"))
-        st.download_button("SVG", data=lambda: _svg(chart.to_json(validate=False)), file_name=f"{name}.svg",
-                           mime="image/svg+xml", key=widget_key(f"svg-{name}"), on_click="ignore",
-                           icon=":material/download:", help=t("common.download_svg"))
 
 
 def metric_grid(rows: list[list[tuple[str, str, str | None, str]]], columns: int = 4) -> None:
@@ -422,7 +345,8 @@ def require_run(title: str, lead: str) -> Checkpoint:
     """The selected run; with none at all, the page shows its header and stops."""
     ckpt = current_run()
     if ckpt is None:
-        page_header(title, lead)
+        with top_slot(clear=True):  # no run: no picture of one
+            page_header(title, lead)
         st.stop()
     return ckpt
 
@@ -467,7 +391,7 @@ def page_run(title: str, lead: str, how: str) -> Checkpoint:
 # ---------------------------------------------------------------- the address of a view
 
 _PAGE, _PAGE_BEFORE, _GO_TO = "_page", "_page_before", "_go_to"  # the page shown, the one before, a way back
-_READ, _NOTICES = "_address_read", "_address_notices"
+_READ, _NOTICES = ADDRESS_READ, "_address_notices"
 
 
 def address_id(ckpt: Checkpoint) -> str:
@@ -548,10 +472,11 @@ def _restore(fields: tuple[url_state.Field, ...], scope: url_state.Scope) -> lis
     return notices
 
 
-def run_app() -> None:
+def run_app(first_paint: DeltaGenerator | None = None) -> None:
     """Draw the dashboard: on a session's first run the view in the address (language and run first, then the
     page's controls, once the run it shows is known), the sidebar, and the page, whose view is written back
-    into the address before it is drawn (nothing can be written after a page stops)."""
+    into the address before it is drawn (nothing can be written after a page stops). ``first_paint``: the slot
+    :func:`icar_core.ui_base.first_paint` drew in this run, which the page fills again (:func:`top_slot`)."""
     first = not st.session_state.get(_READ)
     notices = _restore(url_state.GLOBAL_FIELDS, _scope(None)) if first else []
     go_to = st.session_state.pop(_GO_TO, None)
@@ -577,7 +502,28 @@ def run_app() -> None:
     if shown_for == url:
         for notice in shown:
             st.warning(_notice_text(notice), icon=":material/link_off:")
-    page.run()
+    token = _FIRST_PAINT.set([first_paint] if first_paint is not None else [])
+    try:
+        page.run()
+    finally:
+        _FIRST_PAINT.reset(token)
+
+
+# The first paint's slot while the page runs, until the page takes it.
+_FIRST_PAINT: contextvars.ContextVar[list[DeltaGenerator] | None] = contextvars.ContextVar("first_paint", default=None)
+
+
+def top_slot(clear: bool = False) -> DeltaGenerator:
+    """Where a page draws its header (Home: and its picture): in place of the first paint's in the run that drew
+    one, else a new container. What is drawn there replaces the first paint element by element (no flash, as Home
+    draws at least what it drew); with ``clear``, the first paint is removed first (for a top that draws less)."""
+    unused = _FIRST_PAINT.get()
+    if not unused:
+        return st.container()
+    slot = unused.pop()
+    if clear:
+        slot.empty()
+    return slot.container()
 
 
 @contextlib.contextmanager
@@ -598,18 +544,12 @@ def explained_errors(ckpt: Checkpoint) -> Iterator[None]:
 
 # ---------------------------------------------------------------- snapshots, comparison, reproduction
 # A page draws its view through side_by_side: once for the selected run (at the scrubber's snapshot), or in two
-# columns beside a pinned second run. Widget keys inside a column go through key(), so the second column's
+# columns beside a pinned second run. Widget keys inside a column go through widget_key(), so the second column's
 # controls are its own.
 
 SNAPSHOT_KEY = "snapshot"  # the scrubber's value: a snapshot index of the selected run
 COMPARE_KEY = "compare"  # the pinned second run's id ("" for none)
-_SLOT: contextvars.ContextVar[str] = contextvars.ContextVar("slot", default="")
 _COLUMN_CHARTS = '[data-testid="stColumn"] [data-testid="stVegaLiteChart"] { max-width: 100%; overflow-x: auto; }'
-
-
-def widget_key(name: str) -> str:
-    """A widget key in the column being drawn: ``name`` for the selected run, ``name`` + a suffix beside it."""
-    return name + _SLOT.get()
 
 
 def column_fragment(fn: Callable[..., None]) -> Callable[..., None]:
@@ -619,15 +559,12 @@ def column_fragment(fn: Callable[..., None]) -> Callable[..., None]:
     @st.fragment
     def in_column(slot: str, *args: Any) -> None:
         _keep_address_on_fragment_rerun()
-        token = _SLOT.set(slot)
-        try:
+        with keyed_apart(slot):
             fn(*args)
-        finally:
-            _SLOT.reset(token)
 
     @functools.wraps(fn)
     def call(*args: Any) -> None:
-        in_column(_SLOT.get(), *args)
+        in_column(key_suffix(), *args)
     return call
 
 
@@ -716,19 +653,15 @@ def side_by_side(draw: Callable[[Checkpoint], None], shown: Checkpoint, other: C
     # A chart wider than its half of the page scrolls inside its column instead of drawing over the other one.
     st.html(f"<style>{_COLUMN_CHARTS}</style>")
     for column, ckpt, slot in zip(st.columns(2), (shown, other), ("", "@compare"), strict=True):
-        token = _SLOT.set(slot)
-        try:
-            with column:
-                st.markdown(f"**{plain(run_title(ckpt))}**")
-                why = reason(ckpt)
-                if why is not None:
-                    st.info(t("compare.not_applicable", run=plain(ckpt.name), reason=t(why)))
-                    continue
-                if verdict is not None and slot:
-                    show_verdict(verdict(ckpt))
-                draw(ckpt)
-        finally:
-            _SLOT.reset(token)
+        with keyed_apart(slot), column:
+            st.markdown(f"**{plain(run_title(ckpt))}**")
+            why = reason(ckpt)
+            if why is not None:
+                st.info(t("compare.not_applicable", run=plain(ckpt.name), reason=t(why)))
+                continue
+            if verdict is not None and slot:
+                show_verdict(verdict(ckpt))
+            draw(ckpt)
 
 
 def compare_table(numbers: Callable[[Checkpoint], Any], shown: Checkpoint, other: Checkpoint | None) -> None:

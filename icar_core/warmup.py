@@ -1,16 +1,17 @@
-"""A fresh server's warm-up: what its first visitor would wait for, started as the server starts.
+"""A fresh server's warm-up: what its first visitor would wait for, computed before they ask.
 
 The lifespan of ``app.py``'s ``st.App`` starts :func:`warm_up` in a daemon thread and serves at once. The thread
-imports torch and the pages' modules, lists the runs, and computes what Home draws for the default run (its
-example context and its findings' verdicts), through the same caches the pages read. A visitor who arrives before
-it is done waits on the same import locks and cache entries, so nothing is computed twice; one who arrives later
-finds Home computed.
+waits until the first visitor's page has drawn its first paint (:func:`visitor_arrived`) or
+:data:`IDLE_START_S` have passed with no visitor, then imports torch and the pages' modules, lists the runs, and
+computes what Home draws for the default run (its picture and its findings' verdicts), through the same caches the
+pages read. A visitor who arrives before it is done waits on the same import locks and cache entries, so nothing
+is computed twice; one who arrives later finds Home computed.
 
-Beside, not before: started first (the lifespan waiting for it), the server listened ~4 s later and the first
-chart came later than with no warm-up at all, because the browser's loading of the page (~1-2 s) no longer
-overlapped the imports. Beside a visitor who comes at once, the thread slows the server's answers to the browser
-(they share one interpreter), and that visitor's first chart comes about as soon as without the warm-up
-(``benchmarks/app_latency.py`` launches both); a visitor who comes once it is done finds Home computed.
+Why it waits: the thread and the server's answers to the browser share one interpreter. Importing torch beside a
+visitor who came at once (``streamlit run`` opens a browser) slowed the loading of the page and of the chart's
+code so much that Home's torch-free first paint came ~1.5 s later than with no warm-up
+(``benchmarks/app_latency.py`` launches both). Started before serving (the lifespan waiting for it), it delayed the
+server by as long as the imports.
 
 A failure here changes nothing: the page computes the same thing itself and reports it. This module imports
 nothing heavy at the top: the server loads it before it starts.
@@ -25,6 +26,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 _LOG = logging.getLogger(__name__)
+#: With no visitor for this long after the server starts, the warm-up begins anyway.
+IDLE_START_S = 3.0
+_VISITOR = threading.Event()
 
 
 @contextlib.asynccontextmanager
@@ -34,8 +38,15 @@ async def lifespan(_app: Any) -> AsyncIterator[None]:
     yield
 
 
-def warm_up() -> None:
-    """Import, list and compute in the order Home's first visit does (see the module docstring)."""
+def visitor_arrived() -> None:
+    """The dashboard's script calls this on every run once its first paint is drawn: the warm-up may begin."""
+    _VISITOR.set()
+
+
+def warm_up(idle_start_s: float = IDLE_START_S) -> None:
+    """Wait for a first paint (at most ``idle_start_s``), then import, list and compute in the order Home's first
+    visit does (see the module docstring)."""
+    _VISITOR.wait(idle_start_s)
     try:
         _warm_up()
     except Exception:  # the first visit computes (and explains) it again
@@ -48,14 +59,14 @@ def _warm_up() -> None:
     configure_process()
     from icar_core import ui  # ui imports every page's views and charts
     from icar_core.findings import FINDINGS, run_for
+    from icar_core.home_picture import picture_of
     from icar_core.verdict_store import stored_verdict
-    from icar_core.views.context import example_context
 
     runs = ui.sorted_runs(list(ui.disk_runs().runs))
     if not runs:
         return
     shown = ui.default_run(runs)
-    ui.cached(example_context, shown, 0)
+    ui.cached(picture_of, shown)
     for finding_id in FINDINGS:
         run = run_for(finding_id, shown, runs)
         if run is not None:

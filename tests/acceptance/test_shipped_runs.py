@@ -130,3 +130,16 @@ def test_pe_only_frequency_falls_with_mu_where_a_cosine_describes_the_row():
     assert fits[200].omega > fits[300].omega
     assert not fits[50].well_described  # the oscillation grows towards the end: not one cosine
     assert fits[50].omega > fits[200].omega  # its best frequency is still the highest
+
+
+def test_the_stored_home_picture_is_the_one_home_computes():
+    """The launch's first paint (checkpoints/first_paint.json) shows exactly what Home then draws in its place;
+    after a change to the sampler, the model or the run, regenerate it: ``python -m icar_core.home_picture``."""
+    from icar_core.home_picture import DEFAULT_RUN, picture_of, stored_picture
+
+    stored = stored_picture(CHECKPOINTS, DEFAULT_RUN)
+    assert stored is not None, "checkpoints/first_paint.json is missing, malformed or made from another file"
+    computed = picture_of(run(DEFAULT_RUN))
+    for field in ("states", "truth", "prediction"):
+        np.testing.assert_array_equal(getattr(stored, field), getattr(computed, field), err_msg=field)
+    assert (stored.error, stored.joined) == (computed.error, computed.joined)

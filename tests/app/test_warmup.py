@@ -1,6 +1,6 @@
 """The server's entry and its warm-up (app.py, icar_core.warmup): Streamlit finds the st.App, importing the entry
-loads no torch, the warm-up computes Home's verdicts into the store without holding the server up, and a failing
-warm-up is logged and changes nothing."""
+loads no torch, the warm-up waits for the first visitor's first paint (or a quiet start), then computes Home's
+verdicts into the store without holding the server up, and a failing warm-up is logged and changes nothing."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def test_streamlit_finds_the_entry_and_importing_it_loads_no_torch():
 def test_warm_up_stores_the_verdicts_home_shows(tmp_path, monkeypatch):
     monkeypatch.setenv("ICAR_CACHE_DIR", str(tmp_path))
     ui._cached_call.clear()  # another test in this process may have computed them already
-    warmup.warm_up()
+    warmup.warm_up(idle_start_s=0)
     runs = ui.sorted_runs(list(ui.disk_runs().runs))
     shown = ui.default_run(runs)
     assert shown.name == ui.DEFAULT_RUN
@@ -50,7 +50,7 @@ def test_a_failing_warm_up_is_logged_and_raises_nothing(monkeypatch, caplog):
 
     monkeypatch.setattr(ui, "disk_runs", broken)
     with caplog.at_level(logging.WARNING, logger=warmup.__name__):
-        warmup.warm_up()
+        warmup.warm_up(idle_start_s=0)
     assert "warm-up stopped early" in caplog.text and "the disk went away" in caplog.text
 
 
@@ -70,3 +70,25 @@ def test_the_server_serves_while_the_warm_up_runs(monkeypatch):
     assert asyncio.run(serve()) is False
     release.set()
     assert finished.wait(30)
+
+
+def _started_warm_up(monkeypatch, idle_start_s: float) -> threading.Event:
+    """Run the warm-up's wait in a thread, with a fresh "visitor arrived" event; the event returned is set when the
+    work would begin."""
+    monkeypatch.setattr(warmup, "_VISITOR", threading.Event())
+    started = threading.Event()
+    monkeypatch.setattr(warmup, "_warm_up", started.set)
+    threading.Thread(target=warmup.warm_up, args=(idle_start_s,), daemon=True).start()
+    return started
+
+
+def test_the_warm_up_waits_for_the_first_visitors_first_paint(monkeypatch):
+    started = _started_warm_up(monkeypatch, idle_start_s=600)
+    assert not started.wait(0.5)
+    warmup.visitor_arrived()
+    assert started.wait(30)
+
+
+def test_with_no_visitor_the_warm_up_begins_after_a_quiet_start(monkeypatch):
+    started = _started_warm_up(monkeypatch, idle_start_s=0.2)
+    assert started.wait(30)

@@ -21,6 +21,7 @@ from browser import (
     CHART,
     CJK,
     DIALOG,
+    DRAWN,
     EXCEPTION,
     MAIN,
     NAV_LINK,
@@ -33,6 +34,7 @@ from browser import (
     browser_missing,
     charts_drawn,
     choose_language,
+    drawn_marks,
     full_screenshot,
     go_to,
     main_text,
@@ -41,6 +43,8 @@ from browser import (
     pick_run,
     sidebar_run,
     signature,
+    spy_on_socket,
+    wait_opened,
     wait_rerun,
 )
 
@@ -247,3 +251,28 @@ def test_first_visitor_of_fresh_server(browser, ui_text):
         context.close()
         fresh.stop()
     assert not problems, "; ".join(problems)
+
+
+def test_a_fresh_servers_first_visitor_at_home_sees_the_picture_home_then_computes(browser, ui_text, tmp_path):
+    """The first paint (stored picture, before torch) and Home's own drawing in its place show the same marks, and
+    the page ends with one title, one picture and its download buttons."""
+    _, translate = ui_text
+    fresh = StreamlitServer(log=ROOT / "artifacts" / "test_browser_streamlit_first_paint.log",
+                            env={"ICAR_CACHE_DIR": str(tmp_path)})
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        fresh.wait_healthy()
+        tab = context.new_page()
+        spy_on_socket(tab)
+        tab.goto(fresh.url + "/")
+        tab.wait_for_selector(DRAWN, timeout=120_000)
+        first = drawn_marks(tab)
+        wait_opened(tab)
+        assert tab.locator(EXCEPTION).count() == 0
+        assert tab.locator(f"{MAIN} h1").all_inner_texts() == [translate("home.title", "en")]
+        assert tab.locator(f"{MAIN} {CHART}").count() == 1
+        assert drawn_marks(tab) == first
+        assert tab.locator(f'{MAIN} [data-testid="stDownloadButton"]').count() == 2  # PNG and SVG
+    finally:
+        context.close()
+        fresh.stop()
