@@ -1,8 +1,9 @@
 """Server cost per visitor: CPU seconds of the Streamlit server process, read from /proc, while real headless
 Chromium sessions visit the dashboard.
 
-One fresh server (empty verdict store), left alone until its warm-up (``icar_core.warmup``) is over (its server CPU
-from the start until then is reported on its own), then
+One fresh server (empty verdict store), left alone until its warm-up (``icar_core.warmup``: with no visitor, it
+begins ``IDLE_START_S`` after the start) is over (its server CPU from the start until then is reported on its own),
+then
 
 * **first visitor**: one browser session opens Home and walks every page once (cold caches);
 * **warm visits**: the same walk again, ``--repeats`` times, each page's server CPU measured on its own (caches warm,
@@ -37,6 +38,7 @@ from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 
 from icar_core.i18n import translate  # noqa: E402
 from icar_core.ui import PAGES  # noqa: E402
+from icar_core.warmup import IDLE_START_S  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "app_load.json"
 LOGS = ROOT / "artifacts" / "benchmark_logs"
@@ -114,7 +116,9 @@ def main() -> None:
     pid = server.process.pid
     try:
         server.wait_healthy(timeout=120)
-        settle(pid, quiet_s=1.0, timeout=120)  # the warm-up is over: the first visitor comes after it
+        # With no visitor the warm-up begins IDLE_START_S after the start; once it is over, the first visitor comes.
+        time.sleep(IDLE_START_S)
+        settle(pid, quiet_s=1.0, timeout=120)
         start_cpu = server_cpu(pid)
         print(f"start and warm-up: {start_cpu:.2f} s server CPU", flush=True)
         with tb.sync_playwright() as playwright:
