@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -278,7 +279,7 @@ def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: boo
     done = diverged = False
     finite, train_loss = torch.tensor(True, device=dev), math.inf
     # The final save happens while Ctrl-C is still only a request: a second Ctrl-C cannot cut it short.
-    with _StopRequests() as stop:
+    with _StopRequests() as stop, batch_at:
         try:
             while True:
                 started = time.perf_counter()
@@ -339,19 +340,46 @@ def train(config: TrainConfig, out: str | Path, device: str = "cpu", resume: boo
     return load_checkpoint(out)
 
 
-def _batch_source(config: TrainConfig, dev: torch.device) -> Callable[[int], torch.Tensor]:
+def _batch_source(config: TrainConfig, dev: torch.device) -> _Batches:
     """The training contexts of each step: the fixed batch, a minibatch of the fixed training set, or fresh
     contexts seeded by the step. (Drawing many steps' contexts at once costs less per context, but it is another
     random stream: multihead-diagonal-rotation's final loss varies ~10x with the stream, so the shipped runs'
     per-step draws are kept and --all-presets rebuilds them.)"""
     if config.fixed_batch:
         fixed = config.training_batch().to(dev)
-        return lambda step: fixed
+        return _Batches(lambda step: fixed, ahead=False)
     if config.train_set_size:
         train_set = config.training_set().to(dev)
-        return lambda step: train_set[config.minibatch_indices(step).to(dev)]
-    return lambda step: config.process.sample(config.batch_size, data_seed(config.seed, step),
-                                              config.torch_dtype)[0].to(dev)
+        return _Batches(lambda step: train_set[config.minibatch_indices(step).to(dev)], ahead=False)
+    return _Batches(lambda step: config.process.sample(config.batch_size, data_seed(config.seed, step),
+                                                       config.torch_dtype)[0].to(dev), ahead=True)
+
+
+class _Batches:
+    """``draw(step)`` for each step; with ``ahead``, the next step's contexts are drawn on a worker thread while this
+    step trains. Each step's draw is seeded by the step alone, so they are the same contexts as drawn in line (the
+    same checkpoint), and drawing fresh W and sequences (about a fifth of a step on one CPU thread) overlaps the
+    forward and backward pass (torch releases the GIL). A context manager: leaving it stops the worker."""
+
+    def __init__(self, draw: Callable[[int], torch.Tensor], ahead: bool):
+        self._draw = draw
+        self._worker = ThreadPoolExecutor(1, thread_name_prefix="icar-batches") if ahead else None
+        self._next: tuple[int, Future] | None = None
+
+    def __call__(self, step: int) -> torch.Tensor:
+        if self._worker is None:
+            return self._draw(step)
+        ready = self._next
+        states = ready[1].result() if ready is not None and ready[0] == step else self._draw(step)
+        self._next = (step + 1, self._worker.submit(self._draw, step + 1))
+        return states
+
+    def __enter__(self) -> _Batches:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._worker is not None:
+            self._worker.shutdown(wait=True, cancel_futures=True)
 
 
 def _cpu_state(model: torch.nn.Module) -> dict[str, torch.Tensor]:
