@@ -391,7 +391,7 @@ def page_run(title: str, lead: str, how: str) -> Checkpoint:
 # ---------------------------------------------------------------- the address of a view
 
 _PAGE, _PAGE_BEFORE, _GO_TO = "_page", "_page_before", "_go_to"  # the page shown, the one before, a way back
-_READ, _NOTICES = ADDRESS_READ, "_address_notices"
+_NOTICES = "_address_notices"
 
 
 def address_id(ckpt: Checkpoint) -> str:
@@ -477,7 +477,7 @@ def run_app(first_paint: DeltaGenerator | None = None) -> None:
     page's controls, once the run it shows is known), the sidebar, and the page, whose view is written back
     into the address before it is drawn (nothing can be written after a page stops). ``first_paint``: the slot
     :func:`icar_core.ui_base.first_paint` drew in this run, which the page fills again (:func:`top_slot`)."""
-    first = not st.session_state.get(_READ)
+    first = not st.session_state.get(ADDRESS_READ)
     notices = _restore(url_state.GLOBAL_FIELDS, _scope(None)) if first else []
     go_to = st.session_state.pop(_GO_TO, None)
     page = navigation()
@@ -492,7 +492,7 @@ def run_app(first_paint: DeltaGenerator | None = None) -> None:
         fields = url_state.page_fields(url)
         notices += _restore(fields, _scope(url))
         notices += url_state.unknown(_query(), url_state.GLOBAL_FIELDS + fields)
-        st.session_state[_READ] = True
+        st.session_state[ADDRESS_READ] = True
         st.session_state[_NOTICES] = (url, notices)
         token_store.warm_in_background()  # once per server, at the lowest priority: Real tokens' corpus test
     with st.sidebar:
@@ -502,25 +502,25 @@ def run_app(first_paint: DeltaGenerator | None = None) -> None:
     if shown_for == url:
         for notice in shown:
             st.warning(_notice_text(notice), icon=":material/link_off:")
-    token = _FIRST_PAINT.set([first_paint] if first_paint is not None else [])
+    token = _FIRST_PAINT.set(first_paint)
     try:
         page.run()
     finally:
         _FIRST_PAINT.reset(token)
 
 
-# The first paint's slot while the page runs, until the page takes it.
-_FIRST_PAINT: contextvars.ContextVar[list[DeltaGenerator] | None] = contextvars.ContextVar("first_paint", default=None)
+# The first paint's slot while the page runs, until the page takes it (top_slot).
+_FIRST_PAINT: contextvars.ContextVar[DeltaGenerator | None] = contextvars.ContextVar("first_paint", default=None)
 
 
 def top_slot(clear: bool = False) -> DeltaGenerator:
     """Where a page draws its header (Home: and its picture): in place of the first paint's in the run that drew
     one, else a new container. What is drawn there replaces the first paint element by element (no flash, as Home
     draws at least what it drew); with ``clear``, the first paint is removed first (for a top that draws less)."""
-    unused = _FIRST_PAINT.get()
-    if not unused:
+    slot = _FIRST_PAINT.get()
+    if slot is None:
         return st.container()
-    slot = unused.pop()
+    _FIRST_PAINT.set(None)  # run_app's reset restores the context after the page
     if clear:
         slot.empty()
     return slot.container()

@@ -157,8 +157,10 @@ def key_suffix() -> str:
 # ---------------------------------------------------------------- Home's picture and the first paint
 
 
-def show_home_picture(picture: HomePicture, downloads: bool = True) -> None:
-    """Home's picture of a run's example context (with its download buttons) and, beside it, what it shows."""
+def home_top(picture: HomePicture, downloads: bool = True) -> None:
+    """What Home shows first: its header, the run's example context (with its download buttons) and, beside it,
+    what it shows."""
+    page_header(t("home.title"), t("home.lead"))
     chart = trajectory_chart(
         picture.states, {"truth": picture.truth, "model": picture.prediction},
         {"context": t("chart.series.context"), "truth": t("chart.series.truth"), "model": t("chart.series.model")},
@@ -169,12 +171,6 @@ def show_home_picture(picture: HomePicture, downloads: bool = True) -> None:
     with right:
         st.caption(t("home.picture_caption", run=plain(picture.run), n=picture.context_length,
                      error=f"{picture.error:.2e}", length=f"{picture.mean_length:.2f}"))
-
-
-def home_top(picture: HomePicture, downloads: bool = True) -> None:
-    """What Home shows first: its header and the run's picture."""
-    page_header(t("home.title"), t("home.lead"))
-    show_home_picture(picture, downloads)
 
 
 def is_home_address(url: str | None, has_query: bool, base_path: str = "") -> bool:
