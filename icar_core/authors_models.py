@@ -26,7 +26,7 @@ import torch
 from torch import nn
 
 from icar_core.data import augment
-from icar_core.models import ICARModel, ModelConfig, causal_mask
+from icar_core.models import ICARModel, ModelConfig, ModelUpdate, causal_mask
 
 AUGMENTED_KIND = "authors_augmented"
 MULTIHEAD_KIND = "authors_multihead"
@@ -64,7 +64,13 @@ def build_authors_model(config: ModelConfig, d: int, T: int) -> ICARModel:
 
 
 class _AuthorsAttention(ICARModel):
-    """What both architectures share: biased ``q, k, v`` (E -> H·E), ``attn_out`` (E -> E), LayerNorm."""
+    """What both architectures share: tokens ``x_t`` (E), biased ``q, k, v`` (E -> H·E), ``attn_out`` (E -> E),
+    LayerNorm, ``head``; the prediction ``head(r·x_n + LayerNorm(attn_out(a_n)))[:d]`` with the residual
+    ``r`` = 1 (augmented) or 0. A kind says how tokens are made (:meth:`tokens`, :meth:`token_maps`) and the
+    weights that do not depend on them (:meth:`score_weights`)."""
+
+    #: Whether the token is added back after the attention.
+    residual: bool = False
 
     def __init__(self, config: ModelConfig, d: int, T: int, out_dim: int) -> None:
         super().__init__(config, d, T)
@@ -78,20 +84,100 @@ class _AuthorsAttention(ICARModel):
         self.norm = nn.LayerNorm(E)
         self.head = nn.Linear(E, out_dim)
 
+    def tokens(self, states: torch.Tensor) -> torch.Tensor:
+        """Validated ``states`` (batch, n, d) -> tokens ``x`` (batch, n, E)."""
+        raise NotImplementedError
+
+    def token_maps(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """``∂x_t/∂s_t`` and ``∂x_t/∂s_{t-1}`` (E, d) each: tokens are linear in the states."""
+        raise NotImplementedError
+
+    def score_weights(self, n: int) -> torch.Tensor:
+        """(H or 1, n, n): everything in the attention scores that does not depend on the tokens (causal mask,
+        ``1/√E``, positional scores), zero for t > n."""
+        raise NotImplementedError
+
     def _split_heads(self, x: torch.Tensor) -> torch.Tensor:
         """(batch, n, H·E) -> (batch, H, n, E)."""
         batch, n, _ = x.shape
         return x.view(batch, n, self.config.n_heads, self.E).transpose(1, 2)
 
     def attend(self, x: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
-        """``LayerNorm(attn_out(Σ_h Σ_t weights_h[n, t] (q_n·k_t) v_{h,t}))`` (batch, n, E).
-
-        ``weights`` (H or 1, n, n) holds everything that does not depend on the tokens (causal mask,
-        ``1/√E``, positional scores), so the (batch, H, n, n) pattern is multiplied only once.
-        """
+        """``LayerNorm(attn_out(Σ_h Σ_t weights_h[n, t] (q_n·k_t) v_{h,t}))`` (batch, n, E), with ``weights``
+        (H or 1, n, n) from :meth:`score_weights`, so the (batch, H, n, n) pattern is multiplied only once."""
         q, k, v = (self._split_heads(f(x)) for f in (self.query, self.key, self.value))
         pattern = (q @ k.transpose(-1, -2)) * weights
         return self.norm(self.attn_out((pattern @ v).sum(1)))
+
+    def forward(self, states: torch.Tensor) -> torch.Tensor:
+        x = self.tokens(states)
+        weights = self.score_weights(x.shape[1]).to(x.dtype)
+        y = x + self.attend(x, weights) if self.residual else self.attend(x, weights)
+        return self.head(y)[..., : self.d]
+
+    def in_context_update(self, states: torch.Tensor, last_only: bool = False) -> ModelUpdate:
+        """The local linearisation ``∂ŝ_{n+1}/∂s_n`` and ``∂ŝ_{n+1}/∂s_{n-1}`` (other states fixed) in closed
+        form, at every position or the last alone: no autograd, no (n, n) pattern per context.
+
+        ``s_n`` reaches the prediction at n only through ``x_n`` (query, key, value and residual);
+        ``s_{n-1}`` also through the key and value of ``x_{n-1}``. With ``S_n = Σ_t w[n, t] v_t k_tᵀ``
+        (per head) the attention output is ``a_n = Σ_h S_n q_n`` and
+        ``∂a_n/∂x_n = Σ_h S_n W_Q + w[n, n] (v_n (W_Kᵀ q_n)ᵀ + (q_n·k_n) W_V)``,
+        ``∂a_n/∂x_{n-1} = Σ_h w[n, n−1] (v_{n-1} (W_Kᵀ q_n)ᵀ + (q_n·k_{n-1}) W_V)``; then ``attn_out``,
+        LayerNorm's Jacobian at ``z_n`` and ``head``'s first d rows.
+        """
+        x = self.tokens(states)
+        n = x.shape[1]
+        rows = torch.arange(n - 1 if last_only else 0, n, device=x.device)
+        with torch.no_grad():
+            weights = self.score_weights(n).to(x.dtype)[:, rows].expand(self.n_heads, -1, -1)  # (H, r, n)
+            q, k, v = (self._split_heads(f(x)) for f in (self.query, self.key, self.value))
+            W_Q, W_K, W_V = (w.to(x.dtype) for w in (self.W_Q, self.W_K, self.W_V))  # (H, E, E)
+            S = torch.einsum("hrt,bhte,bhtf->bhref", weights, v, k)  # (batch, H, r, E, E)
+            q_n = q[:, :, rows]
+            a = torch.einsum("bhref,bhrf->bre", S, q_n)
+            has_previous = rows > 0
+            before = (rows - 1).clamp(min=0)
+            own, prior = weights[:, torch.arange(len(rows)), rows], weights[:, torch.arange(len(rows)), before]
+            prior = prior * has_previous.to(x.dtype)
+            key_of_q = torch.einsum("hfe,bhrf->bhre", W_K, q_n)  # W_Kᵀ q_n
+
+            def through(t: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
+                """``Σ_h w_h (v_t (W_Kᵀ q_n)ᵀ + (q_n·k_t) W_V)`` for the token at ``t`` (batch, r, E, E)."""
+                v_t, k_t = v[:, :, t], k[:, :, t]
+                outer = v_t[..., :, None] * key_of_q[..., None, :]
+                scaled_values = (q_n * k_t).sum(-1)[..., None, None] * W_V[:, None]
+                return torch.einsum("hr,bhref->bref", w, outer + scaled_values)
+
+            d_own = torch.einsum("bhref,hfg->breg", S, W_Q) + through(rows, own)  # ∂a_n/∂x_n
+            d_prior = through(before, prior)  # ∂a_n/∂x_{n-1}
+            z = self.attn_out(a)
+            W_out = self.attn_out.weight.to(x.dtype)
+            to_output = self.head.weight[: self.d].to(x.dtype) @ self._norm_jacobian(z) @ W_out  # (batch, r, d, E)
+            on_self, on_previous = (m.to(x.dtype) for m in self.token_maps())
+            gap = has_previous.to(x.dtype)[:, None, None]  # s_{-1} is padding, not a state
+            current = to_output @ d_own @ on_self
+            previous = to_output @ (d_own @ on_previous * gap + d_prior @ on_self)
+            x_n = x[:, rows]
+            if self.residual:
+                head = self.head.weight[: self.d].to(x.dtype)
+                current = current + head @ on_self
+                previous = previous + (head @ on_previous) * gap
+                y = x_n + self.norm(z)
+            else:
+                y = self.norm(z)
+            prediction = self.head(y)[..., : self.d]
+        return ModelUpdate(current, previous, prediction, exact=False)
+
+    def _norm_jacobian(self, z: torch.Tensor) -> torch.Tensor:
+        """LayerNorm's Jacobian at ``z`` (..., E) -> (..., E, E): ``diag(γ)/σ (I − 11ᵀ/E − ẑẑᵀ/E)``."""
+        E = z.shape[-1]
+        mean = z.mean(-1, keepdim=True)
+        sigma = torch.sqrt(((z - mean) ** 2).mean(-1, keepdim=True) + self.norm.eps)
+        z_hat = (z - mean) / sigma
+        eye = torch.eye(E, dtype=z.dtype, device=z.device)
+        centred = eye - 1 / E - z_hat[..., :, None] * z_hat[..., None, :] / E
+        return self.norm.weight.to(z.dtype)[:, None] * centred / sigma[..., None]
 
     @property
     def head_type(self) -> str:
@@ -123,16 +209,21 @@ class AuthorsAugmented(_AuthorsAttention):
     but LayerNorm makes it non-linear in the query: its update is a labelled local linearisation."""
 
     augmented_tokens = True
+    residual = True
 
     def __init__(self, config: ModelConfig, d: int, T: int) -> None:
         super().__init__(config, d, T, out_dim=AUGMENTED_BLOCKS * d)
 
-    def forward(self, states: torch.Tensor) -> torch.Tensor:
+    def tokens(self, states: torch.Tensor) -> torch.Tensor:
         self._check_states(states, None)
-        x = augment(states)  # (batch, n, 3d)
-        weights = causal_mask(x.shape[1], x.device) / math.sqrt(self.E)  # linear scores, zero for t > n
-        y = x + self.attend(x, weights.to(x.dtype))
-        return self.head(y)[..., : self.d]
+        return augment(states)  # (batch, n, 3d)
+
+    def token_maps(self) -> tuple[torch.Tensor, torch.Tensor]:
+        blocks = torch.eye(AUGMENTED_BLOCKS * self.d).view(AUGMENTED_BLOCKS, self.d, AUGMENTED_BLOCKS * self.d)
+        return blocks[1].T, blocks[2].T  # s_t is the second block of x_t, s_{t-1} the third
+
+    def score_weights(self, n: int) -> torch.Tensor:
+        return causal_mask(n, self.head.weight.device)[None] / math.sqrt(self.E)  # linear scores, zero for t > n
 
 
 class AuthorsMultihead(_AuthorsAttention):
@@ -143,6 +234,14 @@ class AuthorsMultihead(_AuthorsAttention):
         # nn.Embedding's N(0, 1) initialisation, as theirs.
         self.position_table = nn.Parameter(torch.randn(position_rows(T), self.E))
 
+    def tokens(self, states: torch.Tensor) -> torch.Tensor:
+        self._check_states(states, self.position_table.shape[0])
+        return states.repeat(1, 1, self.E // self.d)  # (batch, n, E): (s_t, s_t, …)
+
+    def token_maps(self) -> tuple[torch.Tensor, torch.Tensor]:
+        repeat = torch.eye(self.d).repeat(self.E // self.d, 1)
+        return repeat, torch.zeros_like(repeat)
+
     def positional_scores(self, n: int) -> torch.Tensor:
         """``softmax_t(q(p_n)·k(p_t) / √E)`` over t ≤ n (H, n, n); the biases of q and k are included."""
         p = self.position_table[:n][None]
@@ -150,12 +249,9 @@ class AuthorsMultihead(_AuthorsAttention):
         logits = (q @ k.transpose(-1, -2)) / math.sqrt(self.E)
         return torch.softmax(logits.masked_fill(causal_mask(n, p.device) == 0, float("-inf")), dim=-1)
 
-    def forward(self, states: torch.Tensor) -> torch.Tensor:
-        self._check_states(states, self.position_table.shape[0])
-        x = states.repeat(1, 1, self.E // self.d)  # (batch, n, E): (s_t, s_t, …)
+    def score_weights(self, n: int) -> torch.Tensor:
         # The positional softmax is already zero for t > n, so it is the causal mask too.
-        weights = self.positional_scores(x.shape[1]) / math.sqrt(self.E)
-        return self.head(self.attend(x, weights.to(x.dtype)))
+        return self.positional_scores(n) / math.sqrt(self.E)
 
     def positional_embeddings(self) -> torch.Tensor:
         """The positional embeddings of the T context positions (T, E)."""

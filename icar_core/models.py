@@ -128,8 +128,8 @@ class ModelUpdate:
 
     current: ``∂ŝ_{n+1}/∂s_n`` (batch, n, d, d) — for augmented models ``Gamma_model``;
     previous: ``∂ŝ_{n+1}/∂s_{n-1}`` (batch, n, d, d); prediction: ``ŝ_{n+1}`` (batch, n, d), from the same pass;
-    exact: closed form (True) or a local linearisation by autograd (False: the prediction is not linear in the
-    current state). With ``last_only`` the position axis holds the last position alone (length 1). The model
+    exact: the model's actual update (True: the prediction is linear in the current state) or its local
+    linearisation, the Jacobian (False). With ``last_only`` the position axis holds the last position alone (length 1). The model
     returns tensors; ``icar_core.analysis.model_update`` hands them on as float64 numpy arrays.
     """
 
@@ -137,10 +137,6 @@ class ModelUpdate:
     previous: torch.Tensor | np.ndarray
     prediction: torch.Tensor | np.ndarray
     exact: bool
-
-
-#: Attention-pattern entries per group of context copies in :meth:`ICARModel.in_context_update`'s Jacobians.
-JACOBIAN_ELEMENTS = 2e7
 
 
 class ICARModel(nn.Module):
@@ -215,40 +211,11 @@ class ICARModel(nn.Module):
         raise NotImplementedError(f"{type(self).__name__} has no closed-form one-GD-step weights")
 
     def in_context_update(self, states: torch.Tensor, last_only: bool = False) -> ModelUpdate:
-        """The model's in-context update at every position, for ``states`` (batch, n, d).
-
-        Here the local linearisation: the Jacobians of the prediction with respect to the current and the
-        previous state, other states fixed. ``last_only`` computes the last position only (T times cheaper
-        when only the last prediction is compared). The contexts are repeated once per position and copy k
-        only reads the prediction at position k, so d backward passes give every position's Jacobian (a plain
-        sum over positions would mix them, because a state influences every later prediction); copy k is cut
-        to the k+1 states its prediction reads (the model is causal), and the copies go in groups of equal
-        length so the attention patterns stay within memory.
-        """
-        batch, n, d = states.shape
-        wanted = [n - 1] if last_only else list(range(n))
-        current = states.new_zeros(len(wanted), batch, d, d)
-        previous = torch.zeros_like(current)
-        prediction = states.new_zeros(len(wanted), batch, d)
-        group = max(1, int(JACOBIAN_ELEMENTS // (batch * n * n * self.n_heads)))
-        # Longest prefixes first, so each group's copies share (nearly) one length.
-        for start in range(len(wanted) - 1, -1, -group):
-            index = list(range(max(0, start - group + 1), start + 1))
-            positions = [wanted[i] for i in index]
-            length = max(positions) + 1
-            x = states[:, :length].detach().repeat(len(positions), 1, 1).requires_grad_(True)
-            with torch.enable_grad():
-                y = self(x)
-                rows = torch.arange(len(positions) * batch)
-                position = torch.tensor(positions).repeat_interleave(batch)
-                has_previous = (position > 0).to(x.dtype)[:, None]
-                prediction[index] = y[rows, position].detach().reshape(len(positions), batch, d)
-                for i in range(d):
-                    (grad,) = torch.autograd.grad(y[rows, position, i].sum(), x, retain_graph=i < d - 1)
-                    current[index, :, i] = grad[rows, position].reshape(len(positions), batch, d)
-                    previous[index, :, i] = (grad[rows, (position - 1).clamp(min=0)] * has_previous).reshape(
-                        len(positions), batch, d)
-        return ModelUpdate(current.transpose(0, 1), previous.transpose(0, 1), prediction.transpose(0, 1), exact=False)
+        """The model's in-context update at every position (or the last alone) for ``states`` (batch, n, d):
+        ``∂ŝ_{n+1}/∂s_n`` and ``∂ŝ_{n+1}/∂s_{n-1}``, other states fixed, and the prediction. Every kind writes
+        its own in closed form; it is exact where the layer is linear in the query (:attr:`exact_update`),
+        else the local linearisation."""
+        raise NotImplementedError(f"{type(self).__name__} has no in-context update")
 
 
 def _init(shape: tuple[int, ...], scale: float) -> nn.Parameter:
