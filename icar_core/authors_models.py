@@ -63,6 +63,12 @@ def build_authors_model(config: ModelConfig, d: int, T: int) -> ICARModel:
     return (AuthorsAugmented if config.kind == AUGMENTED_KIND else AuthorsMultihead)(config, d, T)
 
 
+def _mix(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, weights: torch.Tensor) -> torch.Tensor:
+    """The attention output ``Σ_h Σ_t weights_h[n, t] (q_n·k_t) v_{h,t}`` (batch, r, E), for queries ``q``
+    (batch, H, r, E), keys and values (batch, H, n, E) and ``weights`` (H or 1, r, n)."""
+    return ((q @ k.transpose(-1, -2)) * weights @ v).sum(1)
+
+
 class _AuthorsAttention(ICARModel):
     """What both architectures share: tokens ``x_t`` (E), biased ``q, k, v`` (E -> H·E), ``attn_out`` (E -> E),
     LayerNorm, ``head``; the prediction ``head(r·x_n + LayerNorm(attn_out(a_n)))[:d]`` with the residual
@@ -106,8 +112,7 @@ class _AuthorsAttention(ICARModel):
         """``LayerNorm(attn_out(Σ_h Σ_t weights_h[n, t] (q_n·k_t) v_{h,t}))`` (batch, n, E), with ``weights``
         (H or 1, n, n) from :meth:`score_weights`, so the (batch, H, n, n) pattern is multiplied only once."""
         q, k, v = (self._split_heads(f(x)) for f in (self.query, self.key, self.value))
-        pattern = (q @ k.transpose(-1, -2)) * weights
-        return self.norm(self.attn_out((pattern @ v).sum(1)))
+        return self.norm(self.attn_out(_mix(q, k, v, weights)))
 
     def forward(self, states: torch.Tensor) -> torch.Tensor:
         x = self.tokens(states)
@@ -133,9 +138,7 @@ class _AuthorsAttention(ICARModel):
             weights = self.score_weights(n).to(x.dtype)[:, rows].expand(self.n_heads, -1, -1)  # (H, r, n)
             q, k, v = (self._split_heads(f(x)) for f in (self.query, self.key, self.value))
             W_Q, W_K, W_V = (w.to(x.dtype) for w in (self.W_Q, self.W_K, self.W_V))  # (H, E, E)
-            S = torch.einsum("hrt,bhte,bhtf->bhref", weights, v, k)  # (batch, H, r, E, E)
             q_n = q[:, :, rows]
-            a = torch.einsum("bhref,bhrf->bre", S, q_n)
             has_previous = rows > 0
             before = (rows - 1).clamp(min=0)
             own, prior = weights[:, torch.arange(len(rows)), rows], weights[:, torch.arange(len(rows)), before]
@@ -145,27 +148,32 @@ class _AuthorsAttention(ICARModel):
             def through(t: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
                 """``Σ_h w_h (v_t (W_Kᵀ q_n)ᵀ + (q_n·k_t) W_V)`` for the token at ``t`` (batch, r, E, E)."""
                 v_t, k_t = v[:, :, t], k[:, :, t]
-                outer = v_t[..., :, None] * key_of_q[..., None, :]
-                scaled_values = (q_n * k_t).sum(-1)[..., None, None] * W_V[:, None]
-                return torch.einsum("hr,bhref->bref", w, outer + scaled_values)
+                outer = torch.einsum("bhre,bhrf->bref", v_t * w[:, :, None], key_of_q)
+                return outer + torch.einsum("bhr,hef->bref", (q_n * k_t).sum(-1) * w, W_V)
 
-            d_own = torch.einsum("bhref,hfg->breg", S, W_Q) + through(rows, own)  # ∂a_n/∂x_n
+            # Σ_h S_n W_Q = Σ_h Σ_t w[n, t] v_t (W_Qᵀ k_t)ᵀ, one matrix product over (h, t) per context: for
+            # fewer query rows than E, of the values weighted per row; else of every token's E² outer product.
+            query_of_k = torch.einsum("hfe,bhtf->bhte", W_Q, k)
+            if len(rows) < self.E:
+                weighted = (weights[None, :, :, :, None] * v[:, :, None]).permute(0, 2, 4, 1, 3).flatten(-2)
+                summed = weighted @ query_of_k.flatten(1, 2)[:, None]  # (batch, r, E, H·n) @ (batch, 1, H·n, E)
+            else:
+                outer = (v[..., :, None] * query_of_k[..., None, :]).flatten(1, 2).flatten(-2)  # (batch, H·n, E²)
+                summed = (weights.transpose(0, 1).flatten(1) @ outer).unflatten(-1, (self.E, self.E))
+            d_own = summed + through(rows, own)  # ∂a_n/∂x_n (batch, r, E, E)
             d_prior = through(before, prior)  # ∂a_n/∂x_{n-1}
-            z = self.attn_out(a)
-            W_out = self.attn_out.weight.to(x.dtype)
-            to_output = self.head.weight[: self.d].to(x.dtype) @ self._norm_jacobian(z) @ W_out  # (batch, r, d, E)
+            z = self.attn_out(_mix(q_n, k, v, weights))  # (batch, r, E)
+            head = self.head.weight[: self.d].to(x.dtype)
+            to_output = head @ self._norm_jacobian(z) @ self.attn_out.weight.to(x.dtype)  # (batch, r, d, E)
             on_self, on_previous = (m.to(x.dtype) for m in self.token_maps())
             gap = has_previous.to(x.dtype)[:, None, None]  # s_{-1} is padding, not a state
             current = to_output @ d_own @ on_self
             previous = to_output @ (d_own @ on_previous * gap + d_prior @ on_self)
-            x_n = x[:, rows]
+            y = self.norm(z)
             if self.residual:
-                head = self.head.weight[: self.d].to(x.dtype)
                 current = current + head @ on_self
                 previous = previous + (head @ on_previous) * gap
-                y = x_n + self.norm(z)
-            else:
-                y = self.norm(z)
+                y = x[:, rows] + y
             prediction = self.head(y)[..., : self.d]
         return ModelUpdate(current, previous, prediction, exact=False)
 

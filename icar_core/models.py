@@ -129,8 +129,9 @@ class ModelUpdate:
     current: ``∂ŝ_{n+1}/∂s_n`` (batch, n, d, d) — for augmented models ``Gamma_model``;
     previous: ``∂ŝ_{n+1}/∂s_{n-1}`` (batch, n, d, d); prediction: ``ŝ_{n+1}`` (batch, n, d), from the same pass;
     exact: the model's actual update (True: the prediction is linear in the current state) or its local
-    linearisation, the Jacobian (False). With ``last_only`` the position axis holds the last position alone (length 1). The model
-    returns tensors; ``icar_core.analysis.model_update`` hands them on as float64 numpy arrays.
+    linearisation, the Jacobian (False). With ``last_only`` the position axis holds the last position alone
+    (length 1). The model returns tensors; ``icar_core.analysis.model_update`` hands them on as float64 numpy
+    arrays.
     """
 
     current: torch.Tensor | np.ndarray
