@@ -9,11 +9,12 @@ main branch before a change), interleaved with this one, so the two are compared
   evaluation set, the GD-reference fit, the first forward pass and its evaluation);
 - loop: the run's recorded training seconds per step (data, forward, backward, update, the periodic evaluation),
   over the whole run and over its second half ("steady");
-- floor: one forward and backward pass of the same model on a fixed batch (median of ``FLOOR_PASSES``), in the
-  same process after training; the loop's ratio to it is what the loop adds. The ratio that counts is the steady
-  one: these CPUs run faster after a few seconds of load (a fresh model's forward-backward pass here: 5.0-5.6 ms at
-  a process's start, 3.2 ms after 2.5 s of a Python busy loop), so the floor, measured after training, is compared
-  with the part of the loop that ran in the same state. The whole-run ratio is printed beside it;
+- floor: one forward and backward pass of a fresh model of the same preset on a fixed batch, ``FLOOR_PASSES`` of
+  them at every logged row *during* training (in the ``on_record`` hook, whose time is not training time), so the
+  floor sees the CPU in the state the loop does: these CPUs change speed under load (a fresh model's pass: 5.0-5.6
+  ms at a process's start, 3.2 ms after 2.5 s of a Python busy loop; 12-23 ms on another day's machine, measured
+  once after training). The loop's ratio to it is what the loop adds: over the whole run (every pass's median),
+  and over the run's second half ("steady", the passes taken there);
 - to 2%: wall time from the start of the process until the held-out loss is first within ``TARGET`` of the
   run's final one.
 
@@ -39,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "train_speed.json"
 TARGET = 1.02  # held-out loss / the run's final held-out loss
-FLOOR_PASSES = 20
+FLOOR_PASSES = 2  # per logged row
 DEFAULT_PRESETS = ("augmented-commuting", "augmented-orthogonal")
 CHILD_TIMEOUT_S = 1200
 
@@ -54,27 +55,29 @@ def child(preset: str, tree: str, threads: int, device: str, out: str) -> None:
     from icar_core.train import PRESETS, resolve_device, train
 
     first_row: list[float] = []
+    config = PRESETS[preset]
+    dev = resolve_device(device)
+    floor: dict = {}  # the fresh model and its fixed batch, made at the first row (after the fixed cost)
+    passes: list[tuple[int, float]] = []  # (step, seconds) of each floor pass
 
     def hook(step: int, model, history) -> None:
         if not first_row:
             first_row.append(time.time())
+            torch.manual_seed(config.seed)
+            floor["model"] = build_model(config.model, config.process.d, config.process.T).to(dev, config.torch_dtype)
+            floor["batch"] = config.process.sample(config.batch_size, 12345, config.torch_dtype)[0].to(dev)
+            for _ in range(2):  # warm-up passes
+                prediction_loss(floor["model"], floor["batch"]).backward()
+        for _ in range(FLOOR_PASSES):
+            started = time.perf_counter()
+            floor["model"].zero_grad(set_to_none=True)
+            prediction_loss(floor["model"], floor["batch"]).backward()
+            if dev.type == "cuda":
+                torch.cuda.synchronize()
+            passes.append((step, time.perf_counter() - started))
 
-    config = PRESETS[preset]
     ckpt = train(config, out, device=device, progress=False, on_record=hook, save_every_s=1e9, force=True)
     finished = time.time()
-    dev = resolve_device(device)
-    torch.manual_seed(config.seed)
-    model = build_model(config.model, config.process.d, config.process.T).to(dev, config.torch_dtype)
-    batch = config.process.sample(config.batch_size, 12345, config.torch_dtype)[0].to(dev)
-    passes = []
-    for i in range(FLOOR_PASSES + 3):  # three warm-up passes
-        started = time.perf_counter()
-        model.zero_grad(set_to_none=True)
-        prediction_loss(model, batch).backward()
-        if dev.type == "cuda":
-            torch.cuda.synchronize()
-        if i >= 3:
-            passes.append(time.perf_counter() - started)
     history = ckpt.history
     final = float(history["eval_loss"].iloc[-1])
     reached = history[history["eval_loss"] <= TARGET * final]
@@ -82,7 +85,9 @@ def child(preset: str, tree: str, threads: int, device: str, out: str) -> None:
     print(json.dumps({
         "first_row_at": first_row[0], "finished_at": finished, "steps": int(ckpt.train_state["step"]),
         "stop_reason": ckpt.train_state.get("stop_reason", ""), "loop_s": float(ckpt.train_state["seconds"]),
-        "floor_s": statistics.median(passes), "final_loss": final,
+        "floor_s": statistics.median(s for _, s in passes),
+        "steady_floor_s": statistics.median(s for step, s in passes if step >= steady["step"].iloc[0]),
+        "final_loss": final,
         "loop_s_to_target": float(reached["seconds"].iloc[0]), "step_at_target": int(reached["step"].iloc[0]),
         "steady_s": float(steady["seconds"].iloc[-1] - steady["seconds"].iloc[0]),
         "steady_steps": int(steady["step"].iloc[-1] - steady["step"].iloc[0]),
@@ -104,7 +109,8 @@ def measure(preset: str, tree: Path, args: argparse.Namespace, folder: Path) -> 
     return {"steps": r["steps"], "stop_reason": r["stop_reason"], "fixed_cost_s": fixed,
             "steps_per_s": r["steps"] / r["loop_s"], "loop_ms_per_step": 1e3 * loop_step,
             "floor_ms_per_step": 1e3 * r["floor_s"], "loop_over_floor": loop_step / r["floor_s"],
-            "steady_ms_per_step": 1e3 * steady_step, "steady_over_floor": steady_step / r["floor_s"],
+            "steady_ms_per_step": 1e3 * steady_step, "steady_floor_ms_per_step": 1e3 * r["steady_floor_s"],
+            "steady_over_floor": steady_step / r["steady_floor_s"],
             "wall_s_to_target": fixed + r["loop_s_to_target"], "step_at_target": r["step_at_target"],
             "wall_s": r["finished_at"] - launched, "final_loss": r["final_loss"]}
 
