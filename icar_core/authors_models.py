@@ -165,7 +165,7 @@ class _AuthorsAttention(ICARModel):
             z = self.attn_out(_mix(q_n, k, v, weights))  # (batch, r, E)
             head = self.head.weight[: self.d].to(x.dtype)
             to_output = head @ self._norm_jacobian(z) @ self.attn_out.weight.to(x.dtype)  # (batch, r, d, E)
-            on_self, on_previous = (m.to(x.dtype) for m in self.token_maps())
+            on_self, on_previous = (m.to(x) for m in self.token_maps())  # dtype and device
             gap = has_previous.to(x.dtype)[:, None, None]  # s_{-1} is padding, not a state
             current = to_output @ d_own @ on_self
             previous = to_output @ (d_own @ on_previous * gap + d_prior @ on_self)
