@@ -26,8 +26,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 _LOG = logging.getLogger(__name__)
-#: With no visitor for this long after the server starts, the warm-up begins anyway.
-IDLE_START_S = 3.0
+#: With no visitor for this long after the server starts, the warm-up begins anyway. Long enough for the browser
+#: that ``streamlit run`` opens to load the page on a slow machine: at 3 s, on a CPU where importing torch took
+#: 2.4 s, the timer fired while that browser was still loading, and Home's first paint came 1 s later than with no
+#: warm-up (7.6 against 6.6 s after the launch, ``benchmarks/app_latency.py``).
+IDLE_START_S = 10.0
 _VISITOR = threading.Event()
 
 
