@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results" / "train_speed.json"
 TARGET = 1.02  # held-out loss / the run's final held-out loss
 FLOOR_PASSES = 2  # per logged row
+FLOOR_WARM_UP_PASSES = 2  # once, before the first
 DEFAULT_PRESETS = ("augmented-commuting", "augmented-orthogonal")
 CHILD_TIMEOUT_S = 1200
 
@@ -66,7 +67,7 @@ def child(preset: str, tree: str, threads: int, device: str, out: str) -> None:
             torch.manual_seed(config.seed)
             floor["model"] = build_model(config.model, config.process.d, config.process.T).to(dev, config.torch_dtype)
             floor["batch"] = config.process.sample(config.batch_size, 12345, config.torch_dtype)[0].to(dev)
-            for _ in range(2):  # warm-up passes
+            for _ in range(FLOOR_WARM_UP_PASSES):
                 prediction_loss(floor["model"], floor["batch"]).backward()
         for _ in range(FLOOR_PASSES):
             started = time.perf_counter()

@@ -136,12 +136,13 @@ class _AuthorsAttention(ICARModel):
         rows = torch.arange(n - 1 if last_only else 0, n, device=x.device)
         with torch.no_grad():
             weights = self.score_weights(n).to(x.dtype)[:, rows].expand(self.n_heads, -1, -1)  # (H, r, n)
-            q, k, v = (self._split_heads(f(x)) for f in (self.query, self.key, self.value))
+            q_n = self._split_heads(self.query(x[:, rows]))  # only the asked rows query
+            k, v = (self._split_heads(f(x)) for f in (self.key, self.value))
             W_Q, W_K, W_V = (w.to(x.dtype) for w in (self.W_Q, self.W_K, self.W_V))  # (H, E, E)
-            q_n = q[:, :, rows]
             has_previous = rows > 0
             before = (rows - 1).clamp(min=0)
-            own, prior = weights[:, torch.arange(len(rows)), rows], weights[:, torch.arange(len(rows)), before]
+            row = torch.arange(len(rows), device=x.device)
+            own, prior = weights[:, row, rows], weights[:, row, before]
             prior = prior * has_previous.to(x.dtype)
             key_of_q = torch.einsum("hfe,bhrf->bhre", W_K, q_n)  # W_Kᵀ q_n
 
