@@ -676,7 +676,12 @@ def compare_table(numbers: Callable[[Checkpoint], Any], shown: Checkpoint, other
 
 
 def reproduce(code: str) -> None:
-    """The few lines of ``icar_core`` calls that recompute what the column shows, ready to copy."""
-    with st.expander(t("reproduce.title")):
-        st.caption(t("reproduce.caption"))
-        st.code(code, language="python")
+    """The few lines of ``icar_core`` calls that recompute what the column shows, ready to copy.
+
+    Drawn only once the expander is opened: the browser's code for a code block is 1.5 MB, and loading it with a
+    page's first visit made Model vs GD's first visit 0.8 s slower on a slow CPU (``benchmarks/app_latency.py``).
+    """
+    with st.expander(t("reproduce.title"), key=widget_key("reproduce"), on_change="rerun") as box:
+        if box.open:
+            st.caption(t("reproduce.caption"))
+            st.code(code, language="python")

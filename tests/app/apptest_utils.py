@@ -40,6 +40,13 @@ def open_page(page: str | None = None, run: str | None = None, lang: str = "en")
     return at
 
 
+def open_reproduce(at: AppTest) -> AppTest:
+    """Open the page's "reproduce in Python" expanders, in both columns (their code is drawn only while open)."""
+    for slot in ("", "@compare"):  # ui.side_by_side's column slots
+        at.session_state[f"reproduce{slot}"] = True
+    return at.run()
+
+
 def chart_data(at: AppTest) -> list[list[pd.DataFrame]]:
     """For each Altair chart on the page, its datasets as pandas frames."""
     frames = []

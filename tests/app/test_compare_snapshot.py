@@ -20,7 +20,7 @@ from icar_core.findings import FINDINGS
 from icar_core.i18n import translate
 from icar_core.models import build_model
 from icar_core.views import gd as gd_view
-from tests.app.apptest_utils import ROOT, no_exception, open_page, run_id
+from tests.app.apptest_utils import ROOT, no_exception, open_page, open_reproduce, run_id
 
 SNAPSHOT = 2  # an early step, where every run is still far from its final weights
 
@@ -42,7 +42,7 @@ def metrics(at) -> dict[str, str]:
 
 def run_snippet(at, monkeypatch) -> dict:
     """Execute the page's first "reproduce in Python" snippet from the repository root in a fresh namespace."""
-    code = at.code[0].value
+    code = open_reproduce(at).code[0].value
     assert "load_checkpoint(" in code and "import streamlit" not in code
     monkeypatch.chdir(ROOT)
     namespace: dict = {}
@@ -115,6 +115,8 @@ def test_model_vs_gd(monkeypatch, single_thread):
     final_error = gd_view.gd_context(run, seed, T - 1, angles).metrics["model_error"]
     assert abs(shown - final_error) > 0.1 * final_error  # the snapshot's view is not the final one
 
+    # The snippet is drawn only once its expander is opened (the browser's code-block bundle is large).
+    assert translate("reproduce.title", "en") in [e.label for e in at.expander] and not at.code
     namespace = run_snippet(at, monkeypatch)
     cards = metrics(at)
     shown_cards = [name for row in gd_view.METRIC_GRID for name, _ in row]

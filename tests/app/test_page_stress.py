@@ -12,7 +12,7 @@ from icar_core.i18n import translate
 from icar_core.plain_text import markdown_literal
 from icar_core.stress import SERIES, Shift, stress_test
 from icar_core.views.stress import stress_of
-from tests.app.apptest_utils import ROOT, chart_data, no_exception, open_page, run_id
+from tests.app.apptest_utils import ROOT, chart_data, no_exception, open_page, open_reproduce, run_id
 
 PAGE = "app_pages/stress_test.py"
 
@@ -130,7 +130,7 @@ def test_reproduce_snippet_recomputes_the_verdicts_shown(multihead_page, monkeyp
     """The page's "reproduce in Python" lines, executed in a fresh namespace, give the verdicts the page shows."""
     from icar_core.i18n import verdict_text
 
-    code = multihead_page.code[0].value
+    code = open_reproduce(multihead_page).code[0].value
     assert "multihead-diagonal-rotation.pt" in code
     monkeypatch.chdir(ROOT)
     namespace: dict = {}

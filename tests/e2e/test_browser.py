@@ -146,6 +146,22 @@ def test_stress_test_shift_redraws_the_charts(page, ui_text):
     full_screenshot(page, SCREENSHOTS / "en-stress-test-haar.png")
 
 
+def test_reproduce_code_is_drawn_when_its_expander_opens(page, ui_text):
+    """On Model vs GD the "reproduce in Python" expander holds no code block until it is opened (the browser's
+    code-block bundle is 1.5 MB); opening it reruns the column and draws the snippet."""
+    _, translate = ui_text
+    go_to(page, translate("nav.gd", "en"), "model-vs-gd")
+    main = page.locator(MAIN)
+    code = main.locator('[data-testid="stCode"]')
+    assert code.count() == 0
+    arm(page)
+    main.locator('[data-testid="stExpander"] summary').filter(has_text=translate("reproduce.title", "en")).click()
+    wait_rerun(page)
+    code.first.wait_for()
+    assert "load_checkpoint(" in code.first.inner_text()
+    assert_page_ok(page, "model-vs-gd with its snippet open")
+
+
 def test_tour_next_until_last_then_back(page, ui_text):
     _, translate = ui_text
     go_to(page, translate("nav.tour", "en"), "tour")
