@@ -3,9 +3,9 @@
 The lifespan of ``app.py``'s ``st.App`` starts :func:`warm_up` in a daemon thread and serves at once. The thread
 waits until the first visitor's page has drawn its first paint (:func:`visitor_arrived`) or
 :data:`IDLE_START_S` have passed with no visitor, then imports torch and the pages' modules, lists the runs, and
-computes what Home draws for the default run (its picture and its findings' verdicts), through the same caches the
-pages read. A visitor who arrives before it is done waits on the same import locks and cache entries, so nothing
-is computed twice; one who arrives later finds Home computed.
+computes what Home draws for the default run (its picture and its findings' verdicts), then Model vs GD's error
+curve, through the same caches the pages read. A visitor who arrives before it is done waits on the same import
+locks and cache entries, so nothing is computed twice; one who arrives later finds Home computed.
 
 Why it waits: the thread and the server's answers to the browser share one interpreter. Importing torch beside a
 visitor who came at once (``streamlit run`` opens a browser) slowed the loading of the page and of the chart's
@@ -64,6 +64,7 @@ def _warm_up() -> None:
     from icar_core.findings import FINDINGS, run_for
     from icar_core.home_picture import picture_of
     from icar_core.verdict_store import stored_verdict
+    from icar_core.views import gd as gd_view
 
     runs = ui.sorted_runs(list(ui.disk_runs().runs))
     if not runs:
@@ -74,3 +75,8 @@ def _warm_up() -> None:
         run = run_for(finding_id, shown, runs)
         if run is not None:
             ui.cached(stored_verdict, run, finding_id)
+    # The first page after Home: its error curve, which needs the task's GD step sizes (best_gd_eta, ~0.5 s on a
+    # slow CPU), not computed above when the verdicts came from the store.
+    gd_run = run_for("gd", shown, runs)
+    if gd_run is not None:
+        ui.cached(gd_view.error_curve, gd_run)

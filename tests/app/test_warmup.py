@@ -1,6 +1,7 @@
 """The server's entry and its warm-up (app.py, icar_core.warmup): Streamlit finds the st.App, importing the entry
 loads no torch, the warm-up waits for the first visitor's first paint (or a quiet start), then computes Home's
-verdicts into the store without holding the server up, and a failing warm-up is logged and changes nothing."""
+verdicts into the store and Model vs GD's error curve without holding the server up, and a failing warm-up is
+logged and changes nothing."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from icar_core import ui, warmup
 from icar_core.findings import FINDINGS, run_for
 from icar_core.verdict_store import entry_key
+from icar_core.views import gd as gd_view
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,6 +44,22 @@ def test_warm_up_stores_the_verdicts_home_shows(tmp_path, monkeypatch):
                 if (run := run_for(finding_id, shown, runs)) is not None}
     assert len(expected) == len(FINDINGS)
     assert {path.name for path in tmp_path.iterdir()} == expected
+
+
+def test_warm_up_computes_model_vs_gds_error_curve(tmp_path, monkeypatch):
+    """The first page after Home finds its error curve cached (with the task's GD step sizes, which verdicts read
+    from the store would not have computed)."""
+    monkeypatch.setenv("ICAR_CACHE_DIR", str(tmp_path))
+    ui._cached_call.clear()
+    warmup.warm_up(idle_start_s=0)
+
+    def recomputed(*args, **kwargs):
+        raise AssertionError("the error curve was computed again")
+
+    monkeypatch.setattr(gd_view, "gd_curve", recomputed)
+    runs = ui.sorted_runs(list(ui.disk_runs().runs))
+    curve = ui.cached(gd_view.error_curve, run_for("gd", ui.default_run(runs), runs))
+    assert list(curve["n"]) == list(range(1, len(curve) + 1))
 
 
 def test_a_failing_warm_up_is_logged_and_raises_nothing(monkeypatch, caplog):
