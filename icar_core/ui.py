@@ -26,6 +26,7 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from icar_core import token_store, url_state
+from icar_core.charts.vegalite import VegaLiteSpec
 from icar_core.checkpoints import (
     Checkpoint,
     CheckpointError,
@@ -49,6 +50,7 @@ from icar_core.ui_base import (  # noqa: F401
     ROOT,
     STRICT_CHARTS,
     home_top,
+    in_concatenation,
     key_suffix,
     keyed_apart,
     lang,
@@ -174,9 +176,9 @@ def adopt_run(ckpt: Checkpoint) -> None:
     st.session_state["run_id"] = run_id(ckpt)
 
 
-def selectable_chart(chart: alt.TopLevelMixin, key: str, on_select: Callable[[], None]) -> None:
+def selectable_chart(chart: alt.TopLevelMixin | VegaLiteSpec, key: str, on_select: Callable[[], None]) -> None:
     """Draw ``chart`` whose clicks call ``on_select`` (the selection is then in ``st.session_state[key]``)."""
-    st.vega_lite_chart(vega_lite_spec(alt.vconcat(chart)), width="content", key=key, on_select=on_select,
+    st.vega_lite_chart(vega_lite_spec(in_concatenation(chart)), width="content", key=key, on_select=on_select,
                        selection_mode=None)
 
 

@@ -12,12 +12,9 @@ import contextlib
 import contextvars
 import copy
 import functools
-import hashlib
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import altair as alt
@@ -28,7 +25,7 @@ from streamlit.delta_generator import DeltaGenerator
 from icar_core.charts.export import to_png, to_svg
 from icar_core.charts.gd import trajectory_chart
 from icar_core.charts.memo import content_memo
-from icar_core.charts.vegalite import VegaLiteSpec
+from icar_core.charts.vegalite import VegaLiteSpec, from_altair
 from icar_core.home_picture import DEFAULT_RUN, HomePicture, stored_picture
 from icar_core.i18n import translate
 from icar_core.plain_text import markdown_literal
@@ -73,49 +70,35 @@ _svg = functools.lru_cache(maxsize=64)(to_svg)
 # Charts are drawn from their Vega-Lite spec without Altair's JSON-schema validation, which cost a third of a warm
 # rerun of Model vs GD. Tests (and a developer, with ICAR_STRICT_CHARTS=1) validate every chart drawn.
 STRICT_CHARTS = os.environ.get("ICAR_STRICT_CHARTS") == "1"
-_ALTAIR_GLOBALS = threading.Lock()  # Altair's data transformer is process-global; sessions run in threads
-
-
-def _arrow_dataset(data: Any, datasets: dict[str, bytes]) -> dict[str, str]:
-    """An Altair data transformer: the chart's frame as Arrow bytes, referenced by a content-hash name, the form
-    Streamlit's own Altair path sends to the browser."""
-    payload = dataframe_util.convert_anything_to_arrow_bytes(data)
-    name = hashlib.sha256(payload).hexdigest()[:32]
-    datasets[name] = payload
-    return {"name": name}
-
-
-alt.data_transformers.register("icar_arrow", _arrow_dataset)
 
 
 @content_memo
 def vega_lite_spec(chart: alt.TopLevelMixin | VegaLiteSpec) -> dict:
-    """``chart`` as a Vega-Lite dict with its data as Arrow datasets, validated only under ``STRICT_CHARTS``
-    (memoised: a fresh copy each call, as Streamlit edits the spec it is given)."""
+    """``chart`` as a Vega-Lite dict with its data as Arrow datasets (the form Streamlit's own Altair path sends to
+    the browser), validated only under ``STRICT_CHARTS`` (memoised: a fresh copy each call, as Streamlit edits the
+    spec it is given)."""
+    if not isinstance(chart, VegaLiteSpec):
+        chart = from_altair(chart)
+    if STRICT_CHARTS:
+        chart.to_dict(validate=True)
+    return {"$schema": alt.SCHEMA_URL, **copy.deepcopy(chart.spec),
+            "datasets": {name: dataframe_util.convert_anything_to_arrow_bytes(frame)
+                         for name, frame in chart.datasets.items()}}
+
+
+def in_concatenation(chart: alt.TopLevelMixin | VegaLiteSpec) -> alt.TopLevelMixin | VegaLiteSpec:
+    """``chart``, a single view or layer as a one-panel vertical concatenation: Streamlit's chart theme ignores the
+    height of a single view or layer but keeps the sizes of the panels of a concatenation."""
     if isinstance(chart, VegaLiteSpec):
-        if STRICT_CHARTS:
-            chart.to_dict(validate=True)
-        return {"$schema": alt.SCHEMA_URL, **copy.deepcopy(chart.spec),
-                "datasets": {name: dataframe_util.convert_anything_to_arrow_bytes(frame)
-                             for name, frame in chart.datasets.items()}}
-    datasets: dict[str, bytes] = {}
-    # Streamlit draws with its own theme, so Altair's default one (a fixed 300-pixel view) is left out, as
-    # st.altair_chart does.
-    theme = alt.theme.enable("none") if alt.theme.active == "default" else contextlib.nullcontext()
-    with _ALTAIR_GLOBALS, theme, alt.data_transformers.enable("icar_arrow", datasets=datasets):
-        spec = chart.to_dict(validate=STRICT_CHARTS)
-    spec["datasets"] = {**spec.get("datasets", {}), **datasets}
-    return spec
+        return chart.in_vconcat()
+    if isinstance(chart, (alt.VConcatChart, alt.HConcatChart, alt.ConcatChart)):
+        return chart
+    return alt.vconcat(chart)
 
 
 def show_chart(chart: alt.TopLevelMixin | VegaLiteSpec, name: str, downloads: bool = True) -> None:
     """Draw ``chart`` with PNG and SVG download buttons (converted only when clicked; none without ``downloads``)."""
-    # Streamlit's chart theme ignores the height of a single view or layer but keeps the sizes of the panels of
-    # a concatenation.
-    if isinstance(chart, VegaLiteSpec):
-        chart = chart.in_vconcat()
-    elif not isinstance(chart, (alt.VConcatChart, alt.HConcatChart, alt.ConcatChart)):
-        chart = alt.vconcat(chart)
+    chart = in_concatenation(chart)
     st.vega_lite_chart(vega_lite_spec(chart), width="content")
     if not downloads:
         return

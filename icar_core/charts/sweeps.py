@@ -1,7 +1,7 @@
 """Charts of a sweep: a heatmap of one number over two grid axes, and seed bands over one axis.
 
 Both carry a point selection on the column ``run`` (named :data:`PICK`), so that a click on a cell or a point
-tells the page which run to open.
+tells the page which run to open. Both come converted to Vega-Lite, as the one-panel concatenation the page draws.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import pandas as pd
 
 from icar_core.charts.common import CATEGORY_COLORS
 from icar_core.charts.memo import content_memo
+from icar_core.charts.vegalite import VegaLiteSpec, from_altair
 
 PICK = "pick"
 SEQUENTIAL = "viridis"
@@ -23,7 +24,7 @@ def _pick() -> alt.Parameter:
 
 @content_memo
 def sweep_heatmap(cells: pd.DataFrame, *, title: str, x_title: str, y_title: str, value_title: str,
-                  sd_title: str, seeds_title: str, run_title: str, size: int = 320) -> alt.LayerChart:
+                  sd_title: str, seeds_title: str, run_title: str, size: int = 320) -> VegaLiteSpec:
     """``cells`` (x, y, mean, sd, min, max, seeds, low, high, run) as coloured cells labelled ``mean ± sd``."""
     frame = cells.assign(label=[f"{m:.3g} ± {s:.1g}" for m, s in zip(cells["mean"], cells["sd"], strict=True)])
     pick = _pick()
@@ -46,7 +47,7 @@ def sweep_heatmap(cells: pd.DataFrame, *, title: str, x_title: str, y_title: str
     text = base.mark_text(fontSize=11).encode(
         text=alt.Text("label:N"),
         color=alt.ColorValue("white", condition={"test": f"datum.mean > {middle}", "value": "black"}))
-    return alt.layer(rects, text).properties(title=title, width=size, height=size * 0.75)
+    return from_altair(alt.vconcat(alt.layer(rects, text).properties(title=title, width=size, height=size * 0.75)))
 
 
 def _axis(values: pd.Series, title: str) -> alt.X:
@@ -62,7 +63,7 @@ def _axis(values: pd.Series, title: str) -> alt.X:
 
 @content_memo
 def seed_bands(stats: pd.DataFrame, points: pd.DataFrame, *, title: str, x_title: str, y_title: str,
-               group_title: str, run_title: str, width: int = 420, height: int = 280) -> alt.LayerChart:
+               group_title: str, run_title: str, width: int = 420, height: int = 280) -> VegaLiteSpec:
     """``stats`` (x, group, mean, band_low, band_high, seeds) as a line per group with its mean ± sd band over the
     seeds; ``points`` (x, group, seed, value, low, high, run): every run's value with its own interval."""
     pick = _pick()
@@ -82,4 +83,5 @@ def seed_bands(stats: pd.DataFrame, points: pd.DataFrame, *, title: str, x_title
     dots = runs.mark_point(filled=True, size=50, cursor="pointer").encode(
         y=alt.Y("value:Q"), opacity=alt.OpacityValue(0.4, condition={"param": pick.name, "value": 1.0}),
     ).add_params(pick)
-    return alt.layer(band, line, errors, dots).properties(title=title, width=width, height=height)
+    return from_altair(alt.vconcat(alt.layer(band, line, errors, dots).properties(title=title, width=width,
+                                                                                   height=height)))

@@ -8,9 +8,11 @@ Vega-Lite Altair would emit (~1 ms). :class:`VegaLiteSpec` is drawn, exported an
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import json
+import threading
 from dataclasses import dataclass
 
 import altair as alt
@@ -64,6 +66,38 @@ def dataset(frame: pd.DataFrame) -> tuple[str, dict[str, pd.DataFrame]]:
     digest.update(repr(list(frame.columns)).encode())
     name = digest.hexdigest()[:32]
     return name, {name: frame}
+
+
+#: Altair's data transformer and theme are process-global, and the dashboard's sessions run in threads.
+ALTAIR_GLOBALS = threading.Lock()
+
+
+def _collect_frame(data: pd.DataFrame, datasets: dict[str, pd.DataFrame]) -> dict[str, str]:
+    """An Altair data transformer: keep the chart's frame under its content-hash name, referred to by name."""
+    name, entry = dataset(data)
+    datasets.update(entry)
+    return {"name": name}
+
+
+alt.data_transformers.register("icar_frames", _collect_frame)
+
+
+def from_altair(chart: alt.TopLevelMixin) -> VegaLiteSpec:
+    """``chart`` as the Vega-Lite Altair writes for it, without validation, and without Altair's default theme (a
+    fixed 300-pixel view): Streamlit draws with its own theme, as ``st.altair_chart`` does.
+
+    Converting once, where a chart is built, spares every later draw Altair's conversion and the hashing of its
+    object tree: the Sweeps page's two charts cost ~30 ms of every visit before.
+    """
+    datasets: dict[str, pd.DataFrame] = {}
+    with ALTAIR_GLOBALS:
+        theme = alt.theme.enable("none") if alt.theme.active == "default" else contextlib.nullcontext()
+        with theme, alt.data_transformers.enable("icar_frames", datasets=datasets):
+            spec = chart.to_dict(validate=False)
+    spec.pop("$schema", None)
+    for name, rows in spec.pop("datasets", {}).items():  # inline values, which Altair gathers at the top
+        datasets[name] = pd.DataFrame(rows)
+    return VegaLiteSpec(spec, datasets)
 
 
 def combine(kind: str, charts: list[VegaLiteSpec], **top: object) -> VegaLiteSpec:

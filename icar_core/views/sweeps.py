@@ -3,10 +3,15 @@ one, each cell and point tied to the run that made it. No Streamlit here.
 
 A cell is the mean over seeds of one headline number (each run's own value, measured with its interval by the
 findings registry when the sweep ran), with the seeds' standard deviation, range and count; a point is one run.
+
+A folder is read again only when its spec or table changed on disk (a running sweep rewrites the table after every
+run), and the cells and bands of one read are computed once: every visitor of the page shares them, so none may
+change them.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,13 +22,23 @@ import pandas as pd
 from icar_core.checkpoints import Checkpoint, CheckpointError, load_checkpoint
 from icar_core.findings import FINDINGS
 from icar_core.stats import Estimate, bootstrap
-from icar_core.sweep_results import STATUS_DONE, STATUS_FAILED, SweepFolderError, read_spec, read_table
+from icar_core.sweep_results import (
+    SPEC_FILE,
+    STATUS_DONE,
+    STATUS_FAILED,
+    TABLE,
+    SweepFolderError,
+    read_spec,
+    read_table,
+)
 from icar_core.validation import clip
 
 ROOT = Path(__file__).resolve().parents[2]
 # The shipped sweeps; ICAR_SWEEP_DIR points the page at another folder (tests, private sweeps).
 SWEEP_DIR = Path(os.environ.get("ICAR_SWEEP_DIR") or ROOT / "sweeps")
 MAX_LISTED_SWEEPS = 100
+#: Sweep folders read and kept (each with the cells and bands asked of it).
+CACHED_SWEEPS = 8
 #: The headline numbers the page offers, in menu order (those in a table); each has a text key
 #: ``sweeps.metric.<name>`` and is an Estimate in the table (value, .low, .high, .n columns).
 HEADLINE_METRICS = ("gd.loss_ratio", "gd.prediction_cosine", "gd.update_rel_error", "gd.own_step_gap",
@@ -31,7 +46,7 @@ HEADLINE_METRICS = ("gd.loss_ratio", "gd.prediction_cosine", "gd.update_rel_erro
 SEED = "seed"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one read is one view: hashed by identity, so its cells and bands can be cached
 class SweepView:
     """A sweep folder read: its grid axes, finished runs (one row each), failed runs, offered metrics."""
 
@@ -64,6 +79,24 @@ def load_sweep(name: str, folder: Path | None = None) -> SweepView:
     """The sweep ``name`` in ``folder`` (default :data:`SWEEP_DIR`); SweepFolderError (one sentence) for a missing
     or broken spec or table."""
     path = (SWEEP_DIR if folder is None else folder) / name
+    return _read_sweep(name, path, _stamp(path))
+
+
+def _stamp(path: Path) -> tuple:
+    """What changes when the spec or the table is rewritten (both are replaced atomically, as new files)."""
+    stamps = []
+    for file in (SPEC_FILE, TABLE):
+        try:
+            found = os.stat(path / file)
+        except OSError:
+            stamps.append(None)
+        else:
+            stamps.append((found.st_ino, found.st_mtime_ns, found.st_size))
+    return tuple(stamps)
+
+
+@functools.lru_cache(maxsize=CACHED_SWEEPS)  # an error is not cached: a broken folder is read again next time
+def _read_sweep(name: str, path: Path, _stamp: tuple) -> SweepView:
     spec, table = read_spec(path), read_table(path)
     missing = [a for a in spec.axes if a not in table]
     if missing:
@@ -73,6 +106,7 @@ def load_sweep(name: str, folder: Path | None = None) -> SweepView:
     return SweepView(name, path, spec.preset, spec.axes, done, table[table["status"] == STATUS_FAILED], metrics)
 
 
+@functools.lru_cache(maxsize=8 * CACHED_SWEEPS)
 def cells(view: SweepView, metric: str, x: str, y: str) -> pd.DataFrame:
     """One row per grid cell (columns ``x``, ``y``: its values of the axes ``x`` and ``y``): mean, sd (0 for one
     seed), min, max and count of the runs' ``metric`` over seeds (and over any other axis), the mean of their
@@ -90,6 +124,7 @@ def cells(view: SweepView, metric: str, x: str, y: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@functools.lru_cache(maxsize=8 * CACHED_SWEEPS)
 def bands(view: SweepView, metric: str, x: str, group: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Seed bands over axis ``x`` (one line per value of the axis ``group``; columns ``x`` and ``group``): per point
     the mean, mean ± sd and the seeds' range; and every run's own value with its interval (``low``, ``high``)."""

@@ -5,13 +5,14 @@ checkpoint and an empty folder each get one sentence."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 import pytest
 
 from icar_core.checkpoints import CheckpointError
 from icar_core.i18n import translate
-from icar_core.sweep_results import read_table
+from icar_core.sweep_results import ResultsTable, read_table
 from icar_core.views import sweeps as sweeps_view
 from tests.app.apptest_utils import ROOT, chart_data, no_exception, open_page
 
@@ -101,3 +102,27 @@ def test_absent_checkpoint_is_said_not_crashed(tmp_path):
     with pytest.raises(CheckpointError, match=r"is not shipped with .* \(only its results table is\)"):
         sweeps_view.open_run(moved, key)
     assert sweeps_view.open_run(view, key).name == f"{SWEEP.name}.{key}"
+
+
+def test_a_rewritten_table_is_read_again_an_unchanged_one_is_not(tmp_path):
+    """The page keeps a sweep's read (and its cells) while the folder is unchanged; a running sweep rewrites its
+    table after every run, and the next visit shows the new numbers."""
+    folder = tmp_path / SWEEP.name
+    folder.mkdir()
+    for name in ("sweep.json", "results.parquet"):
+        shutil.copy(SWEEP / name, folder / name)
+    view = sweeps_view.load_sweep(SWEEP.name, tmp_path)
+    assert sweeps_view.load_sweep(SWEEP.name, tmp_path) is view
+    before = sweeps_view.cells(view, "gd.loss_ratio", "process.T", "process.d")
+    assert sweeps_view.cells(view, "gd.loss_ratio", "process.T", "process.d") is before
+
+    table = ResultsTable(folder)
+    key, row = next(iter(table.rows.items()))
+    table.put({**row, "gd.loss_ratio": row["gd.loss_ratio"] + 1.0})  # as a sweep does when a run finishes
+    again = sweeps_view.load_sweep(SWEEP.name, tmp_path)
+    assert again is not view
+    assert again.runs.set_index("run").loc[key, "gd.loss_ratio"] == row["gd.loss_ratio"] + 1.0
+    after = sweeps_view.cells(again, "gd.loss_ratio", "process.T", "process.d")
+    cell = (row["process.T"], row["process.d"])
+    shift = after.set_index(["x", "y"]).loc[cell, "mean"] - before.set_index(["x", "y"]).loc[cell, "mean"]
+    assert shift == pytest.approx(1.0 / 3)  # one of the cell's three seeds moved by 1
