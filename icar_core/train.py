@@ -445,8 +445,8 @@ def check_config(config: TrainConfig) -> TrainConfig:
     could not open; returns it unchanged. The command line, the Lab and the sweeps ask this before training."""
     check_trainable(config)  # sizes, before allocating
     if config.model.kind in GD_REFERENCE_KINDS:
-        # The GD reference's step-size fit is a causal attention over GD_FIT_SIZE contexts (theory.gd_directions):
-        # one T×T pattern each, no model and no (3d)² moments, so it is counted on its own.
+        # The GD reference's step-size fit is a causal attention over GD_FIT_SIZE contexts (theory.gd_directions),
+        # counted on its own and, as a bound, as one T×T pattern each (its chunked sum holds less at once).
         fit = GD_FIT_SIZE * config.process.T ** 2
         if fit > MAX_TRAINING_ELEMENTS:
             raise ValueError(f"the GD reference's fit would allocate about {fit:,} numbers ({GD_FIT_SIZE:,} contexts "

@@ -251,6 +251,19 @@ def test_least_squares_uses_cholesky_only_where_it_agrees_with_the_pseudo_invers
         torch.as_tensor(H[:2]), hermitian=True).numpy())
 
 
+@pytest.mark.parametrize("chunk", [1, 4, 10, 23, 64])
+def test_gd_directions_in_chunks_are_G_n_s_n(monkeypatch, chunk):
+    """The chunked causal sum equals G_n s_n from the explicit sums, for chunks that divide the length, leave a
+    partial last chunk, or are longer than the context."""
+    import icar_core.theory as theory
+
+    states, _ = ARProcess(d=3, T=23, w_dist="orthogonal").sample(40, 5, torch.float64)
+    inputs = states[:, :-1]
+    explicit = np.einsum("bnij,bnj->bni", gd_sums(inputs).numpy(), inputs.numpy())
+    monkeypatch.setattr(theory, "DIRECTION_CHUNK", chunk)
+    np.testing.assert_allclose(theory.gd_directions(inputs).numpy(), explicit, rtol=1e-12, atol=1e-14)
+
+
 def test_gd_step_sizes_are_the_same_in_blocks(monkeypatch):
     import icar_core.theory as theory
 
