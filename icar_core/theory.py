@@ -40,8 +40,8 @@ def gram_sums(states: torch.Tensor) -> torch.Tensor:
 
 
 #: Positions per chunk of :func:`gd_directions`: within a chunk its sum is an (L, L) causal pattern, across chunks a
-#: running (d, d) sum. For the GD fit's 8,192 contexts of T = 100, d = 8 on one thread, chunks of 8 to 12 took
-#: 0.26-0.35 s against 0.44-0.49 s for the whole (T, T) pattern; 6 (more, smaller products) took 0.64 s.
+#: running (d, d) sum. For the GD fit's 8,192 contexts of T = 100, d = 8 on one thread, chunks of 10 and 16 took
+#: 0.24 s, 8 and 20 0.26-0.27 s, against 0.44-0.49 s for the whole (T, T) pattern.
 DIRECTION_CHUNK = 10
 #: Entries one block of :func:`gd_directions` holds at once (its chunks' patterns and sums): about a megabyte of
 #: float64, so each block stays in cache (8,192 contexts of T = 100 at once were 650 MB and ran ~5x slower).
@@ -70,16 +70,17 @@ def _direction_blocks(states: torch.Tensor) -> Iterator[torch.Tensor]:
 
 def _chunked_directions(states: torch.Tensor, chunk: int) -> torch.Tensor:
     """``G_n s_n`` for ``states`` (b, n, d) in chunks of ``chunk`` positions: the terms of the chunk itself through
-    its (chunk, chunk) pattern ``s_n · s_{t-1}``, those of earlier chunks through their sum ``Σ s_t s_{t-1}ᵀ``.
-    That is O(n · (chunk + d) · d) work per context instead of the O(n² d) of the whole pattern."""
+    its (chunk, chunk) pattern ``s_n · s_{t-1}``, those of earlier chunks through ``G`` at the chunk's start (the sum
+    of their ``s_t s_{t-1}ᵀ``), both in one product ``[pattern | s_n] @ [s_t ; Gᵀ]``. That is O(n · (chunk + d) · d)
+    work per context instead of the O(n² d) of the whole pattern."""
     n = states.shape[1]
     previous = F.pad(states[:, :-1], (0, 0, 1, 0))  # s_{t-1}; 0 at t = 0, which has no term
     pad = -n % chunk
     query, key, value = (F.pad(a, (0, 0, 0, pad)).unflatten(1, (-1, chunk)) for a in (states, previous, states))
-    within = (query @ key.transpose(-1, -2)).tril_() @ value
-    sums = value.transpose(-1, -2) @ key  # (b, chunks, d, d): each chunk's Σ s_t s_{t-1}ᵀ
-    before = torch.cat([torch.zeros_like(sums[:, :1]), sums[:, :-1].cumsum(1)], dim=1)  # the chunks before
-    return (within + query @ before.transpose(-1, -2)).flatten(1, 2)[:, :n]
+    pattern = (query @ key.transpose(-1, -2)).tril_()
+    sums = key.transpose(-1, -2) @ value  # (b, chunks, d, d): each chunk's Σ s_{t-1} s_tᵀ, a Gᵀ term
+    G_T = torch.cat([torch.zeros_like(sums[:, :1]), sums[:, :-1].cumsum(1)], dim=1)  # Gᵀ at each chunk's start
+    return (torch.cat([pattern, query], dim=-1) @ torch.cat([value, G_T], dim=-2)).flatten(1, 2)[:, :n]
 
 
 def fit_gd_eta(states: torch.Tensor, per_position: bool = True) -> torch.Tensor:
