@@ -1,5 +1,6 @@
 """Figures of the Positional-encodings page: the positional matrix (lower triangle only), the PCA path of the
-positions, and row profiles with their fits and references."""
+positions, and row profiles with their fits and references, each converted to Vega-Lite once
+(:func:`icar_core.charts.vegalite.one_panel`): every later draw of the same chart is a copy."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pandas as pd
 
 from icar_core.charts.common import CATEGORY_COLORS, DIVERGING, symmetric_max
 from icar_core.charts.memo import content_memo
+from icar_core.charts.vegalite import VegaLiteSpec, one_panel
 
 
 def positional_frame(encodings: np.ndarray, positions: np.ndarray, mask: np.ndarray) -> pd.DataFrame:
@@ -24,7 +26,7 @@ def positional_frame(encodings: np.ndarray, positions: np.ndarray, mask: np.ndar
 def positional_heatmap(encodings: np.ndarray, positions: np.ndarray, mask: np.ndarray, title: str | list[str], *,
                        x_title: str, y_title: str, value_title: str, cell: int = 14,
                        domain_max: float | None = None, one_based_columns: bool = False,
-                       min_width: int = 220) -> alt.Chart:
+                       min_width: int = 220) -> VegaLiteSpec:
     """Heatmap of the existing entries (``mask``) on a diverging scale centred on zero, values in tooltips.
 
     ``domain_max`` fixes the scale to ``[-domain_max, domain_max]``; larger entries show the end colour.
@@ -43,19 +45,19 @@ def positional_heatmap(encodings: np.ndarray, positions: np.ndarray, mask: np.nd
     if one_based_columns:
         chart = chart.transform_calculate(coordinate="datum.t + 1")
         column = "coordinate"
-    return chart.mark_rect().encode(
+    return one_panel(chart.mark_rect().encode(
         x=alt.X(f"{column}:O", title=x_title, axis=alt.Axis(labelAngle=0, labelOverlap=True)),
         y=alt.Y("n:O", title=y_title, axis=alt.Axis(labelOverlap=True)),
         color=alt.Color("value:Q", title=value_title,
                         scale=alt.Scale(scheme=DIVERGING, domain=[-m, m], reverse=True, clamp=True)),
         tooltip=[alt.Tooltip("n:O", title=y_title), alt.Tooltip(f"{column}:O", title=x_title),
                  alt.Tooltip("value:Q", title=value_title, format=".4f")],
-    ).properties(title=alt.TitleParams(title, anchor="start"), width=width, height=height)
+    ).properties(title=alt.TitleParams(title, anchor="start"), width=width, height=height))
 
 
 @content_memo
 def pca_path(coordinates: np.ndarray, positions: np.ndarray, title: str, *, x_title: str, y_title: str,
-             position_title: str, size: int = 340) -> alt.LayerChart:
+             position_title: str, size: int = 340) -> VegaLiteSpec:
     """The positions in the plane of the first two principal components, joined in order, coloured by
     position (dark = early, bright = late)."""
     frame = pd.DataFrame({"position": np.asarray(positions), "pc1": coordinates[:, 0],
@@ -66,12 +68,13 @@ def pca_path(coordinates: np.ndarray, positions: np.ndarray, title: str, *, x_ti
         color=alt.Color("position:Q", title=position_title, scale=alt.Scale(scheme="viridis")),
         tooltip=[alt.Tooltip("position:Q", title=position_title), alt.Tooltip("pc1:Q", title=x_title, format=".4f"),
                  alt.Tooltip("pc2:Q", title=y_title, format=".4f")])
-    return alt.layer(line, dots).properties(title=alt.TitleParams(title, anchor="start"), width=size, height=size)
+    return one_panel(alt.layer(line, dots).properties(title=alt.TitleParams(title, anchor="start"), width=size,
+                                                      height=size))
 
 
 @content_memo
 def profiles(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, order: list[str] | None = None,
-             dashed: list[str] = (), width: int = 560, height: int = 300) -> alt.Chart:
+             dashed: list[str] = (), width: int = 560, height: int = 300) -> VegaLiteSpec:
     """Lines ``value`` against ``t``, one per ``series`` (in ``order``); series named in ``dashed`` (fits,
     references) are drawn dashed, the others solid with points."""
     order = order or list(dict.fromkeys(frame["series"]))
@@ -80,7 +83,7 @@ def profiles(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, ord
     color = alt.Color("series:N", title=None, sort=order,
                       scale=alt.Scale(domain=order, range=colors) if colors else alt.Undefined,
                       legend=alt.Legend(orient="bottom", columns=2, labelLimit=400))
-    return alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=28)).encode(
+    return one_panel(alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=28)).encode(
         x=alt.X("t:Q", title=x_title),
         y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
         color=color,
@@ -88,7 +91,7 @@ def profiles(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, ord
                                                                             range=[[1, 0], [6, 4]])),
         tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("t:Q", title=x_title),
                  alt.Tooltip("value:Q", title=y_title, format=".4f")],
-    ).properties(title=title, width=width, height=height)
+    ).properties(title=title, width=width, height=height))
 
 
 def long_profiles(series: dict[str, np.ndarray], t: np.ndarray | None = None) -> pd.DataFrame:
@@ -103,13 +106,13 @@ def long_profiles(series: dict[str, np.ndarray], t: np.ndarray | None = None) ->
 
 @content_memo
 def mu_profiles(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, width: int = 560,
-                height: int = 340) -> alt.Chart:
+                height: int = 340) -> VegaLiteSpec:
     """Last rows of several runs: colour = ``series`` (one per μ, in frame order), line style = ``source``
     (ours solid, the authors' dashed, in the order the sources first appear)."""
     order = list(dict.fromkeys(frame["series"]))
     sources = list(dict.fromkeys(frame["source"]))
     colors = CATEGORY_COLORS[: len(order)] if len(order) <= len(CATEGORY_COLORS) else alt.Undefined
-    return alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=24)).encode(
+    return one_panel(alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=24)).encode(
         x=alt.X("t:Q", title=x_title),
         y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False)),
         color=alt.Color("series:N", title=None, sort=order, scale=alt.Scale(domain=order, range=colors),
@@ -120,4 +123,4 @@ def mu_profiles(frame: pd.DataFrame, title: str, *, x_title: str, y_title: str, 
         detail=alt.Detail("source:N"),
         tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("source:N", title=""),
                  alt.Tooltip("t:Q", title=x_title), alt.Tooltip("value:Q", title=y_title, format=".4f")],
-    ).properties(title=title, width=width, height=height)
+    ).properties(title=title, width=width, height=height))

@@ -1,7 +1,7 @@
 """Charts of a sweep: a heatmap of one number over two grid axes, and seed bands over one axis.
 
 Both carry a point selection on the column ``run`` (named :data:`PICK`), so that a click on a cell or a point
-tells the page which run to open. Both come converted to Vega-Lite, as the one-panel concatenation the page draws.
+tells the page which run to open. Both come converted to Vega-Lite once (:func:`icar_core.charts.vegalite.one_panel`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pandas as pd
 
 from icar_core.charts.common import CATEGORY_COLORS
 from icar_core.charts.memo import content_memo
-from icar_core.charts.vegalite import VegaLiteSpec, from_altair
+from icar_core.charts.vegalite import VegaLiteSpec, one_panel
 
 PICK = "pick"
 SEQUENTIAL = "viridis"
@@ -47,7 +47,7 @@ def sweep_heatmap(cells: pd.DataFrame, *, title: str, x_title: str, y_title: str
     text = base.mark_text(fontSize=11).encode(
         text=alt.Text("label:N"),
         color=alt.ColorValue("white", condition={"test": f"datum.mean > {middle}", "value": "black"}))
-    return from_altair(alt.vconcat(alt.layer(rects, text).properties(title=title, width=size, height=size * 0.75)))
+    return one_panel(alt.layer(rects, text).properties(title=title, width=size, height=size * 0.75))
 
 
 def _axis(values: pd.Series, title: str) -> alt.X:
@@ -83,5 +83,4 @@ def seed_bands(stats: pd.DataFrame, points: pd.DataFrame, *, title: str, x_title
     dots = runs.mark_point(filled=True, size=50, cursor="pointer").encode(
         y=alt.Y("value:Q"), opacity=alt.OpacityValue(0.4, condition={"param": pick.name, "value": 1.0}),
     ).add_params(pick)
-    return from_altair(alt.vconcat(alt.layer(band, line, errors, dots).properties(title=title, width=width,
-                                                                                   height=height)))
+    return one_panel(alt.layer(band, line, errors, dots).properties(title=title, width=width, height=height))

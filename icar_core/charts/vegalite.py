@@ -100,6 +100,12 @@ def from_altair(chart: alt.TopLevelMixin) -> VegaLiteSpec:
     return VegaLiteSpec(spec, datasets)
 
 
+def one_panel(chart: alt.TopLevelMixin) -> VegaLiteSpec:
+    """An Altair view or layer as the one-panel vertical concatenation a page draws it in (Streamlit's chart theme
+    keeps the sizes of a concatenation's panels), converted once (:func:`from_altair`)."""
+    return from_altair(alt.vconcat(chart))
+
+
 def combine(kind: str, charts: list[VegaLiteSpec], **top: object) -> VegaLiteSpec:
     """``charts`` side by side (``hconcat``), stacked (``vconcat``) or wrapped (``concat``, with ``columns``)."""
     datasets: dict[str, pd.DataFrame] = {}

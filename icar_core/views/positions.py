@@ -16,12 +16,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import torch
 
 from icar_core.charts.positions import long_profiles, pca_path, positional_heatmap, profiles
+from icar_core.charts.vegalite import VegaLiteSpec
 from icar_core.checkpoints import Checkpoint
 from icar_core.errors import NotApplicableError
 from icar_core.findings import FINDINGS, ShapeEvidence, Verdict
@@ -430,7 +430,7 @@ def mu_overlay(summaries: Sequence[ProfileSummary], with_paper: bool, tr: Callab
 
 
 def encodings_chart(view: PositionalView, tr: Callable[..., str], with_diagonal: bool = True
-                    ) -> tuple[alt.TopLevelMixin, str]:
+                    ) -> tuple[VegaLiteSpec, str]:
     """The heatmap of P (``with_diagonal``: coloured with the newest-token entries too) or of the embeddings,
     and its caption, in the language of ``tr``."""
     value_title = tr("positions.weight")
@@ -446,13 +446,13 @@ def encodings_chart(view: PositionalView, tr: Callable[..., str], with_diagonal:
     return chart, tr("positions.E.caption", dims=view.encodings.shape[1])
 
 
-def row_chart(series: dict[str, np.ndarray], title: str, tr: Callable[..., str]) -> alt.TopLevelMixin:
+def row_chart(series: dict[str, np.ndarray], title: str, tr: Callable[..., str]) -> VegaLiteSpec:
     """Rows of positional weights against the earlier token, the first series solid and the others dashed."""
     return profiles(long_profiles(series), title, x_title=tr("positions.axis.key"), y_title=tr("positions.weight"),
                     dashed=list(series)[1:])
 
 
-def pca_chart(view: PositionalView, tr: Callable[..., str]) -> alt.TopLevelMixin:
+def pca_chart(view: PositionalView, tr: Callable[..., str]) -> VegaLiteSpec:
     """The positions' path in the plane of the first two principal components."""
     return pca_path(view.pca.coordinates, view.positions, tr("positions.pca.chart"),
                     x_title=tr("positions.axis.pc", k=1), y_title=tr("positions.axis.pc", k=2),
@@ -469,7 +469,7 @@ def profile_cards(view: PositionalView, tr: Callable[..., str]) -> list[list[tup
               tr("positions.metric.cubic_ratio_help", folds=shapes.folds))]]
 
 
-def profile_chart(view: PositionalView, tr: Callable[..., str]) -> alt.TopLevelMixin:
+def profile_chart(view: PositionalView, tr: Callable[..., str]) -> VegaLiteSpec:
     """The last used row beside its cosine fit and its cubic."""
     series = {tr("positions.series.trained"): view.profile,
               tr("positions.series.fit"): view.fit.predict(np.arange(len(view.profile))),
@@ -477,7 +477,7 @@ def profile_chart(view: PositionalView, tr: Callable[..., str]) -> alt.TopLevelM
     return row_chart(series, tr("positions.profile.chart", n=int(view.positions[-1])), tr)
 
 
-def least_squares_chart(ref: LeastSquaresReference, with_min_norm: bool, tr: Callable[..., str]) -> alt.TopLevelMixin:
+def least_squares_chart(ref: LeastSquaresReference, with_min_norm: bool, tr: Callable[..., str]) -> VegaLiteSpec:
     """The trained row beside the ridge reference (and, on request, the minimum-norm interpolant)."""
     series = {tr("positions.series.trained"): ref.trained, tr("positions.series.ridge"): ref.ridge}
     if with_min_norm:
@@ -485,7 +485,7 @@ def least_squares_chart(ref: LeastSquaresReference, with_min_norm: bool, tr: Cal
     return row_chart(series, tr("positions.ls.chart"), tr)
 
 
-def paper_chart(summary: ProfileSummary, tr: Callable[..., str]) -> alt.TopLevelMixin:
+def paper_chart(summary: ProfileSummary, tr: Callable[..., str]) -> VegaLiteSpec:
     """This run's last row beside the authors' row for the same μ."""
     mu = f"{summary.mu:g}"
     series = {tr("positions.series.ours", mu=mu): summary.profile, tr("positions.series.paper", mu=mu): summary.paper}
