@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -37,18 +39,20 @@ ROOT = Path(__file__).resolve().parents[2]
 # The shipped sweeps; ICAR_SWEEP_DIR points the page at another folder (tests, private sweeps).
 SWEEP_DIR = Path(os.environ.get("ICAR_SWEEP_DIR") or ROOT / "sweeps")
 MAX_LISTED_SWEEPS = 100
-#: Sweep folders read and kept (each with the cells and bands asked of it).
+#: Sweep folders read and kept, each with the cells and bands asked of it.
 CACHED_SWEEPS = 8
 #: The headline numbers the page offers, in menu order (those in a table); each has a text key
 #: ``sweeps.metric.<name>`` and is an Estimate in the table (value, .low, .high, .n columns).
 HEADLINE_METRICS = ("gd.loss_ratio", "gd.prediction_cosine", "gd.update_rel_error", "gd.own_step_gap",
                     "gd.own_step_ratio", "gd.loss_ratio_all", "gd.sensitivity_cosine")
 SEED = "seed"
+T = TypeVar("T")
 
 
-@dataclass(frozen=True, eq=False)  # one read is one view: hashed by identity, so its cells and bands can be cached
+@dataclass(frozen=True)
 class SweepView:
-    """A sweep folder read: its grid axes, finished runs (one row each), failed runs, offered metrics."""
+    """A sweep folder read: its grid axes, finished runs (one row each), failed runs, offered metrics; and what has
+    been computed from this read (:func:`_per_read`), which goes with it."""
 
     name: str
     folder: Path
@@ -57,6 +61,7 @@ class SweepView:
     runs: pd.DataFrame
     failed: pd.DataFrame
     metrics: list[str]
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     def axis_values(self, axis: str) -> list:
         return sorted(self.runs[axis].unique().tolist())
@@ -106,7 +111,19 @@ def _read_sweep(name: str, path: Path, _stamp: tuple) -> SweepView:
     return SweepView(name, path, spec.preset, spec.axes, done, table[table["status"] == STATUS_FAILED], metrics)
 
 
-@functools.lru_cache(maxsize=8 * CACHED_SWEEPS)
+def _per_read(fn: Callable[..., T]) -> Callable[..., T]:
+    """``fn(view, *args)`` computed once per read of the folder: kept in ``view.derived``, so it is dropped with the
+    read (a running sweep's old reads do not pile up)."""
+    @functools.wraps(fn)
+    def once(view: SweepView, *args: object) -> T:
+        key = (fn.__name__, *args)
+        if key not in view.derived:
+            view.derived[key] = fn(view, *args)
+        return view.derived[key]
+    return once
+
+
+@_per_read
 def cells(view: SweepView, metric: str, x: str, y: str) -> pd.DataFrame:
     """One row per grid cell (columns ``x``, ``y``: its values of the axes ``x`` and ``y``): mean, sd (0 for one
     seed), min, max and count of the runs' ``metric`` over seeds (and over any other axis), the mean of their
@@ -124,7 +141,7 @@ def cells(view: SweepView, metric: str, x: str, y: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@functools.lru_cache(maxsize=8 * CACHED_SWEEPS)
+@_per_read
 def bands(view: SweepView, metric: str, x: str, group: str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Seed bands over axis ``x`` (one line per value of the axis ``group``; columns ``x`` and ``group``): per point
     the mean, mean ± sd and the seeds' range; and every run's own value with its interval (``low``, ``high``)."""
