@@ -8,9 +8,6 @@ from icar_core.jobs import MEASURE_CONTEXTS
 from icar_core.views import lab
 
 t, fmt = ui.t, ui.number
-opening = st.session_state.pop("lab-open", None)
-if opening is not None:  # "Open" was clicked in the live view (a fragment): switch pages from a whole run
-    ui.open_run(*opening)
 ui.page_header(t("lab.title"), t("lab.lead"))
 session_jobs: list[lab.LabJob] = st.session_state.setdefault("lab_jobs", [])
 
@@ -58,11 +55,7 @@ def show(job: lab.LabJob) -> None:
                     st.rerun(scope="app")
             ckpt = next((c for c in ui.all_runs() if c.path == run.finished), None) if run.finished else None
             if ckpt is not None and st.button(t("lab.open"), key=f"lab-open-{run.name}", icon=":material/launch:"):
-                # The switch is made by the whole run above, not inside this fragment, which reruns on a timer: CI's
-                # browser test once found the new page blank after a switch from here (sidebar drawn, main empty;
-                # the cause is not proven).
-                st.session_state["lab-open"] = (ckpt, lab.open_page_of(ckpt))
-                st.rerun(scope="app")
+                ui.open_run(ckpt, lab.open_page_of(ckpt))
             if run.headline is not None:
                 h = run.headline
                 st.metric(t(f"training.short.{h['metric']}"), fmt(h["value"]),

@@ -9,9 +9,6 @@ from icar_core.sweep_results import SweepFolderError
 from icar_core.views.sweeps import bands, cells, contexts_of, finding_page, list_sweeps, load_sweep, open_run
 
 t = ui.t
-goto = st.session_state.pop("sweeps-goto", None)
-if goto is not None:  # a click chose a run (see pick below): show it on its finding's page
-    st.switch_page(str(ui.ROOT / goto))
 ui.page_header(t("sweeps.title"), t("sweeps.lead"))
 names = list_sweeps()
 if not names:
@@ -50,7 +47,7 @@ def pick(chart_key: str) -> None:
     except CheckpointError as exc:
         st.session_state["sweeps-message"] = t("sweeps.cannot_open", reason=ui.plain(exc))
     else:
-        st.session_state["sweeps-goto"] = finding_page(metric)
+        ui.go_to(finding_page(metric))
 
 
 titles = {"sd_title": t("sweeps.sd"), "run_title": t("sweeps.run")}

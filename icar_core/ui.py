@@ -85,6 +85,7 @@ PAGES = (
     ("tour", "app_pages/tour.py", "nav.tour", ":material/slideshow:"),
     ("sweeps", "app_pages/sweeps.py", "nav.sweeps", ":material/grid_on:"),
 )
+_PAGE_FILES = {url: file for url, file, _, _ in PAGES}
 
 
 def _gd_reason(ckpt: Checkpoint) -> str | None:
@@ -216,10 +217,19 @@ def current_run() -> Checkpoint | None:
 
 
 def open_run(ckpt: Checkpoint, page: str) -> None:
-    """Choose ``ckpt`` in the run picker and go to ``page``. The choice waits in the session until the picker is
-    drawn: a picker value set from inside a fragment (the Lab's live view) would be lost."""
+    """Choose ``ckpt`` in the run picker and go to ``page`` (its file), in a whole run of the app, also when called
+    from inside a fragment (the Lab's live view). The choice waits in the session until the picker is drawn: a
+    picker value set from inside a fragment would be lost."""
     st.session_state["pending_run_id"] = run_id(ckpt)
-    st.switch_page(page)
+    go_to(page)
+    st.rerun(scope="app")
+
+
+def go_to(page: str) -> None:
+    """Switch to ``page`` (its file) at the start of the next whole run (:func:`run_app`); from a widget's callback
+    that is the run the widget causes. Not from inside a fragment: CI's Lab browser test once found the new page
+    blank after ``st.switch_page`` there (sidebar drawn, main empty; the cause is not proven)."""
+    st.session_state[_GO_TO] = page
 
 
 def setup_sidebar() -> None:
@@ -386,13 +396,13 @@ def page_run(title: str, lead: str, how: str) -> Checkpoint:
                       shown=plain(ckpt.name), number=finding.number), width="stretch")
             back = st.session_state.get(_PAGE_BEFORE) or "home"
             st.button(t("common.way_back", run=plain(selected.name)), icon=":material/arrow_back:", key="way-back",
-                      on_click=st.session_state.update, kwargs={_GO_TO: back})
+                      on_click=go_to, args=(_PAGE_FILES[back],))
     return ckpt
 
 
 # ---------------------------------------------------------------- the address of a view
 
-_PAGE, _PAGE_BEFORE, _GO_TO = "_page", "_page_before", "_go_to"  # the page shown, the one before, a way back
+_PAGE, _PAGE_BEFORE, _GO_TO = "_page", "_page_before", "_go_to"  # the page shown, the one before, the next one
 _NOTICES = "_address_notices"
 
 
@@ -481,11 +491,11 @@ def run_app(first_paint: DeltaGenerator | None = None) -> None:
     :func:`icar_core.ui_base.first_paint` drew in this run, which the page fills again (:func:`top_slot`)."""
     first = not st.session_state.get(ADDRESS_READ)
     notices = _restore(url_state.GLOBAL_FIELDS, _scope(None)) if first else []
-    go_to = st.session_state.pop(_GO_TO, None)
+    next_page = st.session_state.pop(_GO_TO, None)
     page = navigation()
     url = page.url_path or "home"
-    if go_to is not None:  # the way back from a page that showed another run
-        st.switch_page(str(ROOT / dict((u, f) for u, f, _, _ in PAGES)[go_to]))
+    if next_page is not None:  # go_to's page: a way back, a run opened from the Lab or a sweep
+        st.switch_page(str(ROOT / next_page))
     if st.session_state.get(_PAGE) != url:
         st.session_state[_PAGE_BEFORE] = st.session_state.get(_PAGE)
         st.session_state[_PAGE] = url
@@ -643,6 +653,10 @@ def run_title(ckpt: Checkpoint) -> str:
     return t("compare.column_step", run=ckpt.name, step=ckpt.snapshot_steps[-1])
 
 
+#: Widget-key suffixes of side_by_side's columns (:func:`widget_key`): the shown run's, the pinned run's.
+COLUMN_SLOTS = ("", "@compare")
+
+
 def side_by_side(draw: Callable[[Checkpoint], None], shown: Checkpoint, other: Checkpoint | None,
                  reason: Callable[[Checkpoint], str | None], verdict: Callable[[Checkpoint], Verdict] | None = None
                  ) -> None:
@@ -654,7 +668,7 @@ def side_by_side(draw: Callable[[Checkpoint], None], shown: Checkpoint, other: C
         return
     # A chart wider than its half of the page scrolls inside its column instead of drawing over the other one.
     st.html(f"<style>{_COLUMN_CHARTS}</style>")
-    for column, ckpt, slot in zip(st.columns(2), (shown, other), ("", "@compare"), strict=True):
+    for column, ckpt, slot in zip(st.columns(2), (shown, other), COLUMN_SLOTS, strict=True):
         with keyed_apart(slot), column:
             st.markdown(f"**{plain(run_title(ckpt))}**")
             why = reason(ckpt)

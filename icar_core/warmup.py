@@ -75,7 +75,7 @@ def _warm_up() -> None:
         run = run_for(finding_id, shown, runs)
         if run is not None:
             ui.cached(stored_verdict, run, finding_id)
-    # The first page after Home: its error curve, which needs the task's GD step sizes (best_gd_eta, ~0.5 s on a
+    # The first page after Home: its error curve, which needs the task's GD step sizes (best_gd_eta, ~0.4 s on a
     # slow CPU), not computed above when the verdicts came from the store.
     gd_run = run_for("gd", shown, runs)
     if gd_run is not None:

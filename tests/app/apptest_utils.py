@@ -42,7 +42,9 @@ def open_page(page: str | None = None, run: str | None = None, lang: str = "en")
 
 def open_reproduce(at: AppTest) -> AppTest:
     """Open the page's "reproduce in Python" expanders, in both columns (their code is drawn only while open)."""
-    for slot in ("", "@compare"):  # ui.side_by_side's column slots
+    from icar_core.ui import COLUMN_SLOTS
+
+    for slot in COLUMN_SLOTS:
         at.session_state[f"reproduce{slot}"] = True
     return at.run()
 
